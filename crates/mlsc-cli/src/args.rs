@@ -1,0 +1,79 @@
+//! The command line, with clap derive. Each subcommand's own arguments live beside its code in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mlsc_core::Severity;
+
+/// mlsc — machine-learning supply-chain security: is this model safe to load, what is in it, are its
+/// dependencies vulnerable, is it documented and where did it come from. Offline; nothing scanned is executed.
+#[derive(Debug, Parser)]
+#[command(name = "mlsc", version, propagate_version = true, max_term_width = 110)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, global = true)]
+    pub(crate) format: OutputFormat,
+    /// Exit 1 when a finding has this severity or more.
+    #[arg(long, value_name = "SEVERITY", default_value = "medium", value_parser = parse_severity, global = true)]
+    pub(crate) fail_on: Severity,
+    /// Write the report to FILE (atomically: a temporary file, then a rename) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", global = true)]
+    pub(crate) output: Option<PathBuf>,
+    /// Print only findings and errors: no summary, no progress.
+    #[arg(long, short = 'q', global = true)]
+    pub(crate) quiet: bool,
+    /// When to use colour. `auto` uses it on a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub(crate) color: ColorChoice,
+    /// Configuration file (by default `mlsc.toml` in the current directory, if present).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub(crate) config: Option<PathBuf>,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse().map_err(|e: mlsc_core::ParseSeverityError| e.to_string())
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Readable text, one line per finding, a summary last.
+    Human,
+    /// The report as JSON (schema: `schemas/report.schema.json`).
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// Markdown (reports that support it).
+    Markdown,
+    /// A self-contained HTML page (reports that support it).
+    Html,
+    /// CycloneDX JSON (commands that produce a BOM).
+    Cyclonedx,
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Scan model files and directories for code that runs on load (pickles in every container) and for
+    /// malformed pickle-free formats.
+    Scan(crate::cmd::scan::ScanArgs),
+}

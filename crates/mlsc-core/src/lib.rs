@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod digest;
+mod error;
+mod finding;
+mod format;
+mod limits;
+pub mod pickle_ops;
+mod report;
+pub mod sarif;
+mod verdict;
+
+pub use crate::digest::{Sha256Digest, hex, sha256_file, sha256_files, sha256_reader};
+pub use crate::error::Error;
+pub use crate::finding::{Finding, Location, ParseSeverityError, Rule, Severity};
+pub use crate::format::{Format, SNIFF_LEN, TORCH_LEGACY_MAGIC, pickle_protocol, sniff};
+pub use crate::limits::Limits;
+pub use crate::report::{
+    Artifact, REPORT_SCHEMA_VERSION, Report, ReportError, SeverityCounts, Statistics, Tool,
+};
+pub use crate::verdict::{Assessment, Completeness, Verdict};
