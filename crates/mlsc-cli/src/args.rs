@@ -40,7 +40,8 @@ pub(crate) struct GlobalArgs {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse().map_err(|e: mlsc_core::ParseSeverityError| e.to_string())
+    s.parse()
+        .map_err(|e: mlsc_core::ParseSeverityError| e.to_string())
 }
 
 /// How a report is printed.

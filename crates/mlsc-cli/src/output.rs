@@ -77,8 +77,9 @@ pub(crate) fn write_output(global: &GlobalArgs, content: &[u8]) -> anyhow::Resul
                 Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
                 _ => std::path::PathBuf::from("."),
             };
-            let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-                .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+            let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| {
+                format!("cannot create a temporary file in `{}`", dir.display())
+            })?;
             tmp.write_all(content)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
             tmp.persist(path)
@@ -95,7 +96,11 @@ pub(crate) fn write_output(global: &GlobalArgs, content: &[u8]) -> anyhow::Resul
 }
 
 /// Renders a report in the chosen format and writes it.
-pub(crate) fn emit_report(global: &GlobalArgs, report: &Report, rules: &[Rule]) -> anyhow::Result<()> {
+pub(crate) fn emit_report(
+    global: &GlobalArgs,
+    report: &Report,
+    rules: &[Rule],
+) -> anyhow::Result<()> {
     let text = match global.format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(report)?;
@@ -158,7 +163,10 @@ pub(crate) fn human(report: &Report, style: Style, quiet: bool) -> String {
     let mut rest: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| !shown.contains(&f.location.path) && !report.artifacts.iter().any(|a| a.path == f.location.path))
+        .filter(|f| {
+            !shown.contains(&f.location.path)
+                && !report.artifacts.iter().any(|a| a.path == f.location.path)
+        })
         .collect();
     rest.sort_by(|a, b| a.location.path.cmp(&b.location.path));
     let mut last: Option<&str> = None;
@@ -181,7 +189,9 @@ pub(crate) fn human(report: &Report, style: Style, quiet: bool) -> String {
     }
     if !quiet {
         let c = report.statistics.by_severity;
-        let count = |pred: fn(&mlsc_core::Verdict) -> bool| report.artifacts.iter().filter(|a| pred(&a.verdict)).count();
+        let count = |pred: fn(&mlsc_core::Verdict) -> bool| {
+            report.artifacts.iter().filter(|a| pred(&a.verdict)).count()
+        };
         let _ = writeln!(
             out,
             "{} {} scanned: {} clean, {} malicious, {} suspicious, {} not fully analysed; findings: {} critical, {} high, {} medium, {} low, {} info; {} error(s)",
@@ -231,9 +241,16 @@ pub(crate) fn error(global: &GlobalArgs, err: &anyhow::Error) {
     let color = match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
     };
-    let prefix = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+    let prefix = if color {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
     let mut msg = err.to_string();
     for cause in err.chain().skip(1) {
         msg.push_str(": ");

@@ -154,7 +154,9 @@ pub fn sniff(data: &[u8]) -> Format {
     if data.starts_with(TORCH_LEGACY_MAGIC) {
         return Format::PytorchLegacy;
     }
-    if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") || data.starts_with(b"PK\x07\x08")
+    if data.starts_with(b"PK\x03\x04")
+        || data.starts_with(b"PK\x05\x06")
+        || data.starts_with(b"PK\x07\x08")
     {
         return Format::Zip;
     }
@@ -167,7 +169,8 @@ pub fn sniff(data: &[u8]) -> Format {
     if data.len() >= 10
         && data.starts_with(b"BZh")
         && (b'1'..=b'9').contains(&data[3])
-        && (data[4..10] == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59] || data[4..10] == [0x17, 0x72, 0x45, 0x38, 0x50, 0x90])
+        && (data[4..10] == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+            || data[4..10] == [0x17, 0x72, 0x45, 0x38, 0x50, 0x90])
     {
         return Format::Bzip2;
     }
@@ -239,7 +242,7 @@ fn is_safetensors(data: &[u8]) -> bool {
     };
     let len = u64::from_le_bytes(len.try_into().expect("8 bytes because sliced so"));
     // A real header is JSON starting `{`; 100 MB is the cap the safetensors crate itself applies.
-    len >= 2 && len <= 100_000_000 && data.get(8) == Some(&b'{')
+    (2..=100_000_000).contains(&len) && data.get(8) == Some(&b'{')
 }
 
 fn is_tar(data: &[u8]) -> bool {
@@ -265,7 +268,13 @@ fn is_tar(data: &[u8]) -> bool {
     let sum: u32 = header
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u32::from(b)
+            }
+        })
         .sum();
     sum == stored
 }
@@ -275,8 +284,31 @@ fn is_pickle(data: &[u8]) -> bool {
     let first = data[0];
     let text_start = matches!(
         first,
-        b'(' | b'c' | b']' | b'}' | b')' | b'I' | b'S' | b'V' | b'N' | b'L' | b'F' | b'l' | b'd' | b'K' | b'J' | b'M'
-            | b'U' | b'X' | b'G' | b'T' | b'B' | b'C' | b'i' | b'P' | b'\x88' | b'\x89'
+        b'(' | b'c'
+            | b']'
+            | b'}'
+            | b')'
+            | b'I'
+            | b'S'
+            | b'V'
+            | b'N'
+            | b'L'
+            | b'F'
+            | b'l'
+            | b'd'
+            | b'K'
+            | b'J'
+            | b'M'
+            | b'U'
+            | b'X'
+            | b'G'
+            | b'T'
+            | b'B'
+            | b'C'
+            | b'i'
+            | b'P'
+            | b'\x88'
+            | b'\x89'
     );
     let binary_start = first == 0x80 && data.get(1).is_some_and(|p| (2..=5).contains(p));
     if !(text_start || binary_start) {
@@ -298,7 +330,9 @@ fn is_pickle(data: &[u8]) -> bool {
                 if raw.op.code == b'S' && !is_quoted(&data[raw.arg.0..raw.arg.1]) {
                     return false;
                 }
-                if matches!(raw.op.code, b'I' | b'L' | b'g' | b'p') && !is_text_number(&data[raw.arg.0..raw.arg.1]) {
+                if matches!(raw.op.code, b'I' | b'L' | b'g' | b'p')
+                    && !is_text_number(&data[raw.arg.0..raw.arg.1])
+                {
                     return false;
                 }
                 if matches!(raw.op.code, b'c' | b'i')
@@ -320,9 +354,7 @@ fn is_pickle(data: &[u8]) -> bool {
 }
 
 fn is_quoted(arg: &[u8]) -> bool {
-    arg.len() >= 2
-        && matches!(arg[0], b'\'' | b'"')
-        && arg[arg.len() - 1] == arg[0]
+    arg.len() >= 2 && matches!(arg[0], b'\'' | b'"') && arg[arg.len() - 1] == arg[0]
 }
 
 fn is_text_number(arg: &[u8]) -> bool {
@@ -349,7 +381,8 @@ fn is_lzma_alone(data: &[u8]) -> bool {
     let dict = u32::from_le_bytes([h[1], h[2], h[3], h[4]]);
     // Dictionary sizes that encoders write: 2^n or 2^n + 2^(n-1), at least 4 KiB.
     let dict_ok = dict >= 4096
-        && (dict.is_power_of_two() || (dict - (1 << (31 - dict.leading_zeros()))).is_power_of_two());
+        && (dict.is_power_of_two()
+            || (dict - (1 << (31 - dict.leading_zeros()))).is_power_of_two());
     let size = u64::from_le_bytes(h[5..13].try_into().expect("8 bytes because sliced so"));
     let size_ok = size == u64::MAX || size < (1 << 48);
     // The range coder's first output byte is always zero.
@@ -411,16 +444,18 @@ fn sniff_text(data: &[u8]) -> Format {
         }
         Err(_) => return Format::Unknown,
     };
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{feff}' | '\u{c}')) {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{feff}' | '\u{c}'))
+    {
         return Format::Unknown;
     }
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.starts_with('{') || body.starts_with('[') {
         return Format::Json;
     }
-    if body.starts_with("---") {
+    if let Some(after) = body.strip_prefix("---") {
         // Front matter followed by Markdown is a card; a lone document marker is YAML.
-        let after = &body[3..];
         if let Some(end) = after.find("\n---") {
             let rest = after[end + 4..].trim();
             if !rest.is_empty() && !rest.starts_with("---") {
@@ -440,10 +475,20 @@ fn sniff_text(data: &[u8]) -> Format {
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .take(5)
             .all(looks_like_yaml_line);
-        let has_content = body.lines().any(|l| !l.trim().is_empty() && !l.starts_with('#'));
-        return if yaml_like && has_content { Format::Yaml } else { Format::Markdown };
+        let has_content = body
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.starts_with('#'));
+        return if yaml_like && has_content {
+            Format::Yaml
+        } else {
+            Format::Markdown
+        };
     }
-    let mut lines = body.lines().filter(|l| !l.trim().is_empty()).take(5).peekable();
+    let mut lines = body
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(5)
+        .peekable();
     if lines.peek().is_some() && lines.all(looks_like_yaml_line) && first_line.contains(':') {
         return Format::Yaml;
     }

@@ -206,13 +206,13 @@ pub fn decode_at(data: &[u8], pos: usize) -> Result<RawOp, DecodeError> {
         })
     };
     match op.arg {
-        ArgKind::None => Ok(RawOp {
+        NoArg => Ok(RawOp {
             op,
             arg: (start, start),
             arg2: None,
             next: start,
         }),
-        ArgKind::Fixed(n) => {
+        Fixed(n) => {
             let end = start + n as usize;
             if end > data.len() {
                 return Err(DecodeError::Truncated);
@@ -224,7 +224,7 @@ pub fn decode_at(data: &[u8], pos: usize) -> Result<RawOp, DecodeError> {
                 next: end,
             })
         }
-        ArgKind::Line => {
+        Line => {
             let (s, e) = line(start)?;
             Ok(RawOp {
                 op,
@@ -233,7 +233,7 @@ pub fn decode_at(data: &[u8], pos: usize) -> Result<RawOp, DecodeError> {
                 next: e + 1,
             })
         }
-        ArgKind::TwoLines => {
+        TwoLines => {
             let (s1, e1) = line(start)?;
             let (s2, e2) = line(e1 + 1)?;
             Ok(RawOp {
@@ -243,9 +243,9 @@ pub fn decode_at(data: &[u8], pos: usize) -> Result<RawOp, DecodeError> {
                 next: e2 + 1,
             })
         }
-        ArgKind::Len1 => sized(1, false),
-        ArgKind::Len4 => sized(4, matches!(op.code, b'T' | 0x8b)),
-        ArgKind::Len8 => sized(8, false),
+        Len1 => sized(1, false),
+        Len4 => sized(4, matches!(op.code, b'T' | 0x8b)),
+        Len8 => sized(8, false),
     }
 }
 

@@ -194,14 +194,22 @@ impl Report {
         self.findings.sort_by(|a, b| {
             let la = &a.location;
             let lb = &b.location;
-            (&la.path, &la.members, la.line, la.offset, &a.code, &a.message).cmp(&(
-                &lb.path,
-                &lb.members,
-                lb.line,
-                lb.offset,
-                &b.code,
-                &b.message,
-            ))
+            (
+                &la.path,
+                &la.members,
+                la.line,
+                la.offset,
+                &a.code,
+                &a.message,
+            )
+                .cmp(&(
+                    &lb.path,
+                    &lb.members,
+                    lb.line,
+                    lb.offset,
+                    &b.code,
+                    &b.message,
+                ))
         });
         let mut counts = SeverityCounts::default();
         for f in &self.findings {

@@ -94,10 +94,8 @@ pub fn to_sarif(report: &Report, rules: &[Rule]) -> Value {
             if let Some(line) = f.location.line {
                 region.insert("startLine".into(), json!(line.max(1)));
             }
-            if let Some(offset) = f.location.offset {
-                if f.location.members.is_empty() {
-                    region.insert("byteOffset".into(), json!(offset));
-                }
+            if let (Some(offset), true) = (f.location.offset, f.location.members.is_empty()) {
+                region.insert("byteOffset".into(), json!(offset));
             }
             let mut physical = json!({ "artifactLocation": { "uri": uri(&f.location.path) } });
             if !region.is_empty() && f.location.members.is_empty() {
@@ -109,7 +107,8 @@ pub fn to_sarif(report: &Report, rules: &[Rule]) -> Value {
                 if let Some(p) = &f.location.pointer {
                     name = format!("{name}#{p}");
                 }
-                location["logicalLocations"] = json!([{ "fullyQualifiedName": name, "kind": "object" }]);
+                location["logicalLocations"] =
+                    json!([{ "fullyQualifiedName": name, "kind": "object" }]);
             }
             let mut properties = json!({
                 "severity": f.severity.as_str(),

@@ -2,51 +2,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::path::PathBuf;
+mod error;
+mod pickle;
+mod scan;
 
-use mlsc_core::{Artifact, Completeness, Finding, Limits, Location, Report, ReportError, Rule, Severity};
+pub use crate::error::Error;
+pub use crate::pickle::{AnalyseOptions, PickleAnalysis, Policy, analyse_one, analyse_pickle};
+pub use crate::scan::{ScanOptions, scan_paths};
 
-/// The finding codes of this crate.
-pub const RULES: &[Rule] = &[Rule {
-    code: "MLSC-SCAN-000",
-    name: "not-analysed",
-    default_severity: Severity::Medium,
-    summary: "The file's format is not analysed yet, so its safety is unknown",
-    tags: &["owasp-ml:ML06"],
-}];
-
-/// Options of a scan.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct ScanOptions {
-    /// Resource limits. By default, [`Limits::default`].
-    pub limits: Limits,
-}
-
-/// Scans files and directories. Provisional: every file is sniffed and reported as not analysed (inconclusive).
-pub fn scan_paths(paths: &[PathBuf], _options: &ScanOptions) -> Report {
-    let mut report = Report::new("scan");
-    for path in paths {
-        let display = path.display().to_string();
-        match std::fs::read(path) {
-            Ok(data) => {
-                let format = mlsc_core::sniff(&data[..data.len().min(mlsc_core::SNIFF_LEN)]);
-                let mut artifact = Artifact::new(display.clone(), data.len() as u64, format);
-                artifact.verdict = artifact.verdict.at_most(Completeness::Inconclusive);
-                report.artifacts.push(artifact);
-                report.push_finding(
-                    Finding::new(
-                        "MLSC-SCAN-000",
-                        Severity::Medium,
-                        "not analysed",
-                        format!("{format} content is not analysed yet"),
-                    )
-                    .at(Location::file(display)),
-                );
-            }
-            Err(e) => report.errors.push(ReportError::new(Some(display), e.to_string())),
-        }
-    }
-    report.finish();
-    report
+/// Every finding code this crate emits: the pickle analyser's, then the containers' and formats'.
+pub fn rules() -> Vec<mlsc_core::Rule> {
+    pickle::RULES.iter().chain(scan::RULES).copied().collect()
 }

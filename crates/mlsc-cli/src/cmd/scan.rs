@@ -19,6 +19,6 @@ pub(crate) struct ScanArgs {
 pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status> {
     let options = mlsc_pickle::ScanOptions::default();
     let report = mlsc_pickle::scan_paths(&args.paths, &options);
-    output::emit_report(global, &report, mlsc_pickle::RULES)?;
+    output::emit_report(global, &report, &mlsc_pickle::rules())?;
     Ok(Status::of_report(&report, global.fail_on))
 }
