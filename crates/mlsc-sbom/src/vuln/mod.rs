@@ -1,0 +1,1 @@
+//! The `vuln` module (being written).
