@@ -345,12 +345,13 @@ fn is_pickle(data: &[u8]) -> bool {
                 }
                 pos = raw.next;
             }
-            // A prefix may end inside an opcode's argument: what we saw was consistent.
-            Err(DecodeError::Truncated) => return count >= 2 || binary_start,
+            // A prefix may end inside an opcode's argument: what we saw was consistent. Text (protocol 0/1)
+            // pickles need more evidence than a few lines of prose that happen to decode.
+            Err(DecodeError::Truncated) => return binary_start || count >= 16,
             Err(_) => return false,
         }
     }
-    count >= 2 || binary_start
+    binary_start || count >= 16
 }
 
 fn is_quoted(arg: &[u8]) -> bool {

@@ -133,7 +133,7 @@ impl SeverityCounts {
 /// use mlsc_core::{Artifact, Finding, Format, Location, Report, Severity};
 ///
 /// let mut report = Report::new("scan");
-/// report.artifacts.push(Artifact::new("model.pkl", 120, Format::Pickle { protocol: Some(4) }));
+/// report.artifacts.push(Artifact::new("model.pkl", 120, Format::Pickle));
 /// report.push_finding(
 ///     Finding::new("MLSC-PKL-001", Severity::Critical, "dangerous callable", "`posix.system` is invoked")
 ///         .at(Location::file("model.pkl").at_offset(30)),
