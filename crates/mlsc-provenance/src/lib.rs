@@ -1,3 +1,38 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+mod attest;
+mod bundle;
+mod croissant;
+mod dvc;
+mod error;
+mod hash;
+mod keys;
+mod manifest;
+mod oms;
+mod rules;
+mod x509;
+
+pub use crate::attest::{
+    AttestOptions, Attestation, DEFAULT_BUILDER_ID, TRAINING_BUILD_TYPE, attest,
+};
+pub use crate::bundle::{BUNDLE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE};
+pub use crate::croissant::{CroissantOptions, is_croissant, verify_croissant};
+pub use crate::dvc::{DvcOptions, is_dvc_path, verify_dvc};
+pub use crate::error::Error;
+pub use crate::hash::HashAlgorithm;
+pub use crate::keys::{PrivateKey, PublicKey};
+pub use crate::manifest::{
+    Collision, GIT_PATHS, Manifest, ManifestOptions, Resource, Serialization, build_manifest,
+};
+pub use crate::oms::{
+    MODEL_SIGNING_PREDICATE, SLSA_PREDICATE, STATEMENT_TYPE, SignOptions, Signed, Trust,
+    VerifyOptions, model_statement, sign_model, verify_signature,
+};
+pub use crate::rules::{RULES, codes};
+
+/// Every finding code this crate emits, for SARIF and `mlsc explain`.
+pub fn rules() -> &'static [mlsc_core::Rule] {
+    RULES
+}
