@@ -66,7 +66,6 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(&str, Decoded), Error> {
 /// A card split into its parts, before any interpretation. Shared by model and dataset cards and by the linter.
 #[derive(Debug)]
 pub(crate) struct RawCard<'a> {
-    pub(crate) text: &'a str,
     pub(crate) span: Option<FrontMatterSpan>,
     /// 1-based file line of the first line of the YAML block.
     pub(crate) yaml_line: u32,
@@ -113,7 +112,6 @@ impl<'a> RawCard<'a> {
             LineIndex::default()
         };
         RawCard {
-            text,
             span,
             yaml_line,
             yaml,
