@@ -8,7 +8,7 @@ mod scan;
 
 pub use crate::error::Error;
 pub use crate::pickle::{AnalyseOptions, PickleAnalysis, Policy, analyse_one, analyse_pickle};
-pub use crate::scan::{ScanOptions, scan_paths};
+pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats'.
 pub fn rules() -> Vec<mlsc_core::Rule> {

@@ -1,0 +1,191 @@
+//! A byte source a container is read from: a region of an open file (read with positioned reads, so a 1 GiB
+//! checkpoint costs the reads of its directory and its pickles, not of its tensors) or bytes already in memory
+//! (a decompressed member).
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// A readable range of bytes.
+#[derive(Clone, Copy)]
+pub(crate) enum Blob<'a> {
+    /// `len` bytes of `file` starting at `start`; `read` counts the bytes read from disk.
+    File {
+        file: &'a std::fs::File,
+        start: u64,
+        len: u64,
+        read: &'a Cell<u64>,
+    },
+    /// Bytes in memory.
+    Mem(&'a [u8]),
+}
+
+impl std::fmt::Debug for Blob<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Blob::File { start, len, .. } => write!(f, "Blob::File({start}+{len})"),
+            Blob::Mem(m) => write!(f, "Blob::Mem({})", m.len()),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn pread(file: &std::fs::File, buf: &mut [u8], off: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, off)
+}
+
+#[cfg(windows)]
+fn pread(file: &std::fs::File, mut buf: &mut [u8], mut off: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, off) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                off += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+impl<'a> Blob<'a> {
+    /// Its length in bytes.
+    pub(crate) fn len(&self) -> u64 {
+        match self {
+            Blob::File { len, .. } => *len,
+            Blob::Mem(m) => m.len() as u64,
+        }
+    }
+
+    /// `len` bytes at `off`, or `UnexpectedEof` when the range leaves the blob.
+    pub(crate) fn read_at(&self, off: u64, len: usize) -> io::Result<Cow<'a, [u8]>> {
+        let end = off
+            .checked_add(len as u64)
+            .filter(|&e| e <= self.len())
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "range {off}+{len} is outside the {} bytes available",
+                        self.len()
+                    ),
+                )
+            })?;
+        match *self {
+            Blob::File {
+                file, start, read, ..
+            } => {
+                let mut buf = vec![0u8; len];
+                pread(file, &mut buf, start + off)?;
+                read.set(read.get() + len as u64);
+                Ok(Cow::Owned(buf))
+            }
+            Blob::Mem(m) => Ok(Cow::Borrowed(&m[off as usize..end as usize])),
+        }
+    }
+
+    /// Up to `n` leading bytes.
+    pub(crate) fn prefix(&self, n: usize) -> io::Result<Cow<'a, [u8]>> {
+        self.read_at(0, (self.len().min(n as u64)) as usize)
+    }
+
+    /// Up to `n` trailing bytes, and the offset they start at.
+    pub(crate) fn suffix(&self, n: usize) -> io::Result<(u64, Cow<'a, [u8]>)> {
+        let n = self.len().min(n as u64);
+        let at = self.len() - n;
+        Ok((at, self.read_at(at, n as usize)?))
+    }
+
+    /// The part of this blob from `off`, at most `len` bytes (clamped to what exists).
+    pub(crate) fn sub(&self, off: u64, len: u64) -> Blob<'a> {
+        let off = off.min(self.len());
+        let len = len.min(self.len() - off);
+        match *self {
+            Blob::File {
+                file, start, read, ..
+            } => Blob::File {
+                file,
+                start: start + off,
+                len,
+                read,
+            },
+            Blob::Mem(m) => Blob::Mem(&m[off as usize..(off + len) as usize]),
+        }
+    }
+
+    /// The whole blob, when it is at most `cap` bytes.
+    pub(crate) fn all(&self, cap: u64) -> io::Result<Option<Cow<'a, [u8]>>> {
+        if self.len() > cap {
+            return Ok(None);
+        }
+        self.read_at(0, self.len() as usize).map(Some)
+    }
+
+    /// A sequential reader over the blob.
+    pub(crate) fn reader(&self) -> BlobReader<'a> {
+        BlobReader {
+            blob: *self,
+            pos: 0,
+        }
+    }
+}
+
+/// `Read + Seek` over a [`Blob`]. Wrap it in a `BufReader`: every read of a file blob is a system call.
+#[derive(Debug)]
+pub(crate) struct BlobReader<'a> {
+    blob: Blob<'a>,
+    pos: u64,
+}
+
+impl Read for BlobReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.blob.len().saturating_sub(self.pos);
+        let n = (buf.len() as u64).min(left) as usize;
+        if n == 0 {
+            return Ok(0);
+        }
+        let data = self.blob.read_at(self.pos, n)?;
+        buf[..n].copy_from_slice(&data);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for BlobReader<'_> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let new = match pos {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.blob.len().checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        match new {
+            Some(p) => {
+                self.pos = p;
+                Ok(p)
+            }
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start",
+            )),
+        }
+    }
+}
+
+/// A reader that counts the bytes taken from `inner` (the compressed side of a decompressor, for ratio checks).
+#[derive(Debug)]
+pub(crate) struct Counting<'c, R> {
+    pub(crate) inner: R,
+    pub(crate) count: &'c Cell<u64>,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}

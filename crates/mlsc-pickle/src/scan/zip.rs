@@ -1,0 +1,544 @@
+//! A zip reader that reads archives the way PyTorch does.
+//!
+//! The `zip` crate is strict where torch's reader (miniz) is not: miniz finds the end-of-central-directory record
+//! by searching backwards, trusts the central directory, ignores local-header flag bits, names and sizes, and
+//! loads members whose CRC does not match. An archive the `zip` crate rejects can therefore still be a working —
+//! and malicious — checkpoint. This reader follows miniz: the central directory decides, and every disagreement
+//! with a local header is a finding rather than an error. It also handles ZIP64 and prepended data (Python's
+//! `zipfile` adjusts offsets by the bytes before the archive; so do we, and say so).
+//!
+//! Only what can be unpickled is read: the central directory, local headers, and members that sniff as something
+//! analysable. PyTorch tensor storages (`<archive>/data/<key>`) are never read: torch never unpickles them.
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+
+use mlsc_core::{Format, Location, Severity};
+
+use super::blob::Blob;
+use super::compress;
+use super::{Ctx, Here, dispatch, keras};
+
+const EOCD_SIG: &[u8] = b"PK\x05\x06";
+const EOCD64_LOCATOR_SIG: &[u8] = b"PK\x06\x07";
+const EOCD64_SIG: &[u8] = b"PK\x06\x06";
+const CDH_SIG: &[u8] = b"PK\x01\x02";
+const LFH_SIG: &[u8] = b"PK\x03\x04";
+/// EOCD (22 bytes) plus the longest comment.
+const TAIL: usize = 22 + 0xffff;
+
+fn le16(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes because sliced so"))
+}
+fn le64(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes because sliced so"))
+}
+
+/// One central directory entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub(crate) name: String,
+    name_raw: Vec<u8>,
+    flags: u16,
+    method: u16,
+    crc: u32,
+    csize: u64,
+    usize: u64,
+    local: u64,
+}
+
+/// A parsed central directory.
+#[derive(Debug)]
+pub(crate) struct Directory {
+    pub(crate) entries: Vec<Entry>,
+    /// Bytes before the archive proper (zipfile's `concat`): added to every stored offset.
+    delta: u64,
+    /// The entry count the EOCD claims (may exceed `entries.len()` when capped).
+    claimed: u64,
+    /// Where the EOCD record is.
+    eocd: u64,
+}
+
+/// Finds and parses the central directory. `Ok(Err(why))` when there is none.
+fn read_directory(
+    blob: Blob<'_>,
+    max_members: u64,
+    max_cd: u64,
+) -> io::Result<Result<Directory, String>> {
+    if blob.len() < 22 {
+        return Ok(Err(
+            "too short for an end-of-central-directory record".into()
+        ));
+    }
+    let (tail_at, tail) = blob.suffix(TAIL)?;
+    // miniz searches backwards from the end for the signature.
+    let Some(rel) = memchr::memmem::rfind(&tail, EOCD_SIG).filter(|&p| p + 22 <= tail.len()) else {
+        return Ok(Err("no end-of-central-directory record".into()));
+    };
+    let e = &tail[rel..];
+    let eocd = tail_at + rel as u64;
+    let mut claimed = u64::from(le16(e, 10));
+    let mut cd_size = u64::from(le32(e, 12));
+    let mut cd_off = u64::from(le32(e, 16));
+    // The record the offsets are relative to: the ZIP64 EOCD when there is one, else this EOCD.
+    let mut end_record = eocd;
+    if rel >= 20 && &tail[rel - 20..rel - 16] == EOCD64_LOCATOR_SIG {
+        let z64 = le64(&tail, rel - 20 + 8);
+        if let Ok(rec) = blob.read_at(z64, 56)
+            && &rec[..4] == EOCD64_SIG
+        {
+            claimed = le64(&rec, 32);
+            cd_size = le64(&rec, 40);
+            cd_off = le64(&rec, 48);
+            end_record = z64;
+        } else {
+            // Offsets shifted by prepended data: look for the ZIP64 record just before the locator.
+            let guess = eocd.checked_sub(20 + 56);
+            match guess.map(|g| blob.read_at(g, 56)) {
+                Some(Ok(rec)) if &rec[..4] == EOCD64_SIG => {
+                    claimed = le64(&rec, 32);
+                    cd_size = le64(&rec, 40);
+                    cd_off = le64(&rec, 48);
+                    end_record = guess.expect("some because matched");
+                }
+                _ => return Ok(Err("ZIP64 locator points to no ZIP64 record".into())),
+            }
+        }
+    }
+    let Some(delta) = end_record
+        .checked_sub(cd_size)
+        .and_then(|x| x.checked_sub(cd_off))
+    else {
+        return Ok(Err(format!(
+            "central directory ({cd_off}+{cd_size}) runs past its end record at {end_record}"
+        )));
+    };
+    if cd_size > max_cd {
+        return Ok(Err(format!(
+            "central directory of {cd_size} bytes is larger than the memory limit"
+        )));
+    }
+    let cd = blob.read_at(cd_off + delta, cd_size as usize)?;
+    let mut entries = Vec::new();
+    let mut p = 0usize;
+    while (entries.len() as u64) < claimed.min(max_members) {
+        if p + 46 > cd.len() || &cd[p..p + 4] != CDH_SIG {
+            break;
+        }
+        let h = &cd[p..];
+        let (n, x, c) = (
+            le16(h, 28) as usize,
+            le16(h, 30) as usize,
+            le16(h, 32) as usize,
+        );
+        if p + 46 + n + x + c > cd.len() {
+            break;
+        }
+        let name_raw = h[46..46 + n].to_vec();
+        let mut usize_ = u64::from(le32(h, 24));
+        let mut csize = u64::from(le32(h, 20));
+        let mut local = u64::from(le32(h, 42));
+        // ZIP64 extended information: only the fields saturated in the header are present, in this order.
+        let mut extra = &h[46 + n..46 + n + x];
+        while extra.len() >= 4 {
+            let (id, len) = (le16(extra, 0), le16(extra, 2) as usize);
+            let body = &extra[4..(4 + len).min(extra.len())];
+            if id == 1 {
+                let mut q = 0;
+                for field in [&mut usize_, &mut csize, &mut local] {
+                    if *field == 0xffff_ffff && q + 8 <= body.len() {
+                        *field = le64(body, q);
+                        q += 8;
+                    }
+                }
+            }
+            extra = &extra[(4 + len).min(extra.len())..];
+        }
+        entries.push(Entry {
+            name: String::from_utf8_lossy(&name_raw).into_owned(),
+            name_raw,
+            flags: le16(h, 8),
+            method: le16(h, 10),
+            crc: le32(h, 16),
+            csize,
+            usize: usize_,
+            local,
+        });
+        p += 46 + n + x + c;
+    }
+    Ok(Ok(Directory {
+        entries,
+        delta,
+        claimed,
+        eocd,
+    }))
+}
+
+/// A file sniffed as a zip.
+pub(crate) fn scan_zip(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Result<()> {
+    match read_directory(blob, ctx.opts.limits.max_members, ctx.opts.max_memory_bytes)? {
+        Ok(dir) => scan_directory(ctx, blob, here, &dir),
+        Err(why) => {
+            ctx.not_analysed(
+                "MLSC-ZIP-001",
+                here.loc.clone(),
+                format!("{why}: neither torch nor zipfile can open it, and its members were not analysed"),
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The zip archive at the end of a blob that does not start with one (a pickle/zip polyglot, a zip with a
+/// prefix): its directory, when there is one with members.
+pub(crate) fn embedded(ctx: &Ctx<'_>, blob: Blob<'_>) -> io::Result<Option<Directory>> {
+    if blob.len() < 22 {
+        return Ok(None);
+    }
+    let (_, tail) = blob.suffix(TAIL)?;
+    if memchr::memmem::rfind(&tail, EOCD_SIG).is_none() {
+        return Ok(None);
+    }
+    match read_directory(blob, ctx.opts.limits.max_members, ctx.opts.max_memory_bytes)? {
+        Ok(d) if !d.entries.is_empty() => Ok(Some(d)),
+        _ => Ok(None),
+    }
+}
+
+impl Directory {
+    /// Where the archive proper starts: the bytes before it are a prefix zipfile skips.
+    pub(crate) fn start(&self) -> u64 {
+        self.delta
+    }
+}
+
+/// Looks for a zip archive at the end of a file that does not start with one; scans it when found and returns
+/// whether it was. `prefix_note` reports the bytes before it.
+pub(crate) fn scan_embedded_zip(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    dir: Option<Directory>,
+    prefix_note: bool,
+) -> io::Result<bool> {
+    let dir = match dir {
+        Some(d) => d,
+        None => match embedded(ctx, blob)? {
+            Some(d) => d,
+            None => return Ok(false),
+        },
+    };
+    if dir.delta > 0 && prefix_note {
+        ctx.emit(
+            "MLSC-ZIP-009",
+            Severity::Low,
+            here.at(0),
+            format!(
+                "{} bytes precede the zip archive (end record at {}); zipfile shifts its offsets, torch.load does not open it as a zip",
+                dir.delta, dir.eocd
+            ),
+        );
+    }
+    scan_directory(ctx, blob, here, &dir)?;
+    Ok(true)
+}
+
+/// True for content worth dispatching inside an archive (text and unknown bytes are not loaded as models).
+fn analysable(format: Format) -> bool {
+    !(format.is_text() || matches!(format, Format::Unknown | Format::Empty))
+}
+
+/// Reads the first `n` decompressed bytes of a member.
+fn member_prefix(entry: &Entry, data: Blob<'_>, n: usize) -> io::Result<Vec<u8>> {
+    match entry.method {
+        0 => Ok(data.prefix(n)?.into_owned()),
+        8 => {
+            let mut out = Vec::with_capacity(n);
+            let r = flate2::bufread::DeflateDecoder::new(io::BufReader::with_capacity(
+                16 << 10,
+                data.reader(),
+            ));
+            // A corrupt stream yields what it could: the full read reports the error.
+            let _ = r.take(n as u64).read_to_end(&mut out);
+            Ok(out)
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+fn scan_directory(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    dir: &Directory,
+) -> io::Result<()> {
+    if dir.claimed > dir.entries.len() as u64 {
+        let capped = dir.claimed > ctx.opts.limits.max_members;
+        ctx.not_analysed(
+            if capped { "MLSC-SCAN-009" } else { "MLSC-ZIP-001" },
+            here.loc.clone(),
+            if capped {
+                format!(
+                    "the archive claims {} members, more than the limit of {}: the rest were not analysed",
+                    dir.claimed, ctx.opts.limits.max_members
+                )
+            } else {
+                format!(
+                    "the archive claims {} members but its central directory holds {}",
+                    dir.claimed,
+                    dir.entries.len()
+                )
+            },
+        );
+    }
+    // PyTorch: `<prefix>/data.pkl`; tensor storages are `<prefix>/data/<key>` and never unpickled.
+    let storage_prefix = dir.entries.iter().find_map(|e| {
+        (e.name == "data.pkl" || e.name.ends_with("/data.pkl"))
+            .then(|| format!("{}data/", &e.name[..e.name.len() - "data.pkl".len()]))
+    });
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in &dir.entries {
+        *counts.entry(e.name.as_str()).or_default() += 1;
+    }
+    let mut dups: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+    dups.sort();
+    for (name, n) in dups {
+        ctx.emit(
+            "MLSC-ZIP-006",
+            Severity::Low,
+            here.loc.clone().member(*name),
+            format!("{n} members are named `{name}`: torch loads the last, other readers the first; every copy was analysed"),
+        );
+    }
+    let mut spans: Vec<(u64, u64, usize)> = Vec::new();
+    let mut skipped_storages = 0u64;
+    let mut descriptors = 0u64;
+    for (i, e) in dir.entries.iter().enumerate() {
+        let inner = here.member(&e.name);
+        if e.name.ends_with('/') && e.usize == 0 {
+            continue;
+        }
+        let Some(lfh_at) = e.local.checked_add(dir.delta) else {
+            continue;
+        };
+        let lfh = match blob.read_at(lfh_at, 30) {
+            Ok(b) if &b[..4] == LFH_SIG => b,
+            _ => {
+                ctx.not_analysed(
+                    "MLSC-ZIP-002",
+                    inner.loc.clone(),
+                    format!("no local header at offset {lfh_at}: the member cannot be loaded and was not analysed"),
+                );
+                continue;
+            }
+        };
+        let (lflags, lmethod, lcrc) = (le16(&lfh, 6), le16(&lfh, 8), le32(&lfh, 14));
+        let (lcsize, lusize) = (u64::from(le32(&lfh, 18)), u64::from(le32(&lfh, 22)));
+        let (ln, lx) = (le16(&lfh, 26) as usize, le16(&lfh, 28) as usize);
+        let lname = blob.read_at(lfh_at + 30, ln).unwrap_or_default();
+        if *lname != *e.name_raw {
+            ctx.emit(
+                "MLSC-ZIP-003",
+                Severity::Low,
+                inner.loc.clone(),
+                format!(
+                    "the local header at {lfh_at} names it `{}`; the central directory's name was used, as torch does",
+                    String::from_utf8_lossy(&lname)
+                ),
+            );
+        }
+        // Bits 0 (encrypted), 1-2 (deflate level), 3 (data descriptor), 11 (UTF-8) are what writers set.
+        let reserved = (lflags | e.flags) & !0b0000_1000_0000_1111;
+        if lflags != e.flags || reserved != 0 || lmethod != e.method {
+            ctx.emit(
+                "MLSC-ZIP-004",
+                Severity::Low,
+                inner.loc.clone(),
+                format!(
+                    "local header flags {lflags:#06x} method {lmethod}, central directory flags {:#06x} method {}; the central directory was used",
+                    e.flags, e.method
+                ),
+            );
+        }
+        if (lflags | e.flags) & 8 != 0 {
+            descriptors += 1;
+        } else if (lcsize != e.csize && lcsize != 0xffff_ffff)
+            || (lusize != e.usize && lusize != 0xffff_ffff)
+            || lcrc != e.crc
+        {
+            ctx.emit(
+                "MLSC-ZIP-012",
+                Severity::Low,
+                inner.loc.clone(),
+                format!(
+                    "local header sizes {lcsize}/{lusize} crc {lcrc:#010x}, central directory {}/{} crc {:#010x}",
+                    e.csize, e.usize, e.crc
+                ),
+            );
+        }
+        let data_at = lfh_at + 30 + ln as u64 + lx as u64;
+        if data_at.saturating_add(e.csize) > blob.len() {
+            ctx.not_analysed(
+                "MLSC-ZIP-002",
+                inner.loc.clone(),
+                format!(
+                    "data at {data_at} of {} bytes runs past the end of the archive ({} bytes)",
+                    e.csize,
+                    blob.len()
+                ),
+            );
+            continue;
+        }
+        spans.push((lfh_at, data_at + e.csize, i));
+        if e.flags & 1 != 0 {
+            ctx.not_analysed(
+                "MLSC-ZIP-007",
+                inner.loc.clone(),
+                "the member is encrypted: not analysed",
+            );
+            continue;
+        }
+        if storage_prefix
+            .as_deref()
+            .is_some_and(|p| e.name.starts_with(p))
+        {
+            skipped_storages += 1;
+            continue;
+        }
+        let data = blob.sub(data_at, e.csize);
+        if !matches!(e.method, 0 | 8) {
+            let fmt = match e.method {
+                12 => Some(Format::Bzip2),
+                14 => None,
+                _ => None,
+            };
+            if let Some(fmt) = fmt {
+                let out = compress::decompress(ctx, data, fmt);
+                let bytes = compress::settle(ctx, &inner.loc, "bzip2 member", out);
+                dispatch(ctx, Blob::Mem(&bytes), &inner)?;
+            } else {
+                ctx.not_analysed(
+                    "MLSC-ZIP-008",
+                    inner.loc.clone(),
+                    format!("compression method {} is not analysed (torch reads only stored and deflated members)", e.method),
+                );
+            }
+            continue;
+        }
+        let head = member_prefix(e, data, mlsc_core::SNIFF_LEN)?;
+        let format = mlsc_core::sniff(&head);
+        if !analysable(format) {
+            continue;
+        }
+        if e.method == 0 && !matches!(format, Format::Pickle) {
+            // Stored: the member is a range of this blob, read in place (a stored zip in a zip, an npy header).
+            dispatch(ctx, data, &inner)?;
+            continue;
+        }
+        let bytes = if e.method == 0 {
+            match data.all(ctx.opts.max_memory_bytes)? {
+                Some(b) => b.into_owned(),
+                None => {
+                    ctx.not_analysed(
+                        "MLSC-SCAN-005",
+                        inner.loc.clone(),
+                        format!(
+                            "member of {} bytes is larger than the memory limit: not analysed",
+                            e.csize
+                        ),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            inflate(ctx, data, &inner.loc)
+        };
+        let mut crc = flate2::Crc::new();
+        crc.update(&bytes);
+        if crc.sum() != e.crc && bytes.len() as u64 == e.usize {
+            ctx.emit(
+                "MLSC-ZIP-005",
+                Severity::Low,
+                inner.loc.clone(),
+                format!(
+                    "CRC-32 is {:#010x}, the central directory says {:#010x}; torch loads it anyway",
+                    crc.sum(),
+                    e.crc
+                ),
+            );
+        }
+        dispatch(ctx, Blob::Mem(&bytes), &inner)?;
+    }
+    if descriptors > 0 {
+        ctx.emit(
+            "MLSC-ZIP-010",
+            Severity::Info,
+            here.loc.clone(),
+            format!("{descriptors} member(s) use data descriptors; the central directory's sizes were used"),
+        );
+    }
+    if skipped_storages > 0 {
+        ctx.emit(
+            "MLSC-ZIP-013",
+            Severity::Info,
+            here.loc.clone(),
+            format!("{skipped_storages} tensor storage(s) under `{}` not read: torch never unpickles them", storage_prefix.as_deref().unwrap_or("")),
+        );
+    }
+    spans.sort_unstable();
+    if let Some(w) = spans.windows(2).find(|w| w[1].0 < w[0].1) {
+        ctx.emit(
+            "MLSC-ZIP-011",
+            Severity::Medium,
+            here.loc.clone(),
+            format!(
+                "members `{}` and `{}` overlap (bytes {}..{} and {}..{})",
+                dir.entries[w[0].2].name, dir.entries[w[1].2].name, w[0].0, w[0].1, w[1].0, w[1].1
+            ),
+        );
+    }
+    keras::check_keras_zip(ctx, blob, here, dir)?;
+    Ok(())
+}
+
+/// Inflates a deflated member under the limits; reports a corrupt stream or a limit hit.
+fn inflate(ctx: &mut Ctx<'_>, data: Blob<'_>, loc: &Location) -> Vec<u8> {
+    let consumed = std::cell::Cell::new(0u64);
+    let r = flate2::bufread::DeflateDecoder::new(io::BufReader::with_capacity(
+        64 << 10,
+        super::blob::Counting {
+            inner: data.reader(),
+            count: &consumed,
+        },
+    ));
+    let out = compress::read_bounded(r, &consumed, compress::cap(ctx), ctx.opts.limits.max_ratio);
+    compress::settle(ctx, loc, "deflated member", out)
+}
+
+/// The decompressed bytes of member `name` (the last of that name, as torch reads), under the limits.
+pub(crate) fn read_member(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    dir: &Directory,
+    name: &str,
+    here: &Here,
+) -> io::Result<Option<Vec<u8>>> {
+    let Some(e) = dir.entries.iter().rev().find(|e| e.name == name) else {
+        return Ok(None);
+    };
+    let lfh_at = e.local + dir.delta;
+    let Ok(lfh) = blob.read_at(lfh_at, 30) else {
+        return Ok(None);
+    };
+    let data_at = lfh_at + 30 + u64::from(le16(&lfh, 26)) + u64::from(le16(&lfh, 28));
+    let data = blob.sub(data_at, e.csize);
+    let loc = here.loc.clone().member(name);
+    match e.method {
+        0 => Ok(data.all(ctx.opts.max_memory_bytes)?.map(|b| b.into_owned())),
+        8 => Ok(Some(inflate(ctx, data, &loc))),
+        _ => Ok(None),
+    }
+}
