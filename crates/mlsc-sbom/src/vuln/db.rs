@@ -1,0 +1,484 @@
+//! The advisory database: OSV records loaded from a folder of JSON files, OSV's `all.zip` export, or JSON lines,
+//! indexed by PEP 503 name. Versions in the records are parsed only when a dependency of that name is matched,
+//! so loading costs one JSON parse per record.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::matching::Prepared;
+use crate::requirements::normalize_name;
+
+/// One OSV event of a range: exactly one field is set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Event {
+    /// The first affected version (`"0"`: from the beginning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduced: Option<String>,
+    /// The first version that is no longer affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<String>,
+    /// The last affected version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_affected: Option<String>,
+    /// Versions at or above this are not affected by the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+}
+
+/// An OSV range: its type (`ECOSYSTEM`, `SEMVER`, `GIT`) and events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RangeEvents {
+    /// `ECOSYSTEM` is the only type matched against PyPI versions.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The events.
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+/// The package an affected entry names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PackageId {
+    /// `PyPI` for Python packages.
+    #[serde(default)]
+    pub ecosystem: String,
+    /// The name as the record spells it.
+    #[serde(default)]
+    pub name: String,
+    /// `pkg:pypi/<name>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+}
+
+/// One `affected` entry of an advisory.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AffectedPackage {
+    /// The package.
+    #[serde(default)]
+    pub package: PackageId,
+    /// Affected ranges.
+    #[serde(default)]
+    pub ranges: Vec<RangeEvents>,
+    /// Explicitly listed affected versions.
+    #[serde(default)]
+    pub versions: Vec<String>,
+    /// GHSA-style severity (`database_specific.severity`) when the record carries one.
+    #[serde(default, skip_serializing)]
+    pub(crate) database_specific: Option<serde_json::Value>,
+    #[serde(skip)]
+    pub(crate) prepared: OnceLock<Prepared>,
+}
+
+/// A CVSS or other severity score.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OsvSeverity {
+    /// `CVSS_V3`, `CVSS_V4`, …
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The vector string.
+    #[serde(default)]
+    pub score: String,
+}
+
+/// A reference link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Reference {
+    /// `ADVISORY`, `FIX`, `WEB`, …
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The URL.
+    #[serde(default)]
+    pub url: String,
+}
+
+/// One OSV advisory.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Advisory {
+    /// `PYSEC-2024-259`, `GHSA-…`.
+    pub id: String,
+    /// Other ids of the same vulnerability (`CVE-…`, `GHSA-…`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// One-line summary, when the record has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// RFC 3339 time of the last change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// RFC 3339 time of publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// Set when the advisory was withdrawn: it is never matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
+    /// Affected packages.
+    #[serde(default)]
+    pub affected: Vec<AffectedPackage>,
+    /// Severity scores.
+    #[serde(default)]
+    pub severity: Vec<OsvSeverity>,
+    /// Links.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+impl Advisory {
+    /// The first sentence of the summary or details, at most about 160 characters, for messages.
+    pub fn headline(&self) -> String {
+        let text = self
+            .summary
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .or(self.details.as_deref())
+            .unwrap_or("")
+            .trim();
+        let first = text.lines().next().unwrap_or("");
+        let cut = first.find(". ").map_or(first, |i| &first[..=i]);
+        if cut.chars().count() > 160 {
+            let mut s: String = cut.chars().take(157).collect();
+            s.push_str("...");
+            s
+        } else {
+            cut.to_owned()
+        }
+    }
+
+    /// GHSA-style severity words (`CRITICAL`, `HIGH`, `MODERATE`, `LOW`) from `database_specific`, if any.
+    pub(crate) fn severity_word(&self) -> Option<String> {
+        self.affected.iter().find_map(|a| {
+            a.database_specific
+                .as_ref()?
+                .get("severity")?
+                .as_str()
+                .map(str::to_ascii_uppercase)
+        })
+    }
+}
+
+/// What `mlsc db info` says about a database.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct DatabaseInfo {
+    /// The file or folder loaded.
+    pub source: String,
+    /// `directory`, `zip` or `jsonl`.
+    pub format: String,
+    /// Records loaded.
+    pub records: usize,
+    /// Records with at least one PyPI entry.
+    pub pypi_records: usize,
+    /// Distinct PyPI package names.
+    pub packages: usize,
+    /// Withdrawn records (loaded, never matched).
+    pub withdrawn: usize,
+    /// The newest `modified` time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newest_modified: Option<String>,
+    /// Records that could not be parsed, with why (the first few).
+    pub invalid: usize,
+    /// The first few parse problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// A loaded advisory database, indexed by PEP 503 package name.
+#[derive(Debug, Default)]
+pub struct Database {
+    advisories: Vec<Advisory>,
+    /// Normalised name → (advisory index, affected index).
+    index: HashMap<String, Vec<(usize, usize)>>,
+    info: DatabaseInfo,
+}
+
+/// Largest JSON record or zip member read. By far the largest PyPI record is under 1 MB.
+const MAX_RECORD_BYTES: u64 = 32 << 20;
+/// Most records loaded.
+const MAX_RECORDS: usize = 2_000_000;
+
+impl Database {
+    /// Loads `path`: a folder of `*.json` records (searched recursively), an OSV `all.zip`, a JSON lines file,
+    /// or one JSON record or array. Records that do not parse are counted in [`DatabaseInfo::invalid`] and
+    /// skipped.
+    ///
+    /// # Errors
+    /// [`crate::Error::Database`] when the path cannot be read, or when it holds no valid record at all.
+    pub fn load(path: &Path) -> Result<Database, crate::Error> {
+        let shown = path.display().to_string();
+        let err = |reason: String| crate::Error::Database {
+            path: shown.clone(),
+            reason,
+        };
+        let (format, texts): (&str, Vec<Vec<u8>>) = if path.is_dir() {
+            let mut files = Vec::new();
+            collect_json(path, &mut files, 0);
+            files.sort();
+            let mut texts = Vec::with_capacity(files.len());
+            for f in files.iter().take(MAX_RECORDS) {
+                texts.push(read_limited(f).map_err(|e| err(format!("`{}`: {e}", f.display())))?);
+            }
+            ("directory", texts)
+        } else {
+            let bytes = read_limited_total(path).map_err(err)?;
+            if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+                ("zip", read_zip(&bytes).map_err(err)?)
+            } else {
+                ("jsonl", vec![bytes])
+            }
+        };
+        let db = Database::from_texts(&shown, format, &texts);
+        if db.info.records == 0 {
+            let why = db
+                .info
+                .problems
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "no OSV records found".to_owned());
+            return Err(err(why));
+        }
+        Ok(db)
+    }
+
+    /// Parses OSV JSON from in-memory files: each is one record, an array of records, or JSON lines.
+    pub fn from_texts(source: &str, format: &str, texts: &[Vec<u8>]) -> Database {
+        // Split every text into record-sized pieces first, then parse them in parallel.
+        let mut pieces: Vec<&[u8]> = Vec::new();
+        for t in texts {
+            let trimmed = t.trim_ascii();
+            if trimmed.starts_with(b"[") {
+                pieces.push(trimmed);
+                continue;
+            }
+            let mut lines = trimmed
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.trim_ascii().is_empty());
+            let first = lines.next();
+            let second = lines.next();
+            match (first, second) {
+                // A pretty-printed single record spans lines; JSON lines have a whole record per line.
+                (Some(f), Some(_))
+                    if serde_json::from_slice::<serde::de::IgnoredAny>(f).is_ok() =>
+                {
+                    pieces.extend(
+                        trimmed
+                            .split(|&b| b == b'\n')
+                            .filter(|l| !l.trim_ascii().is_empty()),
+                    );
+                }
+                (Some(_), _) => pieces.push(trimmed),
+                (None, _) => {}
+            }
+        }
+        let parsed: Vec<Result<Vec<Advisory>, String>> = pieces
+            .par_iter()
+            .map(|p| {
+                if p.starts_with(b"[") {
+                    serde_json::from_slice::<Vec<Advisory>>(p).map_err(|e| e.to_string())
+                } else {
+                    serde_json::from_slice::<Advisory>(p)
+                        .map(|a| vec![a])
+                        .map_err(|e| e.to_string())
+                }
+            })
+            .collect();
+        let mut db = Database {
+            info: DatabaseInfo {
+                source: source.to_owned(),
+                format: format.to_owned(),
+                ..DatabaseInfo::default()
+            },
+            ..Database::default()
+        };
+        for r in parsed {
+            match r {
+                Ok(list) => {
+                    for a in list {
+                        if db.advisories.len() >= MAX_RECORDS {
+                            break;
+                        }
+                        if a.id.is_empty() {
+                            db.info.invalid += 1;
+                            continue;
+                        }
+                        db.push(a);
+                    }
+                }
+                Err(e) => {
+                    db.info.invalid += 1;
+                    if db.info.problems.len() < 5 {
+                        db.info.problems.push(format!("invalid OSV record: {e}"));
+                    }
+                }
+            }
+        }
+        db.info.records = db.advisories.len();
+        db.info.packages = db.index.len();
+        db
+    }
+
+    fn push(&mut self, a: Advisory) {
+        let i = self.advisories.len();
+        if a.withdrawn.is_some() {
+            self.info.withdrawn += 1;
+        }
+        if let Some(m) = &a.modified
+            && self
+                .info
+                .newest_modified
+                .as_ref()
+                .is_none_or(|n| newer(m, n))
+        {
+            self.info.newest_modified = Some(m.clone());
+        }
+        let mut pypi = false;
+        for (j, aff) in a.affected.iter().enumerate() {
+            if aff.package.ecosystem.eq_ignore_ascii_case("pypi") && !aff.package.name.is_empty() {
+                pypi = true;
+                let list = self
+                    .index
+                    .entry(normalize_name(&aff.package.name))
+                    .or_default();
+                list.push((i, j));
+            }
+        }
+        if pypi {
+            self.info.pypi_records += 1;
+        }
+        self.advisories.push(a);
+    }
+
+    /// Facts about the database.
+    pub fn info(&self) -> &DatabaseInfo {
+        &self.info
+    }
+
+    /// Every advisory.
+    pub fn advisories(&self) -> &[Advisory] {
+        &self.advisories
+    }
+
+    /// The advisory with this id (or alias).
+    pub fn get(&self, id: &str) -> Option<&Advisory> {
+        self.advisories.iter().find(|a| a.id == id).or_else(|| {
+            self.advisories
+                .iter()
+                .find(|a| a.aliases.iter().any(|x| x == id))
+        })
+    }
+
+    /// The (advisory, affected entry) pairs naming `name` (any spelling; normalised here).
+    pub fn for_package(&self, name: &str) -> impl Iterator<Item = (&Advisory, &AffectedPackage)> {
+        self.index
+            .get(&normalize_name(name))
+            .into_iter()
+            .flatten()
+            .map(|&(i, j)| (&self.advisories[i], &self.advisories[i].affected[j]))
+    }
+}
+
+/// True when RFC 3339 time `a` is later than `b` (compared as instants when both parse, else as text).
+fn newer(a: &str, b: &str) -> bool {
+    match (a.parse::<jiff::Timestamp>(), b.parse::<jiff::Timestamp>()) {
+        (Ok(x), Ok(y)) => x > y,
+        _ => a > b,
+    }
+}
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 8 || out.len() >= MAX_RECORDS {
+        return;
+    }
+    let Ok(rd) = fs_err::read_dir(dir) else {
+        return;
+    };
+    for e in rd.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            collect_json(&p, out, depth + 1);
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("jsonl"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let f = fs_err::File::open(path).map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    f.take(MAX_RECORD_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > MAX_RECORD_BYTES {
+        return Err(format!("larger than {MAX_RECORD_BYTES} bytes"));
+    }
+    Ok(buf)
+}
+
+/// A whole database file (a zip or JSON lines) is allowed to be larger than one record.
+fn read_limited_total(path: &Path) -> Result<Vec<u8>, String> {
+    let limit = mlsc_core::Limits::default().max_decompressed_bytes;
+    let f = fs_err::File::open(path).map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    f.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > limit {
+        return Err(format!("larger than {limit} bytes"));
+    }
+    Ok(buf)
+}
+
+/// The `*.json` members of an OSV zip export, each bounded; the total is bounded by mlsc-core's limits.
+fn read_zip(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let limits = mlsc_core::Limits::default();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a valid zip: {e}"))?;
+    if zip.len() as u64 > limits.max_members.max(1_000_000) {
+        return Err(format!("{} members, more than allowed", zip.len()));
+    }
+    let mut out = Vec::with_capacity(zip.len());
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).map_err(|e| format!("member {i}: {e}"))?;
+        if f.is_dir() || !f.name().to_ascii_lowercase().ends_with(".json") {
+            continue;
+        }
+        let mut buf = Vec::new();
+        (&mut f)
+            .take(MAX_RECORD_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("member `{}`: {e}", f.name()))?;
+        if buf.len() as u64 > MAX_RECORD_BYTES {
+            return Err(format!(
+                "member `{}` is larger than {MAX_RECORD_BYTES} bytes",
+                f.name()
+            ));
+        }
+        total += buf.len() as u64;
+        if total > limits.max_decompressed_bytes {
+            return Err(format!(
+                "more than {} bytes decompressed",
+                limits.max_decompressed_bytes
+            ));
+        }
+        out.push(buf);
+    }
+    Ok(out)
+}

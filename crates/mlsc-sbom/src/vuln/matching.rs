@@ -1,0 +1,313 @@
+//! PEP 440 matching of one dependency against the advisories of its package.
+//!
+//! An `ECOSYSTEM` range becomes a set of intervals by walking its events in version order, as the OSV
+//! specification's reference evaluator does: `introduced` opens an interval, `fixed` closes it (exclusive),
+//! `last_affected` closes it (inclusive), and `limit` caps the whole range. Explicit `versions` lists are matched
+//! too (a version is affected when a range *or* the list says so). Local versions are compared without their
+//! local part: `2.2.0+cpu` is affected wherever `2.2.0` is.
+
+use std::str::FromStr;
+
+use pep440_rs::{Version, VersionSpecifiers};
+use serde::Serialize;
+use version_ranges::Ranges;
+
+use super::db::{AffectedPackage, RangeEvents};
+
+/// The parsed form of one affected entry, built the first time its package is matched.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    /// The union of the `ECOSYSTEM` ranges.
+    pub(crate) ranges: Ranges<Version>,
+    /// The `versions` list entries that are valid PEP 440, local part removed.
+    pub(crate) versions: Vec<Version>,
+    /// The entries that are not, compared as text.
+    pub(crate) raw_versions: Vec<String>,
+    /// Every `fixed` version in the ranges.
+    pub(crate) fixed: Vec<Version>,
+    /// Event versions that are not valid PEP 440 (their range was skipped).
+    pub(crate) invalid: Vec<String>,
+}
+
+fn parse(v: &str) -> Option<Version> {
+    Version::from_str(v.trim()).ok()
+}
+
+/// The intervals of one `ECOSYSTEM` range.
+pub(crate) fn range_intervals(range: &RangeEvents, invalid: &mut Vec<String>) -> Ranges<Version> {
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    enum Kind {
+        Introduced,
+        Fixed,
+        LastAffected,
+    }
+    // `None` as the version of an event means "0": below every version.
+    let mut events: Vec<(Option<Version>, Kind)> = Vec::new();
+    let mut limits: Vec<Version> = Vec::new();
+    for e in &range.events {
+        let (text, kind) = if let Some(v) = &e.introduced {
+            (v, Some(Kind::Introduced))
+        } else if let Some(v) = &e.fixed {
+            (v, Some(Kind::Fixed))
+        } else if let Some(v) = &e.last_affected {
+            (v, Some(Kind::LastAffected))
+        } else if let Some(v) = &e.limit {
+            (v, None)
+        } else {
+            continue;
+        };
+        if kind == Some(Kind::Introduced) && text.trim() == "0" {
+            events.push((None, Kind::Introduced));
+            continue;
+        }
+        if kind.is_none() && text.trim() == "*" {
+            continue;
+        }
+        match (parse(text), kind) {
+            (Some(v), Some(k)) => events.push((Some(v), k)),
+            (Some(v), None) => limits.push(v),
+            (None, _) => {
+                // One bad version makes the interval it bounds unknowable; the explicit list still counts.
+                invalid.push(text.clone());
+                return Ranges::empty();
+            }
+        }
+    }
+    events.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut out = Ranges::empty();
+    let mut start: Option<Option<Version>> = None;
+    for (v, kind) in events {
+        match kind {
+            Kind::Introduced => {
+                if start.is_none() {
+                    start = Some(v);
+                }
+            }
+            Kind::Fixed | Kind::LastAffected => {
+                let Some(s) = start.take() else { continue };
+                let Some(end) = v else { continue };
+                let upper = if kind == Kind::Fixed {
+                    Ranges::strictly_lower_than(end)
+                } else {
+                    Ranges::lower_than(end)
+                };
+                let lower = s.map_or_else(Ranges::full, Ranges::higher_than);
+                out = out.union(&lower.intersection(&upper));
+            }
+        }
+    }
+    if let Some(s) = start {
+        out = out.union(&s.map_or_else(Ranges::full, Ranges::higher_than));
+    }
+    if let Some(limit) = limits.into_iter().max() {
+        out = out.intersection(&Ranges::strictly_lower_than(limit));
+    }
+    out
+}
+
+impl Prepared {
+    pub(crate) fn of(a: &AffectedPackage) -> Prepared {
+        let mut p = Prepared {
+            ranges: Ranges::empty(),
+            versions: Vec::new(),
+            raw_versions: Vec::new(),
+            fixed: Vec::new(),
+            invalid: Vec::new(),
+        };
+        for r in &a.ranges {
+            if !r.kind.eq_ignore_ascii_case("ECOSYSTEM") {
+                continue;
+            }
+            p.ranges = p.ranges.union(&range_intervals(r, &mut p.invalid));
+            for e in &r.events {
+                if let Some(f) = e.fixed.as_deref().and_then(parse) {
+                    p.fixed.push(f);
+                }
+            }
+        }
+        for v in &a.versions {
+            match parse(v) {
+                Some(x) => p.versions.push(x.without_local()),
+                None => p.raw_versions.push(v.trim().to_owned()),
+            }
+        }
+        p.fixed.sort();
+        p.fixed.dedup();
+        p
+    }
+
+    /// True when exact version `v` is affected.
+    pub(crate) fn affects(&self, v: &Version) -> bool {
+        let base = v.clone().without_local();
+        self.ranges.contains(&base) || self.versions.contains(&base)
+    }
+
+    /// True when some version allowed by `specs` is affected.
+    pub(crate) fn overlaps(&self, specs: Option<&VersionSpecifiers>) -> bool {
+        let Some(specs) = specs else {
+            return !self.ranges.is_empty()
+                || !self.versions.is_empty()
+                || !self.raw_versions.is_empty();
+        };
+        let allowed: Ranges<Version> = specs.clone().into();
+        !allowed.is_disjoint(&self.ranges) || self.versions.iter().any(|v| specs.contains(v))
+    }
+}
+
+impl AffectedPackage {
+    pub(crate) fn prepared(&self) -> &Prepared {
+        self.prepared.get_or_init(|| Prepared::of(self))
+    }
+}
+
+/// How a dependency is exposed to an advisory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Exposure {
+    /// The exact version is affected.
+    Affected,
+    /// The allowed range overlaps an affected range; no version was resolved.
+    PossiblyAffected,
+}
+
+/// One vulnerability of one dependency: advisories that share an id or alias merged into one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct VulnMatch {
+    /// The index of the dependency in [`crate::Project::dependencies`].
+    pub dependency: usize,
+    /// The id shown: the first advisory's id (PYSEC before GHSA before others).
+    pub id: String,
+    /// Every advisory id merged here.
+    pub ids: Vec<String>,
+    /// Every alias of those advisories (CVE, GHSA, …), excluding `ids`.
+    pub aliases: Vec<String>,
+    /// Affected or possibly affected.
+    pub kind: Exposure,
+    /// The advisory's one-line summary.
+    pub summary: String,
+    /// `fixed` versions named by the matched ranges, ascending.
+    #[serde(serialize_with = "ser_versions")]
+    pub fixed: Vec<Version>,
+    /// CVSS vectors and GHSA severity words of the advisories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub severity: Vec<String>,
+    /// `modified` of the newest merged advisory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// Reference URLs (advisory links first).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+fn ser_versions<S: serde::Serializer>(v: &[Version], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(ToString::to_string))
+}
+
+/// The preferred display id: PYSEC, then GHSA, then anything else, then CVE; ties by text.
+pub(crate) fn id_rank(id: &str) -> (u8, &str) {
+    let r = if id.starts_with("PYSEC-") {
+        0
+    } else if id.starts_with("GHSA-") {
+        1
+    } else if id.starts_with("CVE-") {
+        3
+    } else {
+        2
+    };
+    (r, id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vuln::db::Event;
+
+    fn v(s: &str) -> Version {
+        Version::from_str(s).unwrap()
+    }
+
+    fn ev(kind: &str, ver: &str) -> Event {
+        let mut e = Event::default();
+        let s = Some(ver.to_owned());
+        match kind {
+            "i" => e.introduced = s,
+            "f" => e.fixed = s,
+            "l" => e.last_affected = s,
+            _ => e.limit = s,
+        }
+        e
+    }
+
+    fn range(events: Vec<Event>) -> Ranges<Version> {
+        let r = RangeEvents {
+            kind: "ECOSYSTEM".to_owned(),
+            events,
+        };
+        range_intervals(&r, &mut Vec::new())
+    }
+
+    #[test]
+    fn pep440_edges() {
+        let r = range(vec![ev("i", "0"), ev("f", "2.0")]);
+        assert!(r.contains(&v("0.dev0")));
+        assert!(
+            r.contains(&v("2.0rc1")),
+            "a pre-release of the fix is still affected"
+        );
+        assert!(!r.contains(&v("2.0")));
+        assert!(!r.contains(&v("2.0.post1")));
+        assert!(!r.contains(&v("1!0.5")), "a later epoch is above the fix");
+        let r = range(vec![
+            ev("i", "1.0"),
+            ev("l", "1.5"),
+            ev("i", "2.0"),
+            ev("f", "2.1"),
+        ]);
+        assert!(r.contains(&v("1.5")));
+        assert!(!r.contains(&v("1.5.post1")));
+        assert!(!r.contains(&v("1.9")));
+        assert!(r.contains(&v("2.0.5")));
+        // Events out of order are sorted first.
+        let r = range(vec![ev("f", "3"), ev("i", "2")]);
+        assert!(r.contains(&v("2.5")) && !r.contains(&v("1")));
+        // limit caps an open range.
+        let r = range(vec![ev("i", "1"), ev("limit", "4")]);
+        assert!(r.contains(&v("3.9")) && !r.contains(&v("4")));
+        // A version that is not PEP 440 empties its range instead of crashing.
+        let mut bad = Vec::new();
+        let r = range_intervals(
+            &RangeEvents {
+                kind: "ECOSYSTEM".to_owned(),
+                events: vec![ev("i", "0"), ev("f", "not a version")],
+            },
+            &mut bad,
+        );
+        assert!(r.is_empty());
+        assert_eq!(bad, ["not a version"]);
+    }
+
+    #[test]
+    fn local_versions_and_lists() {
+        let a = AffectedPackage {
+            ranges: vec![RangeEvents {
+                kind: "ECOSYSTEM".to_owned(),
+                events: vec![ev("i", "0"), ev("f", "2.2.2")],
+            }],
+            versions: vec!["2.2.0".to_owned(), "garbage-version".to_owned()],
+            ..AffectedPackage::default()
+        };
+        let p = a.prepared();
+        assert!(p.affects(&v("2.2.0+cpu")));
+        assert!(p.affects(&v("2.2.1")));
+        assert!(!p.affects(&v("2.2.2+cu121")));
+        assert_eq!(p.raw_versions, ["garbage-version"]);
+        let specs = VersionSpecifiers::from_str(">=2.2.2").unwrap();
+        assert!(!p.overlaps(Some(&specs)));
+        let specs = VersionSpecifiers::from_str("==2.2.*").unwrap();
+        assert!(p.overlaps(Some(&specs)));
+        let specs = VersionSpecifiers::from_str("~=2.1").unwrap();
+        assert!(p.overlaps(Some(&specs)));
+    }
+}
