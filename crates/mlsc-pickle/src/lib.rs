@@ -7,7 +7,10 @@ mod pickle;
 mod scan;
 
 pub use crate::error::Error;
-pub use crate::pickle::{AnalyseOptions, PickleAnalysis, Policy, analyse_one, analyse_pickle};
+pub use crate::pickle::{
+    AnalyseOptions, CallSummary, Disassembly, Instruction, PickleAnalysis, Policy, analyse_one, analyse_pickle,
+    analyse_reader, disassemble,
+};
 pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats'.

@@ -1,20 +1,22 @@
-//! The pickle analyser: a symbolic pickle machine over bytes. PROVISIONAL STUB: the API is fixed, the
-//! implementation is being written (issue 3); until then every stream is reported as not analysed.
+//! The pickle analyser: a symbolic pickle machine over bytes or a reader. Nothing is imported or executed.
 
-use mlsc_core::{Completeness, Finding, Limits, Location, Rule, Severity, Verdict};
+mod disasm;
+mod input;
+mod machine;
+mod policy;
+mod rules;
+mod text;
 
-/// The finding codes of the pickle analyser.
-pub(crate) const RULES: &[Rule] = &[Rule {
-    code: "MLSC-PKL-000",
-    name: "pickle-not-analysed",
-    default_severity: Severity::Medium,
-    summary: "A pickle stream was not analysed, so its safety is unknown",
-    tags: &["owasp-ml:ML06"],
-}];
+use std::io::Read;
 
-/// Which callables a pickle may invoke: allowlist profiles, deny list, user additions.
-#[derive(Debug, Clone, Default)]
-pub struct Policy {}
+use mlsc_core::{Assessment, Completeness, Finding, Limits, Location, Severity, Verdict};
+
+pub use self::disasm::{Disassembly, Instruction, disassemble};
+pub use self::policy::Policy;
+pub(crate) use self::rules::RULES;
+
+use self::input::{ReaderInput, SliceInput};
+use self::machine::Machine;
 
 /// Options of one analysis.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +31,20 @@ pub struct AnalyseOptions {
     pub location: Location,
 }
 
+/// One callable the stream invokes, as the unpickler resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallSummary {
+    /// The resolved dotted name (`posix.system`, `torch._utils._rebuild_tensor_v2`).
+    pub callable: String,
+    /// True when the policy allows it.
+    pub allowed: bool,
+    /// The offset of its first invocation.
+    pub first_offset: u64,
+    /// How many times it is invoked.
+    pub count: u64,
+}
+
 /// What the analysis of a pickle stream found.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -39,26 +55,83 @@ pub struct PickleAnalysis {
     pub verdict: Verdict,
     /// The offset just past the last opcode analysed (past `STOP` for [`analyse_one`]).
     pub end: usize,
+    /// Every distinct callable invoked, allowed or not, in order of first invocation.
+    pub calls: Vec<CallSummary>,
+    /// Opcodes analysed.
+    pub opcodes: u64,
 }
 
-/// Analyses a whole pickle stream: every pickle in it, one after another.
-pub fn analyse_pickle(data: &[u8], options: &AnalyseOptions) -> PickleAnalysis {
-    analyse_one(data, options)
-}
-
-/// Analyses the first pickle of `data`, up to and including its `STOP`.
-pub fn analyse_one(data: &[u8], options: &AnalyseOptions) -> PickleAnalysis {
+fn finish(m: Machine<'_>, end: u64) -> PickleAnalysis {
+    let out = m.out;
+    let assessment = match out.worst {
+        Some(Severity::Critical | Severity::High) => Assessment::Malicious,
+        Some(Severity::Medium) => Assessment::Suspicious,
+        _ => Assessment::Clean,
+    };
+    let completeness = if out.inconclusive {
+        Completeness::Inconclusive
+    } else {
+        Completeness::Complete
+    };
     PickleAnalysis {
-        findings: vec![
-            Finding::new(
-                "MLSC-PKL-000",
-                Severity::Medium,
-                "pickle not analysed",
-                "the pickle analyser is not implemented yet",
-            )
-            .at(options.location.clone().at_offset(0)),
-        ],
-        verdict: Verdict::CLEAN.at_most(Completeness::Inconclusive),
-        end: data.len(),
+        findings: out.findings,
+        verdict: Verdict::new(completeness, assessment),
+        end: usize::try_from(end).unwrap_or(usize::MAX),
+        calls: out.calls,
+        opcodes: out.opcodes,
     }
+}
+
+/// Analyses a whole pickle stream: every pickle in it, one after another (junk between them is reported and
+/// skipped to the next `PROTO` opcode).
+///
+/// ```
+/// use mlsc_pickle::{AnalyseOptions, analyse_pickle};
+/// let payload = b"cos\nsystem\n(S'id'\ntR.";
+/// let a = analyse_pickle(payload, &AnalyseOptions::default());
+/// assert_eq!(a.verdict.to_string(), "malicious");
+/// assert!(a.findings[0].message.contains("posix.system"));
+/// ```
+pub fn analyse_pickle(data: &[u8], options: &AnalyseOptions) -> PickleAnalysis {
+    let mut m = Machine::new(options, 0);
+    let mut input = SliceInput::new(data);
+    // A slice never fails to read.
+    let _ = m.run_stream(&mut input, false);
+    finish(m, data.len() as u64)
+}
+
+/// Analyses the first pickle of `data`, up to and including its `STOP`; `end` is just past the `STOP` (or where
+/// the analysis stopped).
+pub fn analyse_one(data: &[u8], options: &AnalyseOptions) -> PickleAnalysis {
+    let mut m = Machine::new(options, 0);
+    let mut input = SliceInput::new(data);
+    let stop = m.run_stream(&mut input, true).ok().flatten();
+    let end = stop.unwrap_or(input_offset(&input));
+    finish(m, end)
+}
+
+fn input_offset(i: &SliceInput<'_>) -> u64 {
+    use self::input::Input;
+    i.offset()
+}
+
+/// Analyses a whole pickle stream from a reader in bounded memory (a buffer of 256 KiB plus the kept strings,
+/// tuples and memo of the pickle), as [`analyse_pickle`] does for a slice.
+///
+/// # Errors
+/// When reading fails; the path in `options.location` is named.
+pub fn analyse_reader<R: Read>(
+    reader: R,
+    options: &AnalyseOptions,
+) -> Result<PickleAnalysis, crate::Error> {
+    use self::input::Input;
+    let mut m = Machine::new(options, 0);
+    let mut input = ReaderInput::new(reader);
+    m.run_stream(&mut input, false)
+        .map_err(|source| crate::Error::Io {
+            path: options.location.object(),
+            source,
+        })?;
+    let end = input.offset();
+    Ok(finish(m, end))
 }

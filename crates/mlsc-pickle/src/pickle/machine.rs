@@ -1,0 +1,2147 @@
+//! The symbolic pickle machine: runs the opcodes the way CPython's unpickler does, on symbolic values, and records
+//! every import and invocation. Nothing is imported or executed.
+//!
+//! Speed: values are 16-byte `Copy` enums; strings of up to 14 bytes live inside the value, longer ones in one
+//! arena per pickle, arguments longer than `Limits::max_string` are skipped, never copied. Instances made by
+//! allowlisted callables carry no record, so a benign stream allocates nothing per opcode once its vectors are warm.
+
+use std::collections::HashMap;
+use std::io;
+
+use mlsc_core::{Finding, Location, Severity};
+
+use super::input::{Input, SliceInput};
+use super::policy::{Class, canonical, compat_map};
+use super::rules::*;
+use super::text::{escape_decode, py_repr_bytes, py_repr_str, raw_unicode_escape};
+use super::{AnalyseOptions, CallSummary};
+
+/// Strings up to this long are kept inside the value.
+const INLINE: usize = 14;
+/// Bytes of kept strings per pickle beyond which longer strings are skipped (then only a slice input can look back).
+const ARENA_BUDGET: usize = 32 << 20;
+/// Tuple elements kept per pickle for call-chain evidence and name resolution.
+const TUPLE_BUDGET: usize = 1 << 20;
+/// Tuples longer than this are opaque.
+const TUPLE_MAX: usize = 16;
+/// Findings emitted per global before further invocations are only counted.
+const PER_GLOBAL: u32 = 3;
+/// Findings per stream beyond which only the verdict is updated.
+const MAX_FINDINGS: usize = 2000;
+/// Longest rendered call chain.
+const CHAIN_MAX: usize = 300;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Short {
+    len: u8,
+    buf: [u8; INLINE],
+}
+
+/// A symbolic value. Containers are opaque: what matters is what gets imported and invoked.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Value {
+    Hole,
+    None,
+    Bool(bool),
+    Int(i64),
+    BigInt,
+    Float,
+    ShortStr(Short),
+    ShortBytes(Short),
+    Str(u32, u32),
+    Bytes(u32, u32),
+    /// A string or bytes too long to keep: index into `longs`.
+    Long(u32),
+    Tuple(u32, u32),
+    OpaqueTuple,
+    List,
+    Dict(u32),
+    Set,
+    /// An imported global (or a name resolved at load time): index into `globals`.
+    Global(u32),
+    /// The result of invoking something not allowlisted: index into `calls`.
+    Call(u32),
+    /// An instance made by an allowlisted global.
+    Obj(u32),
+    /// A `numpy.dtype`: index into `dtypes`.
+    Dtype(u32),
+    Persid,
+    Buffer,
+}
+
+/// Semantics the machine knows for a few callables, to resolve names computed at load time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Special {
+    None,
+    Getattr,
+    ImportModule,
+    Import,
+    ResolveName,
+    Attrgetter,
+    Methodcaller,
+    Vars,
+    Lookup,
+    Partial,
+    Loads,
+    NumpyDtype,
+    JoblibWrapper,
+    Reconstructor,
+    AddExtension,
+}
+
+fn special_of(name: &str) -> Special {
+    match name {
+        "builtins.getattr" => Special::Getattr,
+        "importlib.import_module" | "importlib.__import__" => Special::ImportModule,
+        "builtins.__import__" => Special::Import,
+        "pkgutil.resolve_name" | "pydoc.locate" | "pydoc.resolve" => Special::ResolveName,
+        "operator.attrgetter" | "_operator.attrgetter" => Special::Attrgetter,
+        "operator.methodcaller" | "_operator.methodcaller" => Special::Methodcaller,
+        "builtins.vars" => Special::Vars,
+        "builtins.dict.get"
+        | "builtins.dict.__getitem__"
+        | "builtins.dict.pop"
+        | "operator.getitem"
+        | "_operator.getitem"
+        | "builtins.dict.setdefault" => Special::Lookup,
+        "functools.partial" | "_functools.partial" => Special::Partial,
+        "pickle.loads"
+        | "pickle._loads"
+        | "_pickle.loads"
+        | "cPickle.loads"
+        | "dill.loads"
+        | "cloudpickle.loads"
+        | "numpy.loads"
+        | "numpy.core.numeric.loads"
+        | "torch.storage._load_from_bytes"
+        | "joblib.loads" => Special::Loads,
+        "numpy.dtype" => Special::NumpyDtype,
+        "joblib.numpy_pickle.NumpyArrayWrapper" => Special::JoblibWrapper,
+        "copyreg._reconstructor" | "copyreg.__newobj__" | "copyreg.__newobj_ex__" => {
+            Special::Reconstructor
+        }
+        "copyreg.add_extension" => Special::AddExtension,
+        _ => Special::None,
+    }
+}
+
+#[derive(Debug)]
+struct GlobalRec {
+    /// The resolved dotted name (after `_compat_pickle`), `os.system`.
+    full: String,
+    /// How the stream wrote it, when that differs (`__builtin__.eval`).
+    written: Option<String>,
+    /// The interpreter's name, when it differs (`posix.system`).
+    canonical: Option<String>,
+    /// Where attribute traversal starts in `full`, for dotted names.
+    class: Class,
+    dunder: bool,
+    special: Special,
+    offset: u64,
+    opcode: &'static str,
+    /// How a resolved name was reached (`builtins.getattr(importlib.import_module('os'), 'system')`).
+    via: Option<String>,
+    invoked: u32,
+    passed: bool,
+    summary: Option<usize>,
+    /// True for module objects (`importlib.import_module('os')`).
+    module_only: bool,
+}
+
+impl GlobalRec {
+    fn display(&self) -> String {
+        let mut s = self.full.clone();
+        if let Some(c) = &self.canonical {
+            s = format!("{c} ({})", self.full);
+        }
+        if let Some(w) = &self.written {
+            s.push_str(&format!(", written `{w}`"));
+        }
+        s
+    }
+    fn allowed(&self) -> bool {
+        self.class == Class::Allowed
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CallRec {
+    callee: Value,
+    args: Value,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct DtypeInfo {
+    itemsize: Option<u64>,
+    object: bool,
+    /// Sized per element by BUILD state (`U`, `S`, `V`).
+    flexible: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct JoblibFields {
+    count: Option<u64>,
+    dtype: Option<u32>,
+    align: Option<i64>,
+}
+
+/// How one pickle ended.
+#[derive(Debug)]
+pub(crate) enum End {
+    /// STOP at this offset.
+    Stop,
+    /// The input ended before any opcode.
+    Empty,
+    /// The input ended inside the pickle.
+    Truncated(u64, &'static str),
+    /// An opcode that the unpickler would reject.
+    Malformed(u64, String),
+    /// A resource limit.
+    Limit(u64, String),
+}
+
+/// What an analysis gathered, shared by the pickles of one stream and nested analyses.
+#[derive(Debug, Default)]
+pub(crate) struct Out {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) inconclusive: bool,
+    pub(crate) worst: Option<Severity>,
+    pub(crate) calls: Vec<CallSummary>,
+    call_index: HashMap<String, usize>,
+    pub(crate) opcodes: u64,
+    suppressed: u64,
+}
+
+impl Out {
+    pub(crate) fn push(&mut self, f: Finding) {
+        if self.worst.is_none_or(|w| f.severity > w) {
+            self.worst = Some(f.severity);
+        }
+        if self.findings.len() < MAX_FINDINGS {
+            self.findings.push(f);
+        } else {
+            self.suppressed += 1;
+        }
+    }
+
+    fn summary(&mut self, name: &str, allowed: bool, offset: u64) -> usize {
+        if let Some(&i) = self.call_index.get(name) {
+            return i;
+        }
+        let i = self.calls.len();
+        self.calls.push(CallSummary {
+            callable: name.to_owned(),
+            allowed,
+            first_offset: offset,
+            count: 0,
+        });
+        self.call_index.insert(name.to_owned(), i);
+        i
+    }
+}
+
+/// The machine. One per stream; its per-pickle state is reset at each pickle.
+pub(crate) struct Machine<'o> {
+    opts: &'o AnalyseOptions,
+    depth: u32,
+    stack: Vec<Value>,
+    marks: Vec<usize>,
+    memo: Vec<Value>,
+    memo_sparse: HashMap<u64, Value>,
+    memo_len: u64,
+    arena: Vec<u8>,
+    longs: Vec<(u64, u64, bool)>,
+    tuples: Vec<Value>,
+    globals: Vec<GlobalRec>,
+    gindex: HashMap<String, u32>,
+    calls: Vec<CallRec>,
+    dtypes: Vec<DtypeInfo>,
+    dicts: u32,
+    joblib: HashMap<u32, JoblibFields>,
+    ext: HashMap<i64, u32>,
+    proto: u8,
+    persid_reported: bool,
+    pub(crate) out: Out,
+    /// Offset added to locations (nested pickles report at the offset of the bytes that hold them).
+    nested_at: Option<(u64, String)>,
+}
+
+type Step<T> = Result<T, End>;
+
+macro_rules! need {
+    ($buf:expr, $n:expr, $off:expr, $what:expr) => {
+        if $buf.len() < $n {
+            return Ok(Err(End::Truncated($off, $what)));
+        }
+    };
+}
+
+/// Propagates an `End` out of a step.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(end) => return Ok(Err(end)),
+        }
+    };
+}
+
+impl<'o> Machine<'o> {
+    pub(crate) fn new(opts: &'o AnalyseOptions, depth: u32) -> Self {
+        Machine {
+            opts,
+            depth,
+            stack: Vec::with_capacity(256),
+            marks: Vec::with_capacity(64),
+            memo: Vec::new(),
+            memo_sparse: HashMap::new(),
+            memo_len: 0,
+            arena: Vec::new(),
+            longs: Vec::new(),
+            tuples: Vec::new(),
+            globals: Vec::new(),
+            gindex: HashMap::new(),
+            calls: Vec::new(),
+            dtypes: Vec::new(),
+            dicts: 0,
+            joblib: HashMap::new(),
+            ext: HashMap::new(),
+            proto: 0,
+            persid_reported: false,
+            out: Out::default(),
+            nested_at: None,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.stack.clear();
+        self.marks.clear();
+        self.memo.clear();
+        self.memo_sparse.clear();
+        self.memo_len = 0;
+        self.arena.clear();
+        self.longs.clear();
+        self.tuples.clear();
+        self.globals.clear();
+        self.gindex.clear();
+        self.calls.clear();
+        self.dtypes.clear();
+        self.dicts = 0;
+        self.joblib.clear();
+        self.ext.clear();
+        self.proto = 0;
+        self.persid_reported = false;
+    }
+
+    pub(crate) fn location(&self, offset: u64) -> Location {
+        let at = self.nested_at.as_ref().map_or(offset, |(o, _)| *o);
+        self.opts.location.clone().at_offset(at)
+    }
+
+    pub(crate) fn finding(
+        &mut self,
+        code: &str,
+        severity: Severity,
+        offset: u64,
+        message: String,
+    ) -> usize {
+        let title = RULES
+            .iter()
+            .find(|r| r.code == code)
+            .map_or("pickle finding", |r| r.name);
+        let message = match &self.nested_at {
+            Some((_, ctx)) => format!("{ctx}: {message} (offset {offset} of the nested pickle)"),
+            None => message,
+        };
+        let f = Finding::new(code, severity, title, message).at(self.location(offset));
+        self.out.push(f);
+        self.out.findings.len() - 1
+    }
+
+    // ----- the stack -------------------------------------------------------------------------------------------
+
+    #[inline(always)]
+    fn push(&mut self, v: Value, off: u64) -> Step<()> {
+        if (self.stack.len() + self.marks.len()) as u64 >= self.opts.limits.max_stack {
+            return Err(End::Limit(
+                off,
+                format!("the stack exceeds {} items", self.opts.limits.max_stack),
+            ));
+        }
+        self.stack.push(v);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn fence(&self) -> usize {
+        self.marks.last().copied().unwrap_or(0)
+    }
+
+    #[inline(always)]
+    fn pop(&mut self, off: u64, op: &str) -> Step<Value> {
+        if self.stack.len() <= self.fence() {
+            return Err(End::Malformed(
+                off,
+                format!("{op} pops from an empty stack (stack underflow)"),
+            ));
+        }
+        Ok(self.stack.pop().expect("the length was checked above"))
+    }
+
+    #[inline(always)]
+    fn top(&mut self, off: u64, op: &str) -> Step<&mut Value> {
+        if self.stack.len() <= self.fence() {
+            return Err(End::Malformed(
+                off,
+                format!("{op} needs a value on the stack (stack underflow)"),
+            ));
+        }
+        Ok(self.stack.last_mut().expect("the length was checked above"))
+    }
+
+    /// Pops everything down to the topmost MARK, and the mark; returns where the items started.
+    fn pop_mark(&mut self, off: u64, op: &str) -> Step<usize> {
+        match self.marks.pop() {
+            Some(m) => Ok(m),
+            None => Err(End::Malformed(
+                off,
+                format!("{op} without a MARK on the stack"),
+            )),
+        }
+    }
+
+    // ----- the memo --------------------------------------------------------------------------------------------
+
+    fn memo_put(&mut self, idx: u64, off: u64) -> Step<()> {
+        let v = *self.top(off, "PUT")?;
+        let slot = if idx < self.memo.len() as u64 {
+            Some(&mut self.memo[idx as usize])
+        } else if idx < 2 * self.memo.len() as u64 + 4096 {
+            self.memo.resize(idx as usize + 1, Value::Hole);
+            Some(&mut self.memo[idx as usize])
+        } else {
+            None
+        };
+        let fresh = match slot {
+            Some(s) => {
+                let fresh = matches!(s, Value::Hole);
+                *s = v;
+                fresh
+            }
+            None => self.memo_sparse.insert(idx, v).is_none(),
+        };
+        if fresh {
+            self.memo_len += 1;
+            if self.memo_len > self.opts.limits.max_memo {
+                return Err(End::Limit(
+                    off,
+                    format!("the memo exceeds {} entries", self.opts.limits.max_memo),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn memo_get(&self, idx: u64, off: u64) -> Step<Value> {
+        let v = if idx < self.memo.len() as u64 {
+            self.memo[idx as usize]
+        } else {
+            self.memo_sparse.get(&idx).copied().unwrap_or(Value::Hole)
+        };
+        match v {
+            Value::Hole => Err(End::Malformed(
+                off,
+                format!("memo entry {idx} was never stored"),
+            )),
+            v => Ok(v),
+        }
+    }
+
+    // ----- strings ---------------------------------------------------------------------------------------------
+
+    fn keep(&mut self, bytes: &[u8], is_bytes: bool, offset: u64) -> Value {
+        if bytes.len() <= INLINE {
+            let mut buf = [0u8; INLINE];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            let s = Short {
+                len: bytes.len() as u8,
+                buf,
+            };
+            return if is_bytes {
+                Value::ShortBytes(s)
+            } else {
+                Value::ShortStr(s)
+            };
+        }
+        if self.arena.len() + bytes.len() <= ARENA_BUDGET
+            && bytes.len() as u64 <= self.opts.limits.max_string
+        {
+            let start = self.arena.len() as u32;
+            self.arena.extend_from_slice(bytes);
+            return if is_bytes {
+                Value::Bytes(start, bytes.len() as u32)
+            } else {
+                Value::Str(start, bytes.len() as u32)
+            };
+        }
+        self.long(offset, bytes.len() as u64, is_bytes)
+    }
+
+    fn long(&mut self, offset: u64, len: u64, is_bytes: bool) -> Value {
+        self.longs.push((offset, len, is_bytes));
+        Value::Long(self.longs.len() as u32 - 1)
+    }
+
+    /// Reads a counted argument of `len` bytes: kept when small enough, skipped otherwise.
+    fn counted<I: Input>(
+        &mut self,
+        inp: &mut I,
+        len: u64,
+        is_bytes: bool,
+        off: u64,
+    ) -> io::Result<Step<Value>> {
+        let at = inp.offset();
+        if len <= INLINE as u64 {
+            let buf = inp.fill(len as usize)?;
+            need!(buf, len as usize, off, "inside a string argument");
+            let v = self.keep(&buf[..len as usize], is_bytes, at);
+            inp.consume(len as usize);
+            return Ok(Ok(v));
+        }
+        if len <= self.opts.limits.max_string
+            && self.arena.len() as u64 + len <= ARENA_BUDGET as u64
+        {
+            let start = self.arena.len();
+            let mut left = len as usize;
+            while left > 0 {
+                let buf = inp.fill(left.min(1 << 16))?;
+                if buf.is_empty() {
+                    self.arena.truncate(start);
+                    return Ok(Err(End::Truncated(off, "inside a string argument")));
+                }
+                let k = buf.len().min(left);
+                self.arena.extend_from_slice(&buf[..k]);
+                inp.consume(k);
+                left -= k;
+            }
+            let v = if is_bytes {
+                Value::Bytes(start as u32, len as u32)
+            } else {
+                Value::Str(start as u32, len as u32)
+            };
+            return Ok(Ok(v));
+        }
+        let got = inp.skip(len)?;
+        if got < len {
+            return Ok(Err(End::Truncated(off, "inside a string argument")));
+        }
+        Ok(Ok(self.long(at, len, is_bytes)))
+    }
+
+    /// The bytes of a kept string, if it was kept (or the input can still show it).
+    fn text_of<'a>(&'a self, v: &'a Value, whole: Option<&'a [u8]>) -> Option<&'a [u8]> {
+        match v {
+            Value::ShortStr(s) | Value::ShortBytes(s) => Some(&s.buf[..s.len as usize]),
+            Value::Str(a, l) | Value::Bytes(a, l) => {
+                self.arena.get(*a as usize..(*a + *l) as usize)
+            }
+            Value::Long(i) => {
+                let (o, l, _) = *self.longs.get(*i as usize)?;
+                whole?.get(usize::try_from(o).ok()?..usize::try_from(o + l).ok()?)
+            }
+            _ => None,
+        }
+    }
+
+    fn is_str(v: &Value) -> bool {
+        matches!(v, Value::ShortStr(_) | Value::Str(..)) || matches!(v, Value::Long(_))
+    }
+
+    fn str_of(&self, v: &Value) -> Option<String> {
+        match v {
+            Value::ShortStr(_) | Value::Str(..) => self
+                .text_of(v, None)
+                .map(|b| String::from_utf8_lossy(b).into_owned()),
+            _ => None,
+        }
+    }
+
+    fn tuple_items(&self, v: &Value) -> Option<&[Value]> {
+        match v {
+            Value::Tuple(s, l) => self.tuples.get(*s as usize..(*s + *l) as usize),
+            _ => None,
+        }
+    }
+
+    fn make_tuple(&mut self, start: usize) -> Value {
+        let n = self.stack.len() - start;
+        let v = if n == 0 {
+            Value::Tuple(0, 0)
+        } else if n <= TUPLE_MAX && self.tuples.len() + n <= TUPLE_BUDGET {
+            let s = self.tuples.len() as u32;
+            self.tuples.extend_from_slice(&self.stack[start..]);
+            Value::Tuple(s, n as u32)
+        } else {
+            // Globals inside a tuple too long to keep still count as passed along.
+            for i in start..self.stack.len() {
+                if let Value::Global(g) = self.stack[i] {
+                    self.globals[g as usize].passed = true;
+                }
+            }
+            Value::OpaqueTuple
+        };
+        self.stack.truncate(start);
+        v
+    }
+
+    // ----- rendering -------------------------------------------------------------------------------------------
+
+    fn render(&self, v: &Value, depth: u32, out: &mut String) {
+        if out.len() > CHAIN_MAX {
+            return;
+        }
+        match v {
+            Value::Hole => out.push('?'),
+            Value::None => out.push_str("None"),
+            Value::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::BigInt => out.push_str("<int>"),
+            Value::Float => out.push_str("<float>"),
+            Value::ShortStr(_) | Value::Str(..) => {
+                let s = String::from_utf8_lossy(self.text_of(v, None).unwrap_or_default());
+                let s: String = s.chars().take(120).collect();
+                out.push_str(&py_repr_str(&s));
+            }
+            Value::ShortBytes(_) | Value::Bytes(..) => {
+                let b = self.text_of(v, None).unwrap_or_default();
+                out.push_str(&py_repr_bytes(&b[..b.len().min(60)]));
+            }
+            Value::Long(i) => {
+                let (_, l, b) = self.longs[*i as usize];
+                out.push_str(&format!(
+                    "<{} of {l} bytes>",
+                    if b { "bytes" } else { "str" }
+                ));
+            }
+            Value::Tuple(..) => {
+                let items = self.tuple_items(v).unwrap_or_default();
+                out.push('(');
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if depth > 6 {
+                        out.push('…');
+                        break;
+                    }
+                    self.render(it, depth + 1, out);
+                }
+                if items.len() == 1 {
+                    out.push(',');
+                }
+                out.push(')');
+            }
+            Value::OpaqueTuple => out.push_str("(…)"),
+            Value::List => out.push_str("[…]"),
+            Value::Dict(_) => out.push_str("{…}"),
+            Value::Set => out.push_str("{…}"),
+            Value::Global(g) => {
+                let g = &self.globals[*g as usize];
+                match (&g.via, depth) {
+                    (Some(via), d) if d < 6 => out.push_str(via),
+                    _ => out.push_str(g.canonical.as_ref().unwrap_or(&g.full)),
+                }
+            }
+            Value::Call(c) => {
+                if depth > 6 {
+                    out.push('…');
+                    return;
+                }
+                let c = self.calls[*c as usize];
+                self.render(&c.callee, depth + 1, out);
+                self.render_args(&c.args, depth + 1, out);
+            }
+            Value::Obj(g) => {
+                out.push_str(&self.globals[*g as usize].full);
+                out.push_str("(…)");
+            }
+            Value::Dtype(_) => out.push_str("numpy.dtype(…)"),
+            Value::Persid => out.push_str("<persistent id>"),
+            Value::Buffer => out.push_str("<buffer>"),
+        }
+    }
+
+    fn render_args(&self, args: &Value, depth: u32, out: &mut String) {
+        match args {
+            Value::Tuple(..) => {
+                let items = self.tuple_items(args).unwrap_or_default();
+                out.push('(');
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.render(it, depth + 1, out);
+                }
+                out.push(')');
+            }
+            other => {
+                out.push_str("(*");
+                self.render(other, depth + 1, out);
+                out.push(')');
+            }
+        }
+        if out.len() > CHAIN_MAX {
+            let mut cut = CHAIN_MAX;
+            while !out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.truncate(cut);
+            out.push('…');
+        }
+    }
+
+    fn chain(&self, callee: &Value, args: &Value) -> String {
+        let mut s = String::new();
+        self.render(callee, 0, &mut s);
+        self.render_args(args, 0, &mut s);
+        s
+    }
+
+    // ----- globals ---------------------------------------------------------------------------------------------
+
+    /// Resolves `module` + `name` the way `find_class` does and records the global.
+    fn global(
+        &mut self,
+        module: &str,
+        name: &str,
+        off: u64,
+        opcode: &'static str,
+        via: Option<String>,
+    ) -> Value {
+        let (m, n) = if self.proto < 3 {
+            compat_map(module, name)
+        } else {
+            (module, name)
+        };
+        let full = if n.is_empty() {
+            m.to_owned()
+        } else {
+            format!("{m}.{n}")
+        };
+        if via.is_none()
+            && let Some(&g) = self.gindex.get(&full)
+        {
+            return Value::Global(g);
+        }
+        let written = ((m, n) != (module, name)).then(|| format!("{module}.{name}"));
+        let mut canonical = canonical(m, n);
+        let attr_from = n.contains('.').then(|| m.len() + 1);
+        // find_class walks dotted names; an attribute may be a module its parent imported
+        // (`torch` + `serialization.os.system` is `os.system`): name the first suffix the deny list knows.
+        if let Some(from) = attr_from {
+            let mut i = from;
+            while let Some(d) = full[i..].find('.') {
+                let suffix = &full[i..];
+                if let Class::Denied(..) = self.opts.policy.classify(suffix, None) {
+                    let (sm, sn) = suffix.split_once('.').expect("the suffix has a dot");
+                    canonical =
+                        Some(super::policy::canonical(sm, sn).unwrap_or_else(|| suffix.to_owned()));
+                    break;
+                }
+                i += d + 1;
+            }
+        }
+        let policy = &self.opts.policy;
+        let mut class = policy.classify(&full, attr_from);
+        if class != Class::Allowed
+            && let Some(c) = &canonical
+        {
+            let c2 = policy.classify(c, attr_from.map(|_| c.find('.').map_or(0, |d| d + 1)));
+            class = match (class, c2) {
+                (_, Class::Allowed) => Class::Allowed,
+                (Class::Denied(a, w), Class::Denied(b, _)) if a >= b => Class::Denied(a, w),
+                (_, Class::Denied(b, w)) => Class::Denied(b, w),
+                (c, Class::Unknown) => c,
+            };
+        }
+        // A module object is denied when its whole namespace is.
+        if n.is_empty() && class == Class::Unknown {
+            class = policy.classify(&format!("{m}.__module__"), None);
+            if matches!(class, Class::Allowed) {
+                class = Class::Unknown;
+            }
+        }
+        let dunder = class != Class::Allowed
+            && n.split('.')
+                .any(|p| p.len() > 4 && p.starts_with("__") && p.ends_with("__"));
+        let special = special_of(canonical.as_deref().unwrap_or(&full)).max_with(special_of(&full));
+        let rec = GlobalRec {
+            full: full.clone(),
+            written,
+            canonical,
+            class,
+            dunder,
+            special,
+            offset: off,
+            opcode,
+            via,
+            invoked: 0,
+            passed: false,
+            summary: None,
+            module_only: n.is_empty(),
+        };
+        let idx = self.globals.len() as u32;
+        self.globals.push(rec);
+        if self.globals[idx as usize].via.is_none() {
+            self.gindex.insert(full, idx);
+        }
+        Value::Global(idx)
+    }
+
+    /// The attribute `name` of `obj`, as a resolved global when `obj` is one.
+    fn attribute(
+        &mut self,
+        obj: &Value,
+        name: &str,
+        off: u64,
+        op: &'static str,
+        via: String,
+    ) -> Option<Value> {
+        match obj {
+            Value::Global(g) => {
+                let g = &self.globals[*g as usize];
+                let full = g.canonical.clone().unwrap_or_else(|| g.full.clone());
+                let (module, attr) = if g.module_only {
+                    (full, name.to_owned())
+                } else {
+                    match full.split_once('.') {
+                        Some((m, rest)) => (m.to_owned(), format!("{rest}.{name}")),
+                        None => (full, name.to_owned()),
+                    }
+                };
+                Some(self.global(&module, &attr, off, op, Some(via)))
+            }
+            _ => None,
+        }
+    }
+
+    fn mark_passed(&mut self, v: &Value, depth: u32) {
+        match v {
+            Value::Global(g) => self.globals[*g as usize].passed = true,
+            Value::Tuple(..) if depth < 4 => {
+                let items: Vec<Value> = self.tuple_items(v).unwrap_or_default().to_vec();
+                for it in &items {
+                    self.mark_passed(it, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ----- invocations -----------------------------------------------------------------------------------------
+
+    fn invoke(&mut self, callee: Value, args: Value, op: &'static str, off: u64) -> Value {
+        match callee {
+            Value::Global(g) => self.invoke_global(g, callee, args, op, off),
+            Value::Call(c) => {
+                let rec = self.calls[c as usize];
+                let chain = self.chain(&callee, &args);
+                // What a call result is, when the machine knows: attrgetter(name)(obj), partial(f)(…).
+                if let Value::Global(inner) = rec.callee {
+                    let items: Vec<Value> =
+                        self.tuple_items(&rec.args).unwrap_or_default().to_vec();
+                    let now: Vec<Value> = self.tuple_items(&args).unwrap_or_default().to_vec();
+                    match self.globals[inner as usize].special {
+                        Special::Attrgetter => {
+                            if let (Some(name), Some(obj)) =
+                                (items.first().and_then(|n| self.str_of(n)), now.first())
+                                && let Some(v) = self.attribute(obj, &name, off, op, chain.clone())
+                            {
+                                return v;
+                            }
+                        }
+                        Special::Partial => {
+                            if let Some(f) = items.first().copied() {
+                                let mut all: Vec<Value> = items[1..].to_vec();
+                                all.extend(now);
+                                let start = self.tuples.len() as u32;
+                                self.tuples.extend_from_slice(&all);
+                                let packed = Value::Tuple(start, all.len() as u32);
+                                return self.invoke(f, packed, op, off);
+                            }
+                        }
+                        Special::Methodcaller => {
+                            if let (Some(name), Some(obj)) =
+                                (items.first().and_then(|n| self.str_of(n)), now.first())
+                                && let Some(Value::Global(m)) =
+                                    self.attribute(obj, &name, off, op, chain.clone())
+                            {
+                                let rest = Value::Tuple(0, 0);
+                                return self.invoke_global(m, Value::Global(m), rest, op, off);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                self.finding(
+                    COMPUTED_CALL,
+                    Severity::Critical,
+                    off,
+                    format!("{op} invokes a value computed at load time: {chain}"),
+                );
+                self.record_call(callee, args)
+            }
+            Value::Obj(_) | Value::Dtype(_) | Value::Persid | Value::Buffer | Value::Hole => {
+                let chain = self.chain(&callee, &args);
+                self.finding(
+                    COMPUTED_CALL,
+                    Severity::Critical,
+                    off,
+                    format!("{op} invokes an object made at load time: {chain}"),
+                );
+                self.record_call(callee, args)
+            }
+            other => {
+                let chain = self.chain(&other, &args);
+                self.finding(
+                    MALFORMED,
+                    Severity::Medium,
+                    off,
+                    format!("{op} invokes a value that is not callable: {chain}"),
+                );
+                self.out.inconclusive = true;
+                self.record_call(callee, args)
+            }
+        }
+    }
+
+    fn record_call(&mut self, callee: Value, args: Value) -> Value {
+        self.calls.push(CallRec { callee, args });
+        Value::Call(self.calls.len() as u32 - 1)
+    }
+
+    fn invoke_global(
+        &mut self,
+        g: u32,
+        callee: Value,
+        args: Value,
+        op: &'static str,
+        off: u64,
+    ) -> Value {
+        self.mark_passed(&args, 0);
+        let gi = g as usize;
+        self.globals[gi].invoked += 1;
+        let summary = match self.globals[gi].summary {
+            Some(s) => s,
+            None => {
+                let name = self.globals[gi]
+                    .canonical
+                    .clone()
+                    .unwrap_or_else(|| self.globals[gi].full.clone());
+                let s = self.out.summary(&name, self.globals[gi].allowed(), off);
+                self.globals[gi].summary = Some(s);
+                s
+            }
+        };
+        self.out.calls[summary].count += 1;
+        let special = self.globals[gi].special;
+        if self.globals[gi].allowed() {
+            return match special {
+                Special::NumpyDtype => {
+                    let spec = self.tuple_items(&args).and_then(|a| a.first().copied());
+                    let spec = spec.and_then(|s| self.str_of(&s)).unwrap_or_default();
+                    self.dtypes.push(dtype_info(&spec));
+                    Value::Dtype(self.dtypes.len() as u32 - 1)
+                }
+                Special::Reconstructor => {
+                    // copyreg instantiates the class it is given: that class is what runs.
+                    match self.tuple_items(&args).and_then(|a| a.first().copied()) {
+                        Some(cls @ Value::Global(c)) => {
+                            self.invoke_global(c, cls, Value::OpaqueTuple, op, off)
+                        }
+                        Some(other) => self.invoke(other, Value::OpaqueTuple, op, off),
+                        None => Value::Obj(g),
+                    }
+                }
+                _ => Value::Obj(g),
+            };
+        }
+        let chain = self.chain(&callee, &args);
+        let items: Vec<Value> = self.tuple_items(&args).unwrap_or_default().to_vec();
+        let invoked = self.globals[gi].invoked;
+        if invoked <= PER_GLOBAL {
+            let rec = &self.globals[gi];
+            let display = rec.display();
+            let (code, sev, why) = match (rec.dunder, rec.class) {
+                (true, _) => (
+                    INTROSPECTION,
+                    Severity::Critical,
+                    "walks through dunder attributes",
+                ),
+                (_, Class::Denied(s, w)) => (DANGEROUS_CALL, s, w),
+                _ => (UNKNOWN_CALL, Severity::Medium, "on no allowlist profile"),
+            };
+            let mut msg = format!("{op} invokes `{display}` ({why}): {chain}");
+            if let Some(via) = &rec.via {
+                msg.push_str(&format!("; the callable was reached as {via}"));
+            }
+            if invoked == PER_GLOBAL {
+                msg.push_str("; further invocations of it are not listed");
+            }
+            self.finding(code, sev, off, msg);
+        }
+        // Names resolved at load time.
+        let s0 = items.first().and_then(|v| self.str_of(v));
+        let s1 = items.get(1).and_then(|v| self.str_of(v));
+        match special {
+            Special::Getattr => {
+                if let (Some(obj), Some(name)) = (items.first(), s1)
+                    && let Some(v) = self.attribute(obj, &name, off, op, chain)
+                {
+                    return v;
+                }
+            }
+            Special::ImportModule => {
+                if let Some(m) = s0 {
+                    return self.global(&m, "", off, op, Some(chain));
+                }
+            }
+            Special::Import => {
+                if let Some(m) = s0 {
+                    let top = m.split('.').next().unwrap_or(&m).to_owned();
+                    return self.global(&top, "", off, op, Some(chain));
+                }
+            }
+            Special::ResolveName => {
+                if let Some(n) = s0 {
+                    let (m, rest) = match n.split_once(':') {
+                        Some((m, r)) => (m.to_owned(), r.to_owned()),
+                        None => match n.split_once('.') {
+                            Some((m, r)) => (m.to_owned(), r.to_owned()),
+                            None => (n.clone(), String::new()),
+                        },
+                    };
+                    return self.global(&m, &rest, off, op, Some(chain));
+                }
+            }
+            Special::Lookup => {
+                // dict.get(vars(X), name) / getitem(sys.modules, name)
+                if let (Some(d), Some(name)) = (items.first(), s1) {
+                    match d {
+                        Value::Call(c) => {
+                            let rec = self.calls[*c as usize];
+                            if let Value::Global(vg) = rec.callee
+                                && self.globals[vg as usize].special == Special::Vars
+                                && let Some(obj) =
+                                    self.tuple_items(&rec.args).and_then(|a| a.first().copied())
+                                && let Some(v) = self.attribute(&obj, &name, off, op, chain.clone())
+                            {
+                                return v;
+                            }
+                        }
+                        Value::Global(sg) if self.globals[*sg as usize].full == "sys.modules" => {
+                            return self.global(&name, "", off, op, Some(chain));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Special::Loads => self.nested(&callee, items.first().copied(), off),
+            Special::AddExtension => {
+                if let (Some(m), Some(n), Some(Value::Int(code))) = (s0, s1, items.get(2)) {
+                    let v = self.global(&m, &n, off, op, Some(chain.clone()));
+                    if let Value::Global(x) = v {
+                        self.ext.insert(*code, x);
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.record_call(callee, args)
+    }
+
+    /// Analyses the bytes handed to a loader as a pickle of their own.
+    fn nested(&mut self, callee: &Value, arg: Option<Value>, off: u64) {
+        let mut name = String::new();
+        self.render(callee, 0, &mut name);
+        let Some(arg) = arg else { return };
+        let bytes: Option<Vec<u8>> = self.text_of(&arg, None).map(<[u8]>::to_vec);
+        let Some(bytes) = bytes else {
+            if matches!(arg, Value::Long(_)) {
+                self.finding(
+                    NOT_ANALYSED,
+                    Severity::Medium,
+                    off,
+                    format!("the payload handed to {name} is longer than the kept-string limit and was not analysed"),
+                );
+                self.out.inconclusive = true;
+            }
+            return;
+        };
+        if self.depth + 1 >= self.opts.limits.max_depth {
+            self.finding(
+                NOT_ANALYSED,
+                Severity::Medium,
+                off,
+                format!("the pickle handed to {name} is nested too deep to analyse"),
+            );
+            self.out.inconclusive = true;
+            return;
+        }
+        let ctx = format!("in the pickle handed to {name} at offset {off}");
+        let mut inner = Machine::new(self.opts, self.depth + 1);
+        inner.nested_at = Some((self.nested_at.as_ref().map_or(off, |n| n.0), ctx.clone()));
+        let mut input = SliceInput::new(&bytes);
+        let result = inner.run_stream(&mut input, false);
+        let inner_out = std::mem::take(&mut inner.out);
+        if result.is_err() {
+            return;
+        }
+        let n = inner_out.findings.len();
+        self.finding(
+            NESTED,
+            Severity::High,
+            off,
+            format!(
+                "{name} unpickles {} bytes at load time; {n} finding(s) inside follow",
+                bytes.len()
+            ),
+        );
+        for f in inner_out.findings {
+            self.out.push(f);
+        }
+        self.out.inconclusive |= inner_out.inconclusive;
+        for c in inner_out.calls {
+            let s = self.out.summary(&c.callable, c.allowed, off);
+            self.out.calls[s].count += c.count;
+        }
+    }
+
+    /// BUILD, SETITEM, APPEND … on `target`: mutation of an imported object is injection.
+    fn mutate(&mut self, target: Value, what: &str, value: Option<Value>, off: u64) {
+        if let Value::Global(g) = target {
+            let rec = &self.globals[g as usize];
+            let display = rec.display();
+            let sev = match rec.class {
+                Class::Denied(Severity::Critical, _) => Severity::Critical,
+                _ => Severity::High,
+            };
+            let mut msg = format!("{what} changes the imported object `{display}`");
+            if let Some(v) = value {
+                msg.push_str(" with ");
+                self.render(&v, 0, &mut msg);
+            }
+            self.globals[g as usize].passed = true;
+            self.finding(INJECTION, sev, off, msg);
+        }
+    }
+
+    /// Findings for globals imported but never invoked, at the end of a pickle.
+    fn report_imports(&mut self) {
+        for i in 0..self.globals.len() {
+            let rec = &self.globals[i];
+            if rec.allowed() || rec.invoked > 0 {
+                continue;
+            }
+            let display = rec.display();
+            let how = if rec.passed {
+                "is passed to a call or mutated"
+            } else {
+                "is imported but never invoked"
+            };
+            let (code, sev, why) = match (rec.dunder, rec.class, rec.passed) {
+                (true, _, _) => (
+                    INTROSPECTION,
+                    Severity::Critical,
+                    "walks through dunder attributes",
+                ),
+                (_, Class::Denied(s, w), _) => (DANGEROUS_IMPORT, s.min(Severity::High), w),
+                (_, _, true) => (UNKNOWN_CALL, Severity::Medium, "on no allowlist profile"),
+                _ => (UNKNOWN_IMPORT, Severity::Low, "on no allowlist profile"),
+            };
+            let mut msg = format!("{} `{display}` {how} ({why})", rec.opcode);
+            if let Some(via) = &rec.via {
+                msg.push_str(&format!("; reached as {via}"));
+            }
+            let off = rec.offset;
+            self.finding(code, sev, off, msg);
+        }
+    }
+
+    // ----- the run ---------------------------------------------------------------------------------------------
+
+    /// Analyses pickles one after another until the input ends (or after one when `one`).
+    /// Returns the offset just past the last STOP, if any.
+    pub(crate) fn run_stream<I: Input>(
+        &mut self,
+        inp: &mut I,
+        one: bool,
+    ) -> io::Result<Option<u64>> {
+        let mut pickles = 0u32;
+        let mut last_stop = None;
+        let mut trailing_reported = false;
+        loop {
+            let start = inp.offset();
+            let end = self.run_one(inp)?;
+            self.report_imports();
+            match end {
+                End::Stop => {
+                    pickles += 1;
+                    last_stop = Some(inp.offset());
+                    if pickles == 2 {
+                        self.finding(
+                            STACKED,
+                            Severity::Info,
+                            start,
+                            format!("a second pickle starts at offset {start} after the first one's STOP"),
+                        );
+                    }
+                    if one {
+                        return Ok(last_stop);
+                    }
+                }
+                End::Empty => return Ok(last_stop),
+                End::Limit(off, what) => {
+                    self.finding(
+                        NOT_ANALYSED,
+                        Severity::Medium,
+                        off,
+                        format!("analysis stopped: {what}"),
+                    );
+                    self.out.inconclusive = true;
+                    return Ok(last_stop);
+                }
+                End::Truncated(off, what) => {
+                    if pickles > 0 {
+                        if !trailing_reported {
+                            self.finding(
+                                TRAILING,
+                                Severity::Low,
+                                start,
+                                format!("{} bytes after STOP at offset {start} are not a pickle (the stream ends {what} at offset {off})", inp.offset().saturating_sub(start).max(1)),
+                            );
+                        }
+                    } else {
+                        self.finding(
+                            TRUNCATED,
+                            Severity::Medium,
+                            off,
+                            format!("the pickle that starts at offset {start} ends {what} at offset {off}, before its STOP"),
+                        );
+                        self.out.inconclusive = true;
+                    }
+                    return Ok(last_stop);
+                }
+                End::Malformed(off, what) => {
+                    if pickles > 0 && self.globals.is_empty() {
+                        if !trailing_reported {
+                            trailing_reported = true;
+                            self.finding(
+                                TRAILING,
+                                Severity::Low,
+                                start,
+                                format!("data after STOP at offset {start} is not a pickle: {what} at offset {off}"),
+                            );
+                        }
+                    } else {
+                        self.finding(
+                            MALFORMED,
+                            Severity::Medium,
+                            off,
+                            format!("malformed pickle: {what}"),
+                        );
+                        self.out.inconclusive = true;
+                    }
+                    if one {
+                        return Ok(last_stop);
+                    }
+                    // Look for the next pickle: a PROTO opcode with a known protocol.
+                    if !resync(inp, off)? {
+                        return Ok(last_stop);
+                    }
+                    // Count what follows as a further pickle for the trailing-data rules.
+                    pickles = pickles.max(1);
+                }
+            }
+        }
+    }
+
+    fn run_one<I: Input>(&mut self, inp: &mut I) -> io::Result<End> {
+        self.reset();
+        let first = inp.fill(1)?;
+        if first.is_empty() {
+            return Ok(End::Empty);
+        }
+        loop {
+            match self.step(inp)? {
+                Ok(None) => {}
+                Ok(Some(())) => return Ok(End::Stop),
+                Err(end) => return Ok(end),
+            }
+        }
+    }
+
+    /// One opcode. `Ok(Ok(Some(())))` at STOP.
+    #[inline(always)]
+    fn step<I: Input>(&mut self, inp: &mut I) -> io::Result<Step<Option<()>>> {
+        let off = inp.offset();
+        self.out.opcodes += 1;
+        if self.out.opcodes > self.opts.limits.max_opcodes {
+            return Ok(Err(End::Limit(
+                off,
+                format!("more than {} opcodes", self.opts.limits.max_opcodes),
+            )));
+        }
+        let buf = inp.fill(9)?;
+        if buf.is_empty() {
+            return Ok(Err(End::Truncated(off, "before its STOP")));
+        }
+        let code = buf[0];
+        macro_rules! fixed {
+            ($n:literal) => {{
+                need!(buf, 1 + $n, off, "inside an opcode argument");
+                let mut a = [0u8; 8];
+                a[..$n].copy_from_slice(&buf[1..1 + $n]);
+                inp.consume(1 + $n);
+                u64::from_le_bytes(a)
+            }};
+        }
+        match code {
+            // --- hot, argument-free opcodes ---
+            b'(' => {
+                inp.consume(1);
+                if (self.stack.len() + self.marks.len()) as u64 >= self.opts.limits.max_stack {
+                    return Ok(Err(End::Limit(off, "the stack exceeds its limit".into())));
+                }
+                self.marks.push(self.stack.len());
+            }
+            0x94 => {
+                inp.consume(1);
+                let idx = self.memo_len;
+                tri!(self.memo_put(idx, off));
+            }
+            b'K' => {
+                let v = fixed!(1);
+                tri!(self.push(Value::Int(v as i64), off));
+            }
+            b'M' => {
+                let v = fixed!(2);
+                tri!(self.push(Value::Int(v as i64), off));
+            }
+            b'J' => {
+                let v = fixed!(4);
+                tri!(self.push(Value::Int(i64::from(v as u32 as i32)), off));
+            }
+            b'G' => {
+                let _ = fixed!(8);
+                tri!(self.push(Value::Float, off));
+            }
+            b'N' => {
+                inp.consume(1);
+                tri!(self.push(Value::None, off));
+            }
+            0x88 | 0x89 => {
+                inp.consume(1);
+                tri!(self.push(Value::Bool(code == 0x88), off));
+            }
+            b')' => {
+                inp.consume(1);
+                tri!(self.push(Value::Tuple(0, 0), off));
+            }
+            b']' => {
+                inp.consume(1);
+                tri!(self.push(Value::List, off));
+            }
+            b'}' => {
+                inp.consume(1);
+                self.dicts += 1;
+                tri!(self.push(Value::Dict(self.dicts), off));
+            }
+            0x8f => {
+                inp.consume(1);
+                tri!(self.push(Value::Set, off));
+            }
+            b'q' => {
+                let idx = fixed!(1);
+                tri!(self.memo_put(idx, off));
+            }
+            b'r' => {
+                let idx = fixed!(4);
+                if idx & 0x8000_0000 != 0 {
+                    return Ok(Err(End::Malformed(
+                        off,
+                        "negative LONG_BINPUT argument".into(),
+                    )));
+                }
+                tri!(self.memo_put(idx, off));
+            }
+            b'h' => {
+                let idx = fixed!(1);
+                let v = tri!(self.memo_get(idx, off));
+                tri!(self.push(v, off));
+            }
+            b'j' => {
+                let idx = fixed!(4);
+                let v = tri!(self.memo_get(idx, off));
+                tri!(self.push(v, off));
+            }
+            0x8c | b'U' | b'C' => {
+                need!(buf, 2, off, "inside an opcode argument");
+                let len = usize::from(buf[1]);
+                inp.consume(2);
+                let v = tri!(self.counted(inp, len as u64, code == b'C', off)?);
+                tri!(self.push(v, off));
+            }
+            b'X' | b'T' | b'B' => {
+                let len = fixed!(4);
+                if code == b'T' && len & 0x8000_0000 != 0 {
+                    return Ok(Err(End::Malformed(
+                        off,
+                        "BINSTRING with a negative length".into(),
+                    )));
+                }
+                let v = tri!(self.counted(inp, len, code == b'B', off)?);
+                tri!(self.push(v, off));
+            }
+            0x8d | 0x8e | 0x96 => {
+                let len = fixed!(8);
+                let v = tri!(self.counted(inp, len, code != 0x8d, off)?);
+                tri!(self.push(v, off));
+            }
+            0x8a => {
+                need!(buf, 2, off, "inside an opcode argument");
+                let len = usize::from(buf[1]);
+                need!(buf, 2 + len.min(7), off, "inside a LONG1 argument");
+                let v = if len <= 7 && buf.len() >= 2 + len {
+                    Value::Int(small_long(&buf[2..2 + len]))
+                } else {
+                    Value::BigInt
+                };
+                inp.consume(2);
+                if inp.skip(len as u64)? < len as u64 {
+                    return Ok(Err(End::Truncated(off, "inside a LONG1 argument")));
+                }
+                tri!(self.push(v, off));
+            }
+            0x8b => {
+                let len = fixed!(4);
+                if len & 0x8000_0000 != 0 {
+                    return Ok(Err(End::Malformed(
+                        off,
+                        "LONG4 with a negative length".into(),
+                    )));
+                }
+                if inp.skip(len)? < len {
+                    return Ok(Err(End::Truncated(off, "inside a LONG4 argument")));
+                }
+                tri!(self.push(Value::BigInt, off));
+            }
+            0x95 => {
+                let _ = fixed!(8);
+            }
+            0x80 => {
+                let p = fixed!(1);
+                if p > 5 {
+                    return Ok(Err(End::Malformed(
+                        off,
+                        format!("unsupported pickle protocol {p}"),
+                    )));
+                }
+                self.proto = p as u8;
+            }
+            b'.' => {
+                inp.consume(1);
+                tri!(self.pop(off, "STOP"));
+                return Ok(Ok(Some(())));
+            }
+            b'0' => {
+                inp.consume(1);
+                if self.stack.len() > self.fence() {
+                    self.stack.pop();
+                } else {
+                    let m = tri!(self.pop_mark(off, "POP"));
+                    self.stack.truncate(m);
+                }
+            }
+            b'1' => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "POP_MARK"));
+                self.stack.truncate(m);
+            }
+            b'2' => {
+                inp.consume(1);
+                let v = *tri!(self.top(off, "DUP"));
+                tri!(self.push(v, off));
+            }
+            b'a' => {
+                inp.consume(1);
+                let v = tri!(self.pop(off, "APPEND"));
+                let t = *tri!(self.top(off, "APPEND"));
+                self.mutate(t, "APPEND", Some(v), off);
+            }
+            b'e' => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "APPENDS"));
+                self.stack.truncate(m);
+                let t = *tri!(self.top(off, "APPENDS"));
+                self.mutate(t, "APPENDS", None, off);
+            }
+            0x90 => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "ADDITEMS"));
+                self.stack.truncate(m);
+                let t = *tri!(self.top(off, "ADDITEMS"));
+                self.mutate(t, "ADDITEMS", None, off);
+            }
+            b's' => {
+                inp.consume(1);
+                let v = tri!(self.pop(off, "SETITEM"));
+                let k = tri!(self.pop(off, "SETITEM"));
+                let t = *tri!(self.top(off, "SETITEM"));
+                self.setitem(t, k, v, off);
+            }
+            b'u' => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "SETITEMS"));
+                if m <= self.fence() {
+                    return Ok(Err(End::Malformed(
+                        off,
+                        "SETITEMS without a dict below its MARK".into(),
+                    )));
+                }
+                let t = self.stack[m - 1];
+                let mut i = m;
+                while i + 1 < self.stack.len() {
+                    let (k, v) = (self.stack[i], self.stack[i + 1]);
+                    self.setitem(t, k, v, off);
+                    i += 2;
+                }
+                self.stack.truncate(m);
+            }
+            b'd' => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "DICT"));
+                self.dicts += 1;
+                let d = Value::Dict(self.dicts);
+                let mut i = m;
+                while i + 1 < self.stack.len() {
+                    let (k, v) = (self.stack[i], self.stack[i + 1]);
+                    self.setitem(d, k, v, off);
+                    i += 2;
+                }
+                self.stack.truncate(m);
+                tri!(self.push(d, off));
+            }
+            b'l' => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "LIST"));
+                self.stack.truncate(m);
+                tri!(self.push(Value::List, off));
+            }
+            0x91 => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "FROZENSET"));
+                self.stack.truncate(m);
+                tri!(self.push(Value::Set, off));
+            }
+            b't' => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "TUPLE"));
+                let t = self.make_tuple(m);
+                tri!(self.push(t, off));
+            }
+            0x85..=0x87 => {
+                inp.consume(1);
+                let n = usize::from(code - 0x84);
+                if self.stack.len() < self.fence() + n {
+                    return Ok(Err(End::Malformed(
+                        off,
+                        "TUPLE1/2/3 pops from an empty stack (stack underflow)".into(),
+                    )));
+                }
+                let start = self.stack.len() - n;
+                let t = self.make_tuple(start);
+                tri!(self.push(t, off));
+            }
+            b'R' => {
+                inp.consume(1);
+                let args = tri!(self.pop(off, "REDUCE"));
+                let callee = tri!(self.pop(off, "REDUCE"));
+                let r = self.invoke(callee, args, "REDUCE", off);
+                tri!(self.push(r, off));
+            }
+            0x81 => {
+                inp.consume(1);
+                let args = tri!(self.pop(off, "NEWOBJ"));
+                let cls = tri!(self.pop(off, "NEWOBJ"));
+                let r = self.invoke(cls, args, "NEWOBJ", off);
+                tri!(self.push(r, off));
+            }
+            0x92 => {
+                inp.consume(1);
+                let kwargs = tri!(self.pop(off, "NEWOBJ_EX"));
+                let args = tri!(self.pop(off, "NEWOBJ_EX"));
+                let cls = tri!(self.pop(off, "NEWOBJ_EX"));
+                self.mark_passed(&kwargs, 0);
+                let r = self.invoke(cls, args, "NEWOBJ_EX", off);
+                tri!(self.push(r, off));
+            }
+            b'o' => {
+                inp.consume(1);
+                let m = tri!(self.pop_mark(off, "OBJ"));
+                if self.stack.len() <= m {
+                    return Ok(Err(End::Malformed(
+                        off,
+                        "OBJ without a class after its MARK".into(),
+                    )));
+                }
+                let cls = self.stack[m];
+                let args = self.make_tuple(m + 1);
+                self.stack.truncate(m);
+                let r = self.invoke(cls, args, "OBJ", off);
+                tri!(self.push(r, off));
+            }
+            b'b' => {
+                inp.consume(1);
+                let state = tri!(self.pop(off, "BUILD"));
+                let target = *tri!(self.top(off, "BUILD"));
+                if let Some(skip) = self.build(target, state, off) {
+                    return Ok(self.joblib_array(inp, skip, off)?.map(|()| None));
+                }
+            }
+            b'c' | b'i' => {
+                let (module, name) = match two_lines(inp, off, self.opts.limits.max_string)? {
+                    Ok(x) => x,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let opname = if code == b'c' { "GLOBAL" } else { "INST" };
+                let g = self.global(&module, &name, off, opname, None);
+                if code == b'c' {
+                    tri!(self.push(g, off));
+                } else {
+                    let m = tri!(self.pop_mark(off, "INST"));
+                    let args = self.make_tuple(m);
+                    let r = self.invoke(g, args, "INST", off);
+                    tri!(self.push(r, off));
+                }
+            }
+            0x93 => {
+                inp.consume(1);
+                let name = tri!(self.pop(off, "STACK_GLOBAL"));
+                let module = tri!(self.pop(off, "STACK_GLOBAL"));
+                let g = self.stack_global(module, name, off, inp.whole());
+                tri!(self.push(g, off));
+            }
+            0x82..=0x84 => {
+                let v = match code {
+                    0x82 => fixed!(1),
+                    0x83 => fixed!(2),
+                    _ => fixed!(4),
+                } as i64;
+                let name = ["EXT1", "EXT2", "EXT4"][usize::from(code - 0x82)];
+                let resolved = self.ext.get(&v).copied();
+                let what = match resolved {
+                    Some(g) => format!(
+                        "`{}`, registered earlier in this pickle",
+                        self.globals[g as usize].display()
+                    ),
+                    None => "whatever copyreg's extension registry holds at load time".to_owned(),
+                };
+                self.finding(
+                    EXTENSION,
+                    Severity::Critical,
+                    off,
+                    format!("{name} {v} imports {what}; scanners cannot know it"),
+                );
+                let g = match resolved {
+                    Some(g) => Value::Global(g),
+                    None => self.global(
+                        "copyreg",
+                        &format!("_extension_registry[{v}]"),
+                        off,
+                        name,
+                        Some(format!("{name} {v}")),
+                    ),
+                };
+                tri!(self.push(g, off));
+            }
+            b'P' => {
+                let line = match one_line(inp, off, self.opts.limits.max_string)? {
+                    Ok(x) => x,
+                    Err(e) => return Ok(Err(e)),
+                };
+                self.persid(None, Some(&line), off);
+                tri!(self.push(Value::Persid, off));
+            }
+            b'Q' => {
+                inp.consume(1);
+                let pid = tri!(self.pop(off, "BINPERSID"));
+                self.persid(Some(pid), None, off);
+                tri!(self.push(Value::Persid, off));
+            }
+            0x97 => {
+                inp.consume(1);
+                tri!(self.push(Value::Buffer, off));
+            }
+            0x98 => {
+                inp.consume(1);
+                tri!(self.top(off, "READONLY_BUFFER"));
+            }
+            // --- protocol 0 text opcodes ---
+            b'I' | b'L' | b'F' | b'S' | b'V' | b'g' | b'p' => {
+                let line = match one_line(inp, off, self.opts.limits.max_string)? {
+                    Ok(x) => x,
+                    Err(e) => return Ok(Err(e)),
+                };
+                match code {
+                    b'I' => {
+                        let v = match line.as_slice() {
+                            b"00" => Value::Bool(false),
+                            b"01" => Value::Bool(true),
+                            l => parse_int(l).map_or(Value::BigInt, Value::Int),
+                        };
+                        tri!(self.push(v, off));
+                    }
+                    b'L' => {
+                        let l = line.strip_suffix(b"L").unwrap_or(&line);
+                        tri!(self.push(parse_int(l).map_or(Value::BigInt, Value::Int), off));
+                    }
+                    b'F' => tri!(self.push(Value::Float, off)),
+                    b'S' => {
+                        let l = line.as_slice();
+                        let quoted = l.len() >= 2
+                            && l[0] == l[l.len() - 1]
+                            && (l[0] == b'\'' || l[0] == b'"');
+                        if !quoted {
+                            return Ok(Err(End::Malformed(
+                                off,
+                                "the STRING opcode argument must be quoted".into(),
+                            )));
+                        }
+                        let s = escape_decode(&l[1..l.len() - 1]);
+                        let v = self.keep(&s, false, off + 1);
+                        tri!(self.push(v, off));
+                    }
+                    b'V' => {
+                        let s = raw_unicode_escape(&line);
+                        let v = self.keep(s.as_bytes(), false, off + 1);
+                        tri!(self.push(v, off));
+                    }
+                    b'g' => {
+                        let Some(idx) = parse_int(&line).and_then(|i| u64::try_from(i).ok()) else {
+                            return Ok(Err(End::Malformed(
+                                off,
+                                "GET with a bad memo index".into(),
+                            )));
+                        };
+                        let v = tri!(self.memo_get(idx, off));
+                        tri!(self.push(v, off));
+                    }
+                    _ => {
+                        let Some(idx) = parse_int(&line).and_then(|i| u64::try_from(i).ok()) else {
+                            return Ok(Err(End::Malformed(
+                                off,
+                                "PUT with a bad memo index".into(),
+                            )));
+                        };
+                        tri!(self.memo_put(idx, off));
+                    }
+                }
+            }
+            other => {
+                return Ok(Err(End::Malformed(
+                    off,
+                    format!("unknown opcode 0x{other:02x}"),
+                )));
+            }
+        }
+        Ok(Ok(None))
+    }
+
+    fn setitem(&mut self, target: Value, key: Value, value: Value, off: u64) {
+        match target {
+            Value::Dict(serial) => {
+                let field = match self.text_of(&key, None) {
+                    Some(b"shape") => 0,
+                    Some(b"dtype") => 1,
+                    Some(b"numpy_array_alignment_bytes") => 2,
+                    _ => return,
+                };
+                let count = if field == 0 {
+                    match self.tuple_items(&value) {
+                        Some(items) => items.iter().try_fold(1u64, |acc, v| match v {
+                            Value::Int(i) if *i >= 0 => acc.checked_mul(*i as u64),
+                            _ => None,
+                        }),
+                        None => None,
+                    }
+                } else {
+                    None
+                };
+                let e = self.joblib.entry(serial).or_default();
+                match (field, value) {
+                    (0, _) => e.count = count,
+                    (1, Value::Dtype(d)) => e.dtype = Some(d),
+                    (2, Value::Int(a)) => e.align = Some(a),
+                    _ => {}
+                }
+            }
+            Value::Global(_) => {
+                let mut what = String::from("SETITEM of key ");
+                self.render(&key, 0, &mut what);
+                self.mutate(target, &what, Some(value), off);
+            }
+            _ => {}
+        }
+    }
+
+    /// BUILD. Returns the joblib fields when the target is a `NumpyArrayWrapper`, whose array bytes follow.
+    fn build(&mut self, target: Value, state: Value, off: u64) -> Option<JoblibFields> {
+        match target {
+            Value::Global(_) => {
+                self.mutate(target, "BUILD", Some(state), off);
+                None
+            }
+            Value::Obj(g) if self.globals[g as usize].special == Special::JoblibWrapper => {
+                let fields = match state {
+                    Value::Dict(serial) => self.joblib.get(&serial).copied().unwrap_or_default(),
+                    _ => JoblibFields::default(),
+                };
+                Some(fields)
+            }
+            Value::Dtype(d) => {
+                // (version, byteorder, subarray, names, fields, elsize, alignment, flags)
+                if let Some(items) = self.tuple_items(&state) {
+                    let elsize = match items.get(5) {
+                        Some(Value::Int(e)) if *e > 0 => Some(*e as u64),
+                        _ => None,
+                    };
+                    let flags = match items.get(7) {
+                        Some(Value::Int(f)) => *f,
+                        _ => 0,
+                    };
+                    let info = &mut self.dtypes[d as usize];
+                    if let Some(e) = elsize
+                        && (info.flexible || info.itemsize.is_none())
+                    {
+                        info.itemsize = Some(e);
+                    }
+                    // NPY_ITEM_REFCOUNT: the dtype holds Python objects.
+                    if flags & 1 != 0 {
+                        info.object = true;
+                    }
+                }
+                None
+            }
+            Value::Call(_) => {
+                self.mark_passed(&state, 0);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// joblib writes an array's bytes right after its wrapper's BUILD: skip them exactly as
+    /// `NumpyArrayWrapper.read_array` reads them, or analyse them as the pickle they are for object arrays.
+    fn joblib_array<I: Input>(
+        &mut self,
+        inp: &mut I,
+        f: JoblibFields,
+        off: u64,
+    ) -> io::Result<Step<()>> {
+        // The wrapper is replaced by the array.
+        let dtype = f.dtype.map(|d| self.dtypes[d as usize]);
+        let Some(dtype) = dtype else {
+            return Ok(Err(self.joblib_unknown(off, "its dtype is unknown")));
+        };
+        if dtype.object {
+            // `pickle.load(unpickler.file_handle)`: a whole pickle, inline.
+            let at = inp.offset();
+            if self.depth + 1 >= self.opts.limits.max_depth {
+                return Ok(Err(End::Limit(
+                    at,
+                    "joblib object arrays nested too deep".into(),
+                )));
+            }
+            let mut inner = Machine::new(self.opts, self.depth + 1);
+            inner.nested_at = self.nested_at.clone();
+            let stop = inner.run_stream(inp, true)?;
+            let inner_out = std::mem::take(&mut inner.out);
+            self.out.opcodes += inner_out.opcodes;
+            for fnd in inner_out.findings {
+                self.out.push(fnd);
+            }
+            self.out.inconclusive |= inner_out.inconclusive;
+            for c in inner_out.calls {
+                let s = self.out.summary(&c.callable, c.allowed, at);
+                self.out.calls[s].count += c.count;
+            }
+            if stop.is_none() {
+                return Ok(Err(End::Truncated(at, "inside a joblib object array")));
+            }
+            return Ok(Ok(()));
+        }
+        let (Some(count), Some(size)) = (f.count, dtype.itemsize) else {
+            return Ok(Err(
+                self.joblib_unknown(off, "its shape or item size is unknown")
+            ));
+        };
+        if let Some(align) = f.align {
+            let _ = align;
+            let b = inp.fill(1)?;
+            if b.is_empty() {
+                return Ok(Err(End::Truncated(off, "before joblib array padding")));
+            }
+            let pad = u64::from(b[0]);
+            inp.consume(1);
+            if inp.skip(pad)? < pad {
+                return Ok(Err(End::Truncated(off, "inside joblib array padding")));
+            }
+        }
+        let Some(bytes) = count.checked_mul(size) else {
+            return Ok(Err(self.joblib_unknown(off, "its size overflows")));
+        };
+        if inp.skip(bytes)? < bytes {
+            return Ok(Err(End::Truncated(off, "inside joblib array data")));
+        }
+        Ok(Ok(()))
+    }
+
+    fn joblib_unknown(&mut self, off: u64, why: &str) -> End {
+        self.finding(
+            JOBLIB_ARRAY,
+            Severity::Medium,
+            off,
+            format!("the joblib array after the NumpyArrayWrapper BUILD cannot be skipped: {why}"),
+        );
+        self.out.inconclusive = true;
+        End::Limit(off, "joblib array data of unknown size".into())
+    }
+
+    fn stack_global(
+        &mut self,
+        module: Value,
+        name: Value,
+        off: u64,
+        whole: Option<&[u8]>,
+    ) -> Value {
+        let m = self
+            .text_of(&module, whole)
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        let n = self
+            .text_of(&name, whole)
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        match (m, n, Self::is_str(&module) && Self::is_str(&name)) {
+            (Some(m), Some(n), true) => self.global(&m, &n, off, "STACK_GLOBAL", None),
+            _ => {
+                let mut desc = String::new();
+                self.render(&module, 0, &mut desc);
+                desc.push_str(" . ");
+                self.render(&name, 0, &mut desc);
+                let computed = [module, name].iter().any(|v| {
+                    matches!(
+                        v,
+                        Value::Call(_) | Value::Obj(_) | Value::Global(_) | Value::Persid
+                    )
+                });
+                if computed || matches!(module, Value::Long(_)) || matches!(name, Value::Long(_)) {
+                    self.finding(
+                        COMPUTED_GLOBAL,
+                        Severity::Critical,
+                        off,
+                        format!("STACK_GLOBAL imports a name that is not a literal string: {desc}"),
+                    );
+                } else {
+                    self.finding(
+                        MALFORMED,
+                        Severity::Medium,
+                        off,
+                        format!("STACK_GLOBAL needs two strings, got {desc}"),
+                    );
+                    self.out.inconclusive = true;
+                }
+                self.global("<computed>", &desc, off, "STACK_GLOBAL", Some(desc.clone()))
+            }
+        }
+    }
+
+    fn persid(&mut self, pid: Option<Value>, line: Option<&[u8]>, off: u64) {
+        // torch: ('storage', storage_type, key, location, numel); torch.package/others use other tags.
+        let torch = pid
+            .as_ref()
+            .and_then(|p| self.tuple_items(p))
+            .and_then(|items| items.first().copied());
+        let torch = torch
+            .and_then(|t| self.str_of(&t))
+            .is_some_and(|t| t == "storage" || t == "module");
+        if let Some(p) = pid {
+            self.mark_passed(&p, 0);
+        }
+        if torch || self.persid_reported {
+            return;
+        }
+        self.persid_reported = true;
+        let desc = match (pid, line) {
+            (Some(p), _) => {
+                let mut s = String::new();
+                self.render(&p, 0, &mut s);
+                s
+            }
+            (None, Some(l)) => py_repr_str(&String::from_utf8_lossy(l)),
+            _ => String::new(),
+        };
+        self.finding(
+            PERSISTENT_ID,
+            Severity::Info,
+            off,
+            format!("persistent id {desc}: what it loads is up to the loader's persistent_load"),
+        );
+    }
+}
+
+impl Special {
+    fn max_with(self, other: Special) -> Special {
+        if self == Special::None { other } else { self }
+    }
+}
+
+fn dtype_info(spec: &str) -> DtypeInfo {
+    let s = spec.trim_start_matches(['<', '>', '=', '|']);
+    let kind = s.chars().next().unwrap_or('?');
+    let digits: String = s.chars().skip(1).take_while(char::is_ascii_digit).collect();
+    let n: Option<u64> = digits.parse().ok();
+    let mut info = DtypeInfo::default();
+    match kind {
+        'O' => {
+            info.object = true;
+            info.itemsize = Some(8);
+        }
+        'b' | 'i' | 'u' | 'f' | 'c' | 'M' | 'm' => info.itemsize = n,
+        'U' => {
+            info.itemsize = n.map(|n| n * 4);
+            info.flexible = true;
+        }
+        'S' | 'a' | 'V' => {
+            info.itemsize = n;
+            info.flexible = true;
+        }
+        '?' => info.itemsize = Some(1),
+        _ => {}
+    }
+    if s == "?" || s == "b1" {
+        info.itemsize = Some(1);
+    }
+    info
+}
+
+fn small_long(b: &[u8]) -> i64 {
+    if b.is_empty() {
+        return 0;
+    }
+    let mut a = if b[b.len() - 1] & 0x80 != 0 {
+        [0xffu8; 8]
+    } else {
+        [0u8; 8]
+    };
+    a[..b.len()].copy_from_slice(b);
+    i64::from_le_bytes(a)
+}
+
+fn parse_int(l: &[u8]) -> Option<i64> {
+    std::str::from_utf8(l).ok()?.trim().parse().ok()
+}
+
+/// Reads a `\n`-terminated line after the opcode byte.
+fn one_line<I: Input>(inp: &mut I, off: u64, max: u64) -> io::Result<Step<Vec<u8>>> {
+    inp.consume(1);
+    line_raw(inp, off, max)
+}
+
+fn line_raw<I: Input>(inp: &mut I, off: u64, max: u64) -> io::Result<Step<Vec<u8>>> {
+    let mut want = 256usize;
+    loop {
+        let buf = inp.fill(want)?;
+        if let Some(n) = memchr::memchr(b'\n', buf) {
+            let line = buf[..n].to_vec();
+            inp.consume(n + 1);
+            return Ok(Ok(line));
+        }
+        if buf.len() < want {
+            return Ok(Err(End::Truncated(
+                off,
+                "inside a text argument (no newline)",
+            )));
+        }
+        if want as u64 > max {
+            return Ok(Err(End::Limit(
+                off,
+                format!("a text argument longer than {max} bytes"),
+            )));
+        }
+        want *= 4;
+    }
+}
+
+fn two_lines<I: Input>(inp: &mut I, off: u64, max: u64) -> io::Result<Step<(String, String)>> {
+    inp.consume(1);
+    let a = match line_raw(inp, off, max)? {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let b = match line_raw(inp, off, max)? {
+        Ok(b) => b,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok((
+        String::from_utf8_lossy(&a).into_owned(),
+        String::from_utf8_lossy(&b).into_owned(),
+    )))
+}
+
+/// Moves to the next PROTO opcode after `from` (a candidate pickle start). False at the end of the input.
+fn resync<I: Input>(inp: &mut I, from: u64) -> io::Result<bool> {
+    if inp.offset() <= from {
+        let n = from + 1 - inp.offset();
+        if inp.skip(n)? < n {
+            return Ok(false);
+        }
+    }
+    loop {
+        let buf = inp.fill(2)?;
+        if buf.len() < 2 {
+            return Ok(false);
+        }
+        match memchr::memchr(0x80, buf) {
+            Some(i) if i + 1 < buf.len() => {
+                if (2..=5).contains(&buf[i + 1]) {
+                    inp.consume(i);
+                    return Ok(true);
+                }
+                inp.consume(i + 1);
+            }
+            Some(i) => inp.consume(i),
+            None => {
+                let n = buf.len();
+                inp.consume(n);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_small() {
+        assert_eq!(size_of::<Value>(), 16);
+    }
+
+    #[test]
+    fn dtype_sizes() {
+        assert_eq!(dtype_info("f8").itemsize, Some(8));
+        assert_eq!(dtype_info("<U10").itemsize, Some(40));
+        assert!(dtype_info("O8").object);
+        assert_eq!(dtype_info("b1").itemsize, Some(1));
+    }
+}
