@@ -77,4 +77,16 @@ pub(crate) enum Command {
     /// Scan model files and directories for code that runs on load (pickles in every container) and for
     /// malformed pickle-free formats.
     Scan(crate::cmd::scan::ScanArgs),
+    /// Print the manifest of a model file or directory: every file (or shard) and its digest, in OpenSSF
+    /// model_signing's order.
+    Manifest(crate::cmd::provenance::ManifestArgs),
+    /// Sign a model with a local ECDSA key into an OpenSSF Model Signing v1.0 signature (Sigstore bundle).
+    Sign(crate::cmd::provenance::SignArgs),
+    /// Verify a model against a signature or attestation, or re-hash what DVC records (`.dvc`, `dvc.lock`, a DVC
+    /// project) or a Croissant file describes.
+    Verify(crate::cmd::provenance::VerifyArgs),
+    /// Generate a P-256 signing key pair in PEM.
+    Keygen(crate::cmd::provenance::KeygenArgs),
+    /// Sign an in-toto SLSA provenance attestation of a training run: data and code in, model out, the command.
+    Attest(crate::cmd::provenance::AttestArgs),
 }

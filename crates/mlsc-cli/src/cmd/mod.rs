@@ -3,10 +3,16 @@
 use crate::args::{Cli, Command};
 use crate::exit::Status;
 
+pub(crate) mod provenance;
 pub(crate) mod scan;
 
 pub(crate) fn run(cli: &Cli) -> anyhow::Result<Status> {
     match &cli.command {
         Command::Scan(args) => scan::run(&cli.global, args),
+        Command::Manifest(args) => provenance::run_manifest(&cli.global, args),
+        Command::Sign(args) => provenance::run_sign(&cli.global, args),
+        Command::Verify(args) => provenance::run_verify(&cli.global, args),
+        Command::Keygen(args) => provenance::run_keygen(&cli.global, args),
+        Command::Attest(args) => provenance::run_attest(&cli.global, args),
     }
 }

@@ -1,0 +1,424 @@
+//! `mlsc manifest | sign | verify | keygen | attest`: hash manifests, OpenSSF Model Signing, DVC and Croissant
+//! verification, SLSA attestations. The work is done by `mlsc_provenance`; this module parses, writes files and
+//! picks a reporter.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{ArgGroup, Args};
+use mlsc_provenance::{
+    AttestOptions, CroissantOptions, DvcOptions, HashAlgorithm, ManifestOptions, PrivateKey,
+    Serialization, SignOptions, Trust, VerifyOptions,
+};
+
+use crate::args::{GlobalArgs, OutputFormat};
+use crate::exit::Status;
+use crate::output;
+
+/// How a manifest is made: shared by `manifest` and `sign`.
+#[derive(Debug, Args)]
+pub(crate) struct HashArgs {
+    /// Digest of each file or shard.
+    #[arg(long = "hash", value_name = "ALGORITHM", default_value = "sha256", value_parser = ["sha256", "blake2b", "blake3"])]
+    pub(crate) hash: String,
+    /// Cut files into shards of N bytes (model_signing's `shards` method) instead of hashing whole files.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) shard_size: Option<u64>,
+    /// A path (relative to the model) or glob to leave out; repeatable. `.git`, `.gitattributes`, `.github` and
+    /// `.gitignore` at the root are always left out unless --no-ignore-git-paths.
+    #[arg(long = "ignore", value_name = "PATH_OR_GLOB")]
+    pub(crate) ignore: Vec<String>,
+    /// Include the git paths model_signing leaves out by default.
+    #[arg(long)]
+    pub(crate) no_ignore_git_paths: bool,
+    /// Follow symbolic links instead of refusing them.
+    #[arg(long)]
+    pub(crate) allow_symlinks: bool,
+}
+
+impl HashArgs {
+    fn options(&self) -> anyhow::Result<ManifestOptions> {
+        let mut o = ManifestOptions::default();
+        o.hash = self.hash.parse::<HashAlgorithm>()?;
+        if let Some(n) = self.shard_size {
+            o.serialization = Serialization::Shards { shard_size: n };
+        }
+        o.ignore = self.ignore.clone();
+        o.ignore_git_paths = !self.no_ignore_git_paths;
+        o.allow_symlinks = self.allow_symlinks;
+        Ok(o)
+    }
+}
+
+/// Arguments of `mlsc manifest`.
+#[derive(Debug, Args)]
+pub(crate) struct ManifestArgs {
+    /// The model file or directory.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: PathBuf,
+    #[command(flatten)]
+    pub(crate) hash: HashArgs,
+}
+
+/// Arguments of `mlsc sign`.
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// The model file or directory.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: PathBuf,
+    /// ECDSA P-256 or P-384 private key, PEM (PKCS#8 or SEC1).
+    #[arg(long, value_name = "KEY.pem")]
+    pub(crate) private_key: PathBuf,
+    /// Where to write the signature (a Sigstore bundle, model_signing's format).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) signature: PathBuf,
+    #[command(flatten)]
+    pub(crate) hash: HashArgs,
+}
+
+/// Arguments of `mlsc verify`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("trust").args(["public_key", "certificate_chain"])))]
+pub(crate) struct VerifyArgs {
+    /// A model file or directory (with --signature), a `.dvc` file, a `dvc.lock`, a DVC project folder, or a
+    /// Croissant JSON file.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: PathBuf,
+    /// The signature or attestation bundle to check PATH against.
+    #[arg(long, value_name = "SIG", requires = "trust")]
+    pub(crate) signature: Option<PathBuf>,
+    /// The signer's public key, PEM (key method).
+    #[arg(long, value_name = "PUB.pem", requires = "signature")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Trusted certificate authorities, PEM (certificate method).
+    #[arg(long, value_name = "CA.pem", requires = "signature")]
+    pub(crate) certificate_chain: Option<PathBuf>,
+    /// A path or glob in the model to leave out besides those the signature records; repeatable.
+    #[arg(long = "ignore", value_name = "PATH_OR_GLOB")]
+    pub(crate) ignore: Vec<String>,
+    /// Croissant: the folder relative `contentUrl`s are resolved against (by default, the JSON file's folder).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// DVC: another place to find `.dir` manifests (a DVC cache or a folder of them); repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) dvc_cache: Vec<PathBuf>,
+}
+
+/// Arguments of `mlsc keygen`.
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// Where to write the private key (PKCS#8 PEM, file mode 0600).
+    #[arg(long, value_name = "KEY.pem", default_value = "mlsc-signing-key.pem")]
+    pub(crate) private_key: PathBuf,
+    /// Where to write the public key (by default, the private key's name with `.pub.pem`).
+    #[arg(long, value_name = "PUB.pem")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+/// Arguments of `mlsc attest`.
+#[derive(Debug, Args)]
+pub(crate) struct AttestArgs {
+    /// ECDSA P-256 or P-384 private key, PEM.
+    #[arg(long, value_name = "KEY.pem")]
+    pub(crate) private_key: PathBuf,
+    /// Where to write the signed attestation (a Sigstore bundle with a DSSE envelope).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) attestation: PathBuf,
+    /// What the run produced (model files or directories): the statement's subjects; repeatable.
+    #[arg(long, value_name = "PATH", required = true)]
+    pub(crate) product: Vec<PathBuf>,
+    /// Training data the run read; repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) data: Vec<PathBuf>,
+    /// Training code the run executed; repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) code: Vec<PathBuf>,
+    /// The folder every path is recorded relative to (and verified against).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub(crate) base: PathBuf,
+    /// `runDetails.builder.id`.
+    #[arg(long, value_name = "URI", default_value = mlsc_provenance::DEFAULT_BUILDER_ID)]
+    pub(crate) builder_id: String,
+    /// When the run started (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) started_on: Option<String>,
+    /// The command the run executed, after `--`.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub(crate) command: Vec<String>,
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(())
+}
+
+fn json_out(global: &GlobalArgs, value: &serde_json::Value) -> anyhow::Result<()> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    output::write_output(global, s.as_bytes())
+}
+
+fn only_human_or_json(global: &GlobalArgs, command: &str) -> anyhow::Result<()> {
+    match global.format {
+        OutputFormat::Human | OutputFormat::Json => Ok(()),
+        other => anyhow::bail!(
+            "`--format {}` is not available for `mlsc {command}`: use human or json",
+            output::format_name(other)
+        ),
+    }
+}
+
+pub(crate) fn run_manifest(global: &GlobalArgs, args: &ManifestArgs) -> anyhow::Result<Status> {
+    only_human_or_json(global, "manifest")?;
+    let manifest = mlsc_provenance::build_manifest(&args.path, &args.hash.options()?)?;
+    if global.format == OutputFormat::Json {
+        let mut v = serde_json::to_value(&manifest)?;
+        v["root_digest"] = serde_json::json!(mlsc_core::hex(&manifest.root_digest()));
+        json_out(global, &v)?;
+    } else {
+        let mut s = String::new();
+        for r in &manifest.resources {
+            let _ = writeln!(s, "{}  {}", r.digest_hex(), r.name());
+        }
+        if !global.quiet {
+            for c in &manifest.collisions {
+                let _ = writeln!(
+                    s,
+                    "note: `{}` and `{}` differ only by letter case",
+                    c.first, c.second
+                );
+            }
+            let _ = writeln!(
+                s,
+                "{} files, {} bytes, {} items ({}); root sha256 {}",
+                manifest.files,
+                manifest.bytes,
+                manifest.resources.len(),
+                manifest.resource_algorithm(),
+                mlsc_core::hex(&manifest.root_digest())
+            );
+        }
+        output::write_output(global, s.as_bytes())?;
+    }
+    Ok(Status::Clean)
+}
+
+pub(crate) fn run_sign(global: &GlobalArgs, args: &SignArgs) -> anyhow::Result<Status> {
+    only_human_or_json(global, "sign")?;
+    let key = PrivateKey::read(&args.private_key)?;
+    let mut opts = SignOptions::default();
+    opts.manifest = args.hash.options()?;
+    opts.signature_path = Some(args.signature.clone());
+    let started = std::time::Instant::now();
+    let signed = mlsc_provenance::sign_model(&args.path, &key, &opts)?;
+    let elapsed = started.elapsed();
+    write_atomic(&args.signature, signed.bundle.as_bytes())?;
+    let m = &signed.manifest;
+    if global.format == OutputFormat::Json {
+        json_out(
+            global,
+            &serde_json::json!({
+                "signature": args.signature.display().to_string(),
+                "model": args.path.display().to_string(),
+                "model_name": m.model_name,
+                "key": {"curve": key.curve(), "hint": key.public_key().hint()},
+                "method": m.serialization.method(),
+                "hash_type": m.hash.as_str(),
+                "files": m.files,
+                "bytes": m.bytes,
+                "resources": m.resources.len(),
+                "root_digest": mlsc_core::hex(&m.root_digest()),
+                "ignore_paths": m.ignore_paths,
+                "collisions": m.collisions,
+            }),
+        )?;
+    } else if !global.quiet {
+        let mut s = String::new();
+        for c in &m.collisions {
+            let _ = writeln!(
+                s,
+                "note: `{}` and `{}` differ only by letter case",
+                c.first, c.second
+            );
+        }
+        let secs = elapsed.as_secs_f64().max(1e-9);
+        let _ = writeln!(
+            s,
+            "signed `{}`: {} files, {} bytes, {} items ({}) in {:.2}s ({:.0} MB/s) with {} key {}; signature written to `{}`",
+            args.path.display(),
+            m.files,
+            m.bytes,
+            m.resources.len(),
+            m.resource_algorithm(),
+            secs,
+            m.bytes as f64 / secs / 1e6,
+            key.curve(),
+            key.public_key().hint(),
+            args.signature.display()
+        );
+        output::write_output(global, s.as_bytes())?;
+    }
+    Ok(Status::Clean)
+}
+
+pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Status> {
+    let report = if let Some(sig) = &args.signature {
+        let trust = match (&args.public_key, &args.certificate_chain) {
+            (Some(k), None) => Trust::public_key_file(k)?,
+            (None, Some(c)) => Trust::certificate_file(c)?,
+            _ => anyhow::bail!(
+                "give exactly one of --public-key and --certificate-chain with --signature"
+            ),
+        };
+        let mut opts = VerifyOptions::default();
+        opts.ignore = args.ignore.clone();
+        mlsc_provenance::verify_signature(&args.path, sig, &trust, &opts)?
+    } else if mlsc_provenance::is_dvc_path(&args.path) {
+        let mut opts = DvcOptions::default();
+        opts.manifest_dirs = args.dvc_cache.clone();
+        mlsc_provenance::verify_dvc(&args.path, &opts)?
+    } else if mlsc_provenance::is_croissant(&args.path) {
+        let mut opts = CroissantOptions::default();
+        opts.data_dir = args.data_dir.clone();
+        mlsc_provenance::verify_croissant(&args.path, &opts)?
+    } else {
+        if !args.path.exists() {
+            anyhow::bail!("`{}` does not exist", args.path.display());
+        }
+        anyhow::bail!(
+            "`{}` is not a `.dvc` file, a `dvc.lock`, a DVC project or a Croissant file: to verify a model, give --signature SIG with --public-key or --certificate-chain",
+            args.path.display()
+        );
+    };
+    output::emit_report(global, &report, mlsc_provenance::rules())?;
+    Ok(Status::of_report(&report, global.fail_on))
+}
+
+fn create_new(path: &Path, force: bool, mode: u32) -> anyhow::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true);
+    if force {
+        o.create(true).truncate(true);
+    } else {
+        o.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        o.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    o.open(path).with_context(|| {
+        if path.exists() && !force {
+            format!("`{}` exists (use --force to overwrite it)", path.display())
+        } else {
+            format!("cannot create `{}`", path.display())
+        }
+    })
+}
+
+pub(crate) fn run_keygen(global: &GlobalArgs, args: &KeygenArgs) -> anyhow::Result<Status> {
+    only_human_or_json(global, "keygen")?;
+    let public_path = args.public_key.clone().unwrap_or_else(|| {
+        let name = args
+            .private_key
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = name.strip_suffix(".pem").unwrap_or(&name);
+        args.private_key.with_file_name(format!("{stem}.pub.pem"))
+    });
+    let key = PrivateKey::generate_p256();
+    // Created with mode 0600 from the start, so the key is never readable by others, even briefly.
+    let mut f = create_new(&args.private_key, args.force, 0o600)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| {
+                format!(
+                    "cannot restrict `{}` to mode 0600",
+                    args.private_key.display()
+                )
+            })?;
+    }
+    f.write_all(key.to_pkcs8_pem().as_bytes())
+        .with_context(|| format!("cannot write `{}`", args.private_key.display()))?;
+    let mut p = create_new(&public_path, args.force, 0o644)?;
+    p.write_all(key.public_key().to_pem().as_bytes())
+        .with_context(|| format!("cannot write `{}`", public_path.display()))?;
+    if global.format == OutputFormat::Json {
+        json_out(
+            global,
+            &serde_json::json!({
+                "private_key": args.private_key.display().to_string(),
+                "public_key": public_path.display().to_string(),
+                "curve": "P-256",
+                "hint": key.public_key().hint(),
+            }),
+        )?;
+    } else if !global.quiet {
+        let s = format!(
+            "wrote P-256 private key `{}` (mode 0600) and public key `{}` (hint {})\n",
+            args.private_key.display(),
+            public_path.display(),
+            key.public_key().hint()
+        );
+        output::write_output(global, s.as_bytes())?;
+    }
+    Ok(Status::Clean)
+}
+
+pub(crate) fn run_attest(global: &GlobalArgs, args: &AttestArgs) -> anyhow::Result<Status> {
+    only_human_or_json(global, "attest")?;
+    let key = PrivateKey::read(&args.private_key)?;
+    let mut opts = AttestOptions::default();
+    opts.base = args.base.clone();
+    opts.products = args.product.clone();
+    opts.data = args.data.clone();
+    opts.code = args.code.clone();
+    opts.command = args.command.clone();
+    opts.builder_id = args.builder_id.clone();
+    opts.started_on = args.started_on.clone();
+    let att = mlsc_provenance::attest(&opts, &key)?;
+    write_atomic(&args.attestation, att.bundle.as_bytes())?;
+    if global.format == OutputFormat::Json {
+        let statement: serde_json::Value = serde_json::from_slice(&att.statement)?;
+        json_out(
+            global,
+            &serde_json::json!({
+                "attestation": args.attestation.display().to_string(),
+                "subjects": att.subjects,
+                "materials": att.materials,
+                "statement": statement,
+            }),
+        )?;
+    } else if !global.quiet {
+        let s = format!(
+            "attested {} product files and {} data/code files; signed attestation written to `{}` (verify with `mlsc verify {} --signature {} --public-key PUB.pem`)\n",
+            att.subjects,
+            att.materials,
+            args.attestation.display(),
+            args.base.display(),
+            args.attestation.display()
+        );
+        output::write_output(global, s.as_bytes())?;
+    }
+    Ok(Status::Clean)
+}
