@@ -1,0 +1,166 @@
+//! The CLI's contracts that every subcommand shares: version, usage errors, exit statuses, `--output`, and the JSON
+//! and SARIF outputs validated against their schemas.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn mlsc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mlsc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run mlsc")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> String {
+    root()
+        .join("tests/fixtures/sniff")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn schema_validator(path: &Path) -> Option<jsonschema::Validator> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    Some(jsonschema::validator_for(&schema).expect("schema compiles"))
+}
+
+#[test]
+fn version_and_help_exit_zero() {
+    let out = mlsc(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.trim(), format!("mlsc {}", env!("CARGO_PKG_VERSION")));
+    let out = mlsc(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("scan"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    for args in [
+        &["--no-such-flag"][..],
+        &["scan"][..],
+        &["scan", "x", "--fail-on", "severe"][..],
+        &[][..],
+    ] {
+        let out = mlsc(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            !out.stderr.is_empty(),
+            "{args:?}: usage errors explain themselves on stderr"
+        );
+    }
+}
+
+#[test]
+fn unreadable_input_exits_two_and_names_the_path() {
+    let missing = root().join("tests/fixtures/does-not-exist.pt");
+    let out = mlsc(&["scan", &missing.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("does-not-exist.pt"), "{all}");
+}
+
+#[test]
+fn json_output_validates_against_the_report_schema() {
+    let out = mlsc(&[
+        "scan",
+        "--format",
+        "json",
+        &fixture("config.json"),
+        &fixture("pickle-p4.pkl"),
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let validator = schema_validator(&root().join("schemas/report.schema.json"))
+        .expect("report schema in repo");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(report["command"], "scan");
+    assert_eq!(report["artifacts"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn sarif_output_validates_against_the_official_schema() {
+    let schema = root().join("../shared/schemas/sarif/sarif-schema-2.1.0.json");
+    let Some(validator) = schema_validator(&schema) else {
+        eprintln!("skipping: {} is absent", schema.display());
+        return;
+    };
+    let out = mlsc(&[
+        "scan",
+        "--format",
+        "sarif",
+        &fixture("pickle-p0.pkl"),
+        &fixture("torch-zip.pt"),
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(log["version"], "2.1.0");
+}
+
+#[test]
+fn output_file_is_written_whole_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    let out = mlsc(&[
+        "scan",
+        "--format",
+        "json",
+        "--output",
+        &target.display().to_string(),
+        &fixture("notes.txt"),
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    assert_eq!(report["tool"]["name"], "mlsc");
+    // Nothing else is left behind in the folder: the temporary file was renamed into place.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn output_into_a_missing_folder_is_an_io_error() {
+    let out = mlsc(&[
+        "scan",
+        "--output",
+        "/nonexistent-folder/x/report.txt",
+        &fixture("notes.txt"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nonexistent-folder"));
+}
+
+#[test]
+fn no_color_means_no_escape_codes() {
+    let out = mlsc(&["scan", "--color", "auto", &fixture("pickle-p4.pkl")]);
+    assert!(!out.stdout.contains(&0x1b), "NO_COLOR is set");
+    let out = mlsc(&["scan", "--color", "always", &fixture("pickle-p4.pkl")]);
+    assert!(
+        out.stdout.contains(&0x1b),
+        "--color always colours even when piped"
+    );
+}
