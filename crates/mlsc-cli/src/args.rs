@@ -74,6 +74,9 @@ pub(crate) enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Audit a model directory or ML project: every check that applies (model files, dependencies, cards,
+    /// signatures and provenance records) and one verdict, pass, warn or fail, against the policy in mlsc.toml.
+    Audit(crate::cmd::audit::AuditArgs),
     /// Scan model files and directories for code that runs on load (pickles in every container) and for
     /// malformed pickle-free formats.
     Scan(crate::cmd::scan::ScanArgs),

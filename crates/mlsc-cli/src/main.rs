@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod audit;
 mod cmd;
+mod config;
 mod exit;
 mod output;
 

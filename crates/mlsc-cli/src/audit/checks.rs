@@ -1,0 +1,629 @@
+//! The checks of an audit: each calls one library and returns its findings as an mlsc-core [`Report`] plus the
+//! facts the policy needs (licences, scores, whether a signature verified). Independent checks run on their own
+//! threads.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use mlsc_core::{Report, ReportError, Rule, Severity};
+
+use super::discover::Inventory;
+use super::policy::Decision;
+use super::{AuditOptions, CheckKind, CheckSection, Fact, Outcome, Skipped};
+use crate::config::Config;
+
+/// What the policy needs to know from the checks, beyond their findings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Signals {
+    /// `(card path, licence id)` of each model card that states one; `(card path, None)` when it states none.
+    pub(crate) model_licenses: Vec<(String, Option<String>)>,
+    /// `(card path, licence id)` of each dataset card.
+    pub(crate) dataset_licenses: Vec<(String, Option<String>)>,
+    /// `(package, licence)` of dependencies whose licence is known.
+    pub(crate) dependency_licenses: Vec<(String, String)>,
+    /// `(card path, score 0–100)`.
+    pub(crate) card_scores: Vec<(String, f64)>,
+    /// `Some(true)` when a signature over the model verified, `Some(false)` when one failed, `None` when none was
+    /// checked.
+    pub(crate) signature_verified: Option<bool>,
+    /// Conditions that make the result incomplete, each a warning: `(severity, message)`.
+    pub(crate) incomplete: Vec<(Severity, String)>,
+}
+
+/// A check that ran.
+#[derive(Debug, Clone)]
+pub(crate) struct RanCheck {
+    pub(crate) check: CheckKind,
+    pub(crate) report: Report,
+    pub(crate) summary: String,
+    pub(crate) inputs: Vec<String>,
+    pub(crate) facts: Vec<Fact>,
+    pub(crate) duration_ms: u64,
+    pub(crate) signals: Signals,
+}
+
+impl RanCheck {
+    fn new(check: CheckKind, report: Report) -> Self {
+        RanCheck {
+            check,
+            report,
+            summary: String::new(),
+            inputs: Vec::new(),
+            facts: Vec::new(),
+            duration_ms: 0,
+            signals: Signals::default(),
+        }
+    }
+
+    /// The section of the final report, with the outcome the policy gave this check.
+    pub(crate) fn into_section(mut self, decision: &Decision, deterministic: bool) -> CheckSection {
+        let outcome = decision
+            .reasons
+            .iter()
+            .filter(|r| r.check == self.check)
+            .map(|r| r.outcome)
+            .max()
+            .unwrap_or(Outcome::Pass);
+        self.report.finish();
+        CheckSection {
+            check: self.check,
+            outcome,
+            summary: self.summary,
+            inputs: self.inputs,
+            facts: self.facts,
+            by_severity: self.report.statistics.by_severity,
+            findings: self.report.findings,
+            errors: self.report.errors,
+            duration_ms: if deterministic { 0 } else { self.duration_ms },
+        }
+    }
+}
+
+/// A check's result.
+#[derive(Debug, Clone)]
+pub(crate) enum CheckResult {
+    Ran(Box<RanCheck>),
+    Skipped(Skipped),
+}
+
+/// A check that does not apply.
+fn skipped(check: CheckKind, reason: impl Into<String>) -> CheckResult {
+    CheckResult::Skipped(Skipped {
+        check,
+        reason: reason.into(),
+        gap: false,
+    })
+}
+
+/// A check that applies but cannot run: a gap in the audit.
+fn gap(check: CheckKind, reason: impl Into<String>) -> CheckResult {
+    CheckResult::Skipped(Skipped {
+        check,
+        reason: reason.into(),
+        gap: true,
+    })
+}
+
+/// The finding codes of the libraries other than mlsc-pickle that an audit may report.
+pub(crate) fn library_rules() -> Vec<Rule> {
+    let mut rules = Vec::new();
+    rules.extend_from_slice(mlsc_cards::rules());
+    rules.extend_from_slice(mlsc_provenance::rules());
+    rules
+}
+
+/// Runs every check that applies, in parallel, and returns their results in [`CheckKind`] order.
+pub(crate) fn run_all(
+    options: &AuditOptions,
+    config: &Config,
+    inventory: &Inventory,
+) -> Vec<CheckResult> {
+    type Job<'a> = Box<dyn FnOnce() -> CheckResult + Send + 'a>;
+    let jobs: Vec<Job<'_>> = vec![
+        Box::new(|| timed(|| scan(options, config, inventory))),
+        Box::new(|| timed(|| deps(options, config, inventory))),
+        Box::new(|| timed(|| card(options, config, inventory))),
+        Box::new(|| timed(|| verify(options, config, inventory))),
+        Box::new(|| timed(|| sbom(options, config, inventory))),
+    ];
+    // One thread per check: they read different files and the heavy ones (scan, verify) parallelise inside
+    // their library, so a thread pool would add nothing but a dependency.
+    let mut results: Vec<CheckResult> = std::thread::scope(|s| {
+        let handles: Vec<_> = jobs.into_iter().map(|job| s.spawn(job)).collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(r) => r,
+                Err(_) => gap(
+                    CheckKind::Policy,
+                    "a check panicked; this is a bug in mlsc, please report it",
+                ),
+            })
+            .collect()
+    });
+    results.sort_by_key(|r| match r {
+        CheckResult::Ran(r) => r.check,
+        CheckResult::Skipped(s) => s.check,
+    });
+    results
+}
+
+fn timed(f: impl FnOnce() -> CheckResult) -> CheckResult {
+    let start = Instant::now();
+    let mut r = f();
+    if let CheckResult::Ran(ran) = &mut r {
+        ran.duration_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    }
+    r
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// scan
+
+/// The scanner's code for content that is no model format (see mlsc-pickle's rules).
+const NOT_A_MODEL_FORMAT: &str = "MLSC-SCAN-001";
+
+fn scan(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResult {
+    if inv.model_files.is_empty() {
+        return skipped(
+            CheckKind::Scan,
+            "no model or data files found (every file is text: cards, configs, code)",
+        );
+    }
+    let mut scan_options = mlsc_pickle::ScanOptions::default();
+    // Installed environments are the deps check's business; scanning all of site-packages would dwarf the model.
+    scan_options.exclude = inv
+        .environments
+        .iter()
+        .filter_map(|e| relative(&options.target, e))
+        .map(|rel| format!("{rel}/**"))
+        .collect();
+    // Digests of every model file go into the report, so that the reviewer can tie the verdict to the bytes.
+    scan_options.hash = true;
+    let mut report = mlsc_pickle::scan_paths(std::slice::from_ref(&options.target), &scan_options);
+    // The scanner lists every text file it sniffed as "not a model format" (info). In an audit, cards, configs and
+    // requirements are other checks' inputs, so those lines are noise; binary files of unknown format stay.
+    let text_files: Vec<String> = report
+        .artifacts
+        .iter()
+        .filter(|a| a.format.is_text() || a.format == mlsc_core::Format::Empty)
+        .map(|a| a.path.clone())
+        .collect();
+    report.findings.retain(|f| {
+        !(f.code == NOT_A_MODEL_FORMAT
+            && f.severity == Severity::Info
+            && text_files.contains(&f.location.path))
+    });
+    let mut ran = RanCheck::new(CheckKind::Scan, report);
+    let r = &ran.report;
+    let count = |pred: fn(&mlsc_core::Verdict) -> bool| {
+        r.artifacts.iter().filter(|a| pred(&a.verdict)).count()
+    };
+    let malicious = count(|v| v.assessment == mlsc_core::Assessment::Malicious);
+    let suspicious = count(|v| v.assessment == mlsc_core::Assessment::Suspicious);
+    let incomplete = count(|v| v.completeness != mlsc_core::Completeness::Complete);
+    let clean = count(|v| v.is_clean());
+    ran.summary = format!(
+        "{} scanned: {clean} clean, {malicious} malicious, {suspicious} suspicious, {incomplete} not fully analysed",
+        plural(r.artifacts.len(), "file", "files"),
+    );
+    ran.inputs = inv.model_files.iter().map(|m| m.path.clone()).collect();
+    for a in &r.artifacts {
+        if !a.verdict.is_clean() || inv.model_files.iter().any(|m| m.path == a.path) {
+            ran.facts.push(Fact::new(
+                &a.path,
+                format!(
+                    "{}, {} — {}{}",
+                    a.format,
+                    plural(
+                        usize::try_from(a.size).unwrap_or(usize::MAX),
+                        "byte",
+                        "bytes"
+                    ),
+                    a.verdict,
+                    a.sha256
+                        .as_deref()
+                        .map(|h| format!(" (sha256 {h})"))
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    if !text_files.is_empty() {
+        ran.facts.push(Fact::new(
+            "text files",
+            format!(
+                "{} sniffed as text: no model format, read by the other checks",
+                text_files.len()
+            ),
+        ));
+    }
+    if incomplete > 0 {
+        ran.signals.incomplete.push((
+            Severity::Medium,
+            format!(
+                "{} could not be analysed completely, so {} not known to be safe",
+                plural(incomplete, "model file", "model files"),
+                if incomplete == 1 { "it is" } else { "they are" }
+            ),
+        ));
+    }
+    if !inv.environments.is_empty() {
+        ran.facts.push(Fact::new(
+            "not scanned",
+            format!(
+                "installed environments {} (checked as dependencies)",
+                inv.environments.join(", ")
+            ),
+        ));
+    }
+    CheckResult::Ran(Box::new(ran))
+}
+
+fn relative(base: &Path, path: &str) -> Option<String> {
+    Path::new(path)
+        .strip_prefix(base)
+        .ok()
+        .map(|p| p.display().to_string())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// deps
+
+fn deps(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResult {
+    if inv.dependency_files.is_empty() && inv.environments.is_empty() {
+        return skipped(
+            CheckKind::Deps,
+            "no requirements files, pyproject.toml, lock files or installed environments found",
+        );
+    }
+    let _ = &options.db;
+    gap(
+        CheckKind::Deps,
+        format!(
+            "the dependency check is not available in this build (mlsc-sbom publishes no vulnerability API yet); \
+             not checked: {}",
+            inv.dependency_files
+                .iter()
+                .chain(&inv.environments)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// card
+
+fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResult {
+    if inv.model_cards.is_empty() && inv.dataset_cards.is_empty() && inv.croissant.is_empty() {
+        return skipped(
+            CheckKind::Card,
+            "no model card, dataset card (README.md) or Croissant metadata found",
+        );
+    }
+    let mut ran = RanCheck::new(CheckKind::Card, Report::new("card"));
+    let cards = inv
+        .model_cards
+        .iter()
+        .map(|p| (p, mlsc_cards::CardKind::Model))
+        .chain(
+            inv.dataset_cards
+                .iter()
+                .map(|p| (p, mlsc_cards::CardKind::Dataset)),
+        )
+        .chain(
+            inv.croissant
+                .iter()
+                .map(|p| (p, mlsc_cards::CardKind::Croissant)),
+        );
+    let mut incomplete = 0usize;
+    for (path, kind) in cards {
+        ran.inputs.push(path.clone());
+        ran.report.statistics.files += 1;
+        let bytes = match fs_err::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                ran.report
+                    .errors
+                    .push(ReportError::new(Some(path.clone()), e.to_string()));
+                continue;
+            }
+        };
+        ran.report.statistics.bytes_read += bytes.len() as u64;
+        let mut options = mlsc_cards::LintOptions::default();
+        options.kind = Some(kind);
+        let lint = mlsc_cards::lint_bytes(path, &bytes, &options);
+        let mut artifact = mlsc_core::Artifact::new(
+            path.clone(),
+            bytes.len() as u64,
+            if kind == mlsc_cards::CardKind::Croissant {
+                mlsc_core::Format::Json
+            } else {
+                mlsc_core::Format::Markdown
+            },
+        );
+        artifact.sha256 = Some(mlsc_core::Sha256Digest::of(&bytes).to_hex());
+        if lint.unreadable {
+            artifact.verdict = mlsc_core::Verdict::new(
+                mlsc_core::Completeness::Error,
+                mlsc_core::Assessment::Clean,
+            );
+        } else if !lint.complete {
+            artifact.verdict = artifact
+                .verdict
+                .at_most(mlsc_core::Completeness::Inconclusive);
+        }
+        if !lint.complete || lint.unreadable {
+            incomplete += 1;
+        }
+        let worst = lint.findings.iter().map(|f| f.severity).max();
+        if worst.is_some_and(|s| s >= Severity::Medium) {
+            artifact.verdict = artifact.verdict.at_least(mlsc_core::Assessment::Suspicious);
+        }
+        let gaps = lint
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Low)
+            .count();
+        ran.facts.push(Fact::new(
+            path.clone(),
+            format!(
+                "{} card: {}{}",
+                kind.as_str(),
+                if gaps == 0 {
+                    "no gaps or defects".to_owned()
+                } else {
+                    plural(gaps, "gap or defect", "gaps or defects")
+                },
+                match &lint.hub_load {
+                    Some(h) if !h.strict => "; huggingface_hub would refuse its metadata",
+                    _ => "",
+                }
+            ),
+        ));
+        ran.report.artifacts.push(artifact);
+        ran.report.findings.extend(lint.findings);
+        // The licence, for the policy: the typed parse of the same bytes (the linter reports defects, the policy
+        // needs the value).
+        match kind {
+            mlsc_cards::CardKind::Model => {
+                let licence = mlsc_cards::ModelCard::parse_bytes(&bytes)
+                    .ok()
+                    .and_then(|c| c.license);
+                ran.facts.push(Fact::new(
+                    format!("{path}: licence"),
+                    licence.clone().unwrap_or_else(|| "not stated".to_owned()),
+                ));
+                ran.signals.model_licenses.push((path.clone(), licence));
+            }
+            mlsc_cards::CardKind::Dataset => {
+                let licences = mlsc_cards::DatasetCard::parse_bytes(&bytes)
+                    .map(|c| c.license)
+                    .unwrap_or_default();
+                ran.facts.push(Fact::new(
+                    format!("{path}: licence"),
+                    if licences.is_empty() {
+                        "not stated".to_owned()
+                    } else {
+                        licences.join(", ")
+                    },
+                ));
+                if licences.is_empty() {
+                    ran.signals.dataset_licenses.push((path.clone(), None));
+                }
+                for l in licences {
+                    ran.signals.dataset_licenses.push((path.clone(), Some(l)));
+                }
+            }
+            _ => {}
+        }
+    }
+    ran.summary = format!(
+        "{}, {} and {} linted; {}",
+        plural(inv.model_cards.len(), "model card", "model cards"),
+        plural(inv.dataset_cards.len(), "dataset card", "dataset cards"),
+        plural(inv.croissant.len(), "Croissant file", "Croissant files"),
+        plural(ran.report.findings.len(), "finding", "findings"),
+    );
+    if incomplete > 0 {
+        ran.signals.incomplete.push((
+            Severity::Medium,
+            format!(
+                "{} could not be analysed completely",
+                plural(incomplete, "card", "cards")
+            ),
+        ));
+    }
+    CheckResult::Ran(Box::new(ran))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// verify
+
+fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResult {
+    let signature: Option<PathBuf> = options
+        .signature
+        .clone()
+        .or_else(|| inv.signatures.first().map(PathBuf::from));
+    if signature.is_none() && inv.dvc.is_empty() && inv.croissant.is_empty() {
+        if options.public_key.is_some() {
+            return gap(
+                CheckKind::Verify,
+                "--public-key was given but no signature was found: give --signature FILE",
+            );
+        }
+        return skipped(
+            CheckKind::Verify,
+            "no signature (--signature FILE, or a *.sig / *.sigstore.json file), DVC record or Croissant \
+             metadata found: integrity and provenance not established",
+        );
+    }
+    let mut ran = RanCheck::new(CheckKind::Verify, Report::new("verify"));
+    let merge = |ran: &mut RanCheck, r: Report| {
+        ran.report.artifacts.extend(r.artifacts);
+        ran.report.findings.extend(r.findings);
+        ran.report.errors.extend(r.errors);
+        ran.report.statistics.files += r.statistics.files;
+        ran.report.statistics.bytes_read += r.statistics.bytes_read;
+    };
+    let mut parts = Vec::new();
+    if let Some(sig) = &signature {
+        ran.inputs.push(sig.display().to_string());
+        match &options.public_key {
+            None => {
+                ran.facts.push(Fact::new(
+                    "signature",
+                    format!(
+                        "`{}` found but not verified: no --public-key given",
+                        sig.display()
+                    ),
+                ));
+                ran.signals.incomplete.push((
+                    Severity::Medium,
+                    format!(
+                        "the signature `{}` was not verified: give --public-key PEM",
+                        sig.display()
+                    ),
+                ));
+                parts.push("signature not verified (no key)".to_owned());
+            }
+            Some(key) => {
+                let mut vopts = mlsc_provenance::VerifyOptions::default();
+                // A signature stored inside the model folder is not part of what it signs (model_signing's
+                // command line ignores it the same way).
+                if let Ok(rel) = sig.strip_prefix(&options.target) {
+                    vopts.ignore.push(rel.display().to_string());
+                }
+                let result = mlsc_provenance::Trust::public_key_file(key).and_then(|trust| {
+                    mlsc_provenance::verify_signature(&options.target, sig, &trust, &vopts)
+                });
+                match result {
+                    Ok(r) => {
+                        let ok = r.findings.is_empty() && r.errors.is_empty();
+                        ran.signals.signature_verified = Some(ok);
+                        ran.facts.push(Fact::new(
+                            "signature",
+                            if ok {
+                                format!(
+                                    "`{}` verified with `{}`: every file matches",
+                                    sig.display(),
+                                    key.display()
+                                )
+                            } else {
+                                format!(
+                                    "`{}` did NOT verify with `{}`",
+                                    sig.display(),
+                                    key.display()
+                                )
+                            },
+                        ));
+                        parts.push(
+                            if ok {
+                                "signature verified"
+                            } else {
+                                "signature failed"
+                            }
+                            .to_owned(),
+                        );
+                        merge(&mut ran, r);
+                    }
+                    Err(e) => {
+                        ran.signals.signature_verified = Some(false);
+                        parts.push("signature unreadable".to_owned());
+                        ran.report.errors.push(ReportError::new(
+                            Some(sig.display().to_string()),
+                            e.to_string(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for record in &inv.dvc {
+        ran.inputs.push(record.clone());
+        match mlsc_provenance::verify_dvc(
+            Path::new(record),
+            &mlsc_provenance::DvcOptions::default(),
+        ) {
+            Ok(r) => {
+                ran.facts.push(Fact::new(
+                    record.clone(),
+                    if r.findings.is_empty() {
+                        "DVC record matches every byte".to_owned()
+                    } else {
+                        format!("DVC record differs: {} finding(s)", r.findings.len())
+                    },
+                ));
+                merge(&mut ran, r);
+            }
+            Err(e) => ran
+                .report
+                .errors
+                .push(ReportError::new(Some(record.clone()), e.to_string())),
+        }
+    }
+    if !inv.dvc.is_empty() {
+        parts.push(plural(inv.dvc.len(), "DVC record", "DVC records"));
+    }
+    for meta in &inv.croissant {
+        ran.inputs.push(meta.clone());
+        match mlsc_provenance::verify_croissant(
+            Path::new(meta),
+            &mlsc_provenance::CroissantOptions::default(),
+        ) {
+            Ok(r) => {
+                ran.facts.push(Fact::new(
+                    meta.clone(),
+                    if r.findings.is_empty() {
+                        "Croissant file hashes match".to_owned()
+                    } else {
+                        format!("Croissant hashes: {} finding(s)", r.findings.len())
+                    },
+                ));
+                merge(&mut ran, r);
+            }
+            Err(e) => ran
+                .report
+                .errors
+                .push(ReportError::new(Some(meta.clone()), e.to_string())),
+        }
+    }
+    if !inv.croissant.is_empty() {
+        parts.push(plural(
+            inv.croissant.len(),
+            "Croissant file",
+            "Croissant files",
+        ));
+    }
+    ran.summary = format!(
+        "{}; {}",
+        parts.join(", "),
+        plural(ran.report.findings.len(), "finding", "findings")
+    );
+    CheckResult::Ran(Box::new(ran))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// sbom
+
+fn sbom(options: &AuditOptions, _config: &Config, _inv: &Inventory) -> CheckResult {
+    match &options.sbom {
+        None => skipped(
+            CheckKind::Sbom,
+            "not requested (use --sbom FILE to write a CycloneDX ML-BOM)",
+        ),
+        Some(path) => gap(
+            CheckKind::Sbom,
+            format!(
+                "`{}` not written: mlsc-sbom publishes no BOM API in this build",
+                path.display()
+            ),
+        ),
+    }
+}

@@ -1,0 +1,621 @@
+//! The verdict: what the checks found, measured against the policy of `mlsc.toml` (or its documented defaults).
+//!
+//! - A finding at or above `policy.fail_on` (default `high`) fails; at or above `policy.warn_on` (default `low`)
+//!   warns.
+//! - Licences: a denied licence, or one missing from a non-empty allow list, fails. With `commercial = true` a
+//!   non-commercial model or dataset licence fails and an unstated one fails too (nobody can clear it); without
+//!   it, a non-commercial licence is a low-severity warning that says how to enforce it.
+//! - `require_signature = true` fails unless a signature over the model verified.
+//! - `card.min_score` fails a card scored below it.
+//! - What was not analysed is never a pass: an inconclusive model file, a missing advisory database, a check that
+//!   applied but could not run, an input that could not be read — each is a warning.
+//!
+//! The exit status follows: `fail` exits 1; `warn` exits 1 when one of its reasons is at or above `--fail-on`
+//! (default `medium`), else 0; `pass` exits 0; an input that could not be read at all exits 2.
+
+use mlsc_core::{Finding, Location, Rule, Severity};
+
+use super::checks::RanCheck;
+use super::discover::Inventory;
+use super::{AuditOptions, AuditReport, CheckKind, CheckSection, Fact, Outcome, Reason, Skipped};
+use crate::config::{Config, LicenseDecision, LicensePolicy};
+use crate::exit::Status;
+
+/// The finding codes of the audit's own policy decisions.
+pub(crate) const RULES: &[Rule] = &[
+    Rule {
+        code: "MLSC-AUDIT-001",
+        name: "license-not-allowed",
+        default_severity: Severity::High,
+        summary: "A model, dataset or dependency licence is denied by the policy or missing from its allow list",
+        tags: &["license", "policy"],
+    },
+    Rule {
+        code: "MLSC-AUDIT-002",
+        name: "non-commercial-license",
+        default_severity: Severity::High,
+        summary: "A model or dataset licence forbids or restricts commercial use",
+        tags: &["license", "policy"],
+    },
+    Rule {
+        code: "MLSC-AUDIT-003",
+        name: "license-unknown",
+        default_severity: Severity::Low,
+        summary: "A model or dataset states no licence, or `other`, so its terms of use are unknown",
+        tags: &["license", "policy"],
+    },
+    Rule {
+        code: "MLSC-AUDIT-004",
+        name: "card-score-below-minimum",
+        default_severity: Severity::High,
+        summary: "A card's completeness score is below the policy's minimum",
+        tags: &["documentation", "policy"],
+    },
+    Rule {
+        code: "MLSC-AUDIT-005",
+        name: "signature-required",
+        default_severity: Severity::High,
+        summary: "The policy requires a verified signature over the model and none verified",
+        tags: &["integrity", "policy", "owasp-ml:ML06"],
+    },
+    Rule {
+        code: "MLSC-AUDIT-006",
+        name: "advisory-database-missing",
+        default_severity: Severity::Medium,
+        summary: "No advisory database was loaded, so dependencies were not checked for known vulnerabilities",
+        tags: &["dependencies", "completeness"],
+    },
+    Rule {
+        code: "MLSC-AUDIT-007",
+        name: "check-not-run",
+        default_severity: Severity::Medium,
+        summary: "A check applied to the audited path but could not run, so its question is unanswered",
+        tags: &["completeness"],
+    },
+    Rule {
+        code: "MLSC-AUDIT-008",
+        name: "model-card-missing",
+        default_severity: Severity::Low,
+        summary: "Model files without a model card: nobody says what the model is, who made it, from which data",
+        tags: &["documentation"],
+    },
+];
+
+fn rule(code: &str) -> &'static Rule {
+    RULES.iter().find(|r| r.code == code).expect(
+        "every policy code is in RULES because it is only called with literal codes from it",
+    )
+}
+
+fn finding(code: &str, severity: Severity, location: Location, message: String) -> Finding {
+    let r = rule(code);
+    Finding::new(code, severity, r.name.replace('-', " "), message).at(location)
+}
+
+/// The policy's conclusion.
+#[derive(Debug, Clone)]
+pub(crate) struct Decision {
+    pub(crate) verdict: Outcome,
+    pub(crate) reasons: Vec<Reason>,
+    /// Findings of the policy itself (`MLSC-AUDIT-*`), shown in the `policy` section and merged into the report.
+    pub(crate) findings: Vec<Finding>,
+    /// Facts of the policy section.
+    pub(crate) facts: Vec<Fact>,
+}
+
+/// Licence ids (Hugging Face Hub ids and SPDX ids, lowercase) whose terms forbid commercial use.
+fn is_non_commercial(id: &str) -> bool {
+    let id = id.to_ascii_lowercase();
+    id.contains("-nc-")
+        || id.ends_with("-nc")
+        || id.contains("noncommercial")
+        || id.contains("non-commercial")
+        || matches!(
+            id.as_str(),
+            "h-research" | "intel-research" | "deepfloyd-if-license" | "apple-amlr"
+        )
+}
+
+/// Licence ids that allow commercial use only under conditions a reviewer must check (user counts, use
+/// restrictions).
+fn is_commercially_restricted(id: &str) -> bool {
+    let id = id.to_ascii_lowercase();
+    id.starts_with("llama") || id.starts_with("gemma") || id == "grok2-community"
+}
+
+struct Builder<'c> {
+    config: &'c Config,
+    reasons: Vec<Reason>,
+    findings: Vec<Finding>,
+    facts: Vec<Fact>,
+}
+
+impl Builder<'_> {
+    /// A reason from a severity, graded by the policy thresholds; `None` below `warn_on`.
+    fn graded(
+        &mut self,
+        check: CheckKind,
+        severity: Severity,
+        code: Option<&str>,
+        message: String,
+    ) {
+        let outcome = if severity >= self.config.policy.fail_on {
+            Outcome::Fail
+        } else if severity >= self.config.policy.warn_on {
+            Outcome::Warn
+        } else {
+            return;
+        };
+        self.reasons.push(Reason {
+            outcome,
+            check,
+            severity,
+            code: code.map(str::to_owned),
+            message,
+        });
+    }
+
+    fn push(
+        &mut self,
+        outcome: Outcome,
+        check: CheckKind,
+        severity: Severity,
+        code: Option<&str>,
+        message: String,
+    ) {
+        self.reasons.push(Reason {
+            outcome,
+            check,
+            severity,
+            code: code.map(str::to_owned),
+            message,
+        });
+    }
+
+    /// A policy finding and the reason it gives.
+    fn policy_finding(
+        &mut self,
+        outcome: Outcome,
+        code: &str,
+        severity: Severity,
+        location: Location,
+        message: String,
+    ) {
+        self.push(
+            outcome,
+            CheckKind::Policy,
+            severity,
+            Some(code),
+            message.clone(),
+        );
+        self.findings
+            .push(finding(code, severity, location, message));
+    }
+
+    fn licence(
+        &mut self,
+        kind: &str,
+        path: &str,
+        licence: Option<&str>,
+        lists: &LicensePolicy,
+        commercial_terms_matter: bool,
+    ) {
+        let commercial = self.config.policy.commercial;
+        let loc = Location::file(path).at_pointer("license");
+        let Some(id) = licence.map(str::trim).filter(|s| !s.is_empty()) else {
+            // Without a commercial policy the card check's own licence finding says it; with one, it blocks.
+            if commercial && commercial_terms_matter {
+                self.policy_finding(
+                    Outcome::Fail,
+                    "MLSC-AUDIT-003",
+                    Severity::High,
+                    loc,
+                    format!(
+                        "the {kind} states no licence, so nobody may assume a right to use it in a commercial product"
+                    ),
+                );
+            }
+            return;
+        };
+        match lists.decide(id) {
+            LicenseDecision::Denied => {
+                self.policy_finding(
+                    Outcome::Fail,
+                    "MLSC-AUDIT-001",
+                    Severity::High,
+                    loc,
+                    format!("the {kind} licence `{id}` is on the policy's deny list"),
+                );
+                return;
+            }
+            LicenseDecision::NotAllowed => {
+                self.policy_finding(
+                    Outcome::Fail,
+                    "MLSC-AUDIT-001",
+                    Severity::High,
+                    loc,
+                    format!("the {kind} licence `{id}` is not on the policy's allow list"),
+                );
+                return;
+            }
+            LicenseDecision::Allowed => {}
+        }
+        if !commercial_terms_matter {
+            return;
+        }
+        if is_non_commercial(id) {
+            if commercial {
+                self.policy_finding(
+                    Outcome::Fail,
+                    "MLSC-AUDIT-002",
+                    Severity::High,
+                    loc,
+                    format!(
+                        "the {kind} licence `{id}` forbids commercial use, and the policy says this is a commercial \
+                         product"
+                    ),
+                );
+            } else {
+                self.policy_finding(
+                    Outcome::Warn,
+                    "MLSC-AUDIT-002",
+                    Severity::Low,
+                    loc,
+                    format!(
+                        "the {kind} licence `{id}` forbids commercial use: acceptable only outside a commercial \
+                         product (set `[policy] commercial = true` in mlsc.toml to enforce)"
+                    ),
+                );
+            }
+        } else if is_commercially_restricted(id) && commercial {
+            self.policy_finding(
+                Outcome::Warn,
+                "MLSC-AUDIT-002",
+                Severity::Medium,
+                loc,
+                format!("the {kind} licence `{id}` restricts commercial use: its terms need a legal review"),
+            );
+        } else if id.eq_ignore_ascii_case("other") && commercial {
+            self.policy_finding(
+                Outcome::Warn,
+                "MLSC-AUDIT-003",
+                Severity::Medium,
+                loc,
+                format!("the {kind} licence is `other`: its terms are not a known licence and need a legal review"),
+            );
+        }
+    }
+}
+
+/// How many reasons one check contributes for individual findings before the rest are summarised.
+const MAX_FINDING_REASONS: usize = 8;
+
+/// Applies the policy to what the checks found.
+pub(crate) fn decide(
+    config: &Config,
+    inventory: &Inventory,
+    ran: &mut [RanCheck],
+    skipped: &[Skipped],
+    options: &AuditOptions,
+) -> Decision {
+    let mut b = Builder {
+        config,
+        reasons: Vec::new(),
+        findings: Vec::new(),
+        facts: Vec::new(),
+    };
+    // 1. Findings of the checks, graded by severity.
+    for check in ran.iter() {
+        let mut findings: Vec<&Finding> = check.report.findings.iter().collect();
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        // Findings at medium and above are reasons one by one (up to a cap); lower ones that still reach
+        // `warn_on` are summarised per check, so that documentation gaps do not bury a malicious pickle.
+        let (single, low): (Vec<&Finding>, Vec<&Finding>) = findings
+            .into_iter()
+            .filter(|f| f.severity >= config.policy.warn_on)
+            .partition(|f| f.severity >= Severity::Medium || f.severity >= config.policy.fail_on);
+        for f in single.iter().take(MAX_FINDING_REASONS) {
+            b.graded(
+                check.check,
+                f.severity,
+                Some(&f.code),
+                format!("{}: {}", f.location, f.message),
+            );
+        }
+        let mut rest: Vec<&Finding> = single.iter().skip(MAX_FINDING_REASONS).copied().collect();
+        rest.extend(low);
+        if !rest.is_empty() {
+            let worst = rest
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(Severity::Info);
+            let mut codes: Vec<(&str, usize)> = Vec::new();
+            for f in &rest {
+                match codes.iter_mut().find(|(c, _)| *c == f.code) {
+                    Some((_, n)) => *n += 1,
+                    None => codes.push((&f.code, 1)),
+                }
+            }
+            let titles: Vec<String> = codes
+                .iter()
+                .map(|(code, n)| {
+                    let title = rest
+                        .iter()
+                        .find(|f| f.code == *code)
+                        .map_or("", |f| f.title.as_str());
+                    if *n == 1 {
+                        format!("{title} ({code})")
+                    } else {
+                        format!("{title} ({code}) ×{n}")
+                    }
+                })
+                .collect();
+            b.graded(
+                check.check,
+                worst,
+                None,
+                format!(
+                    "{} {}finding(s), listed in the {} section: {}",
+                    rest.len(),
+                    if single.len() > MAX_FINDING_REASONS {
+                        "more "
+                    } else {
+                        ""
+                    },
+                    check.check.as_str(),
+                    titles.join(", ")
+                ),
+            );
+        }
+        if !check.report.errors.is_empty() {
+            b.push(
+                Outcome::Warn,
+                check.check,
+                Severity::High,
+                None,
+                format!(
+                    "{} input(s) of the {} check could not be read: {}",
+                    check.report.errors.len(),
+                    check.check.as_str(),
+                    check
+                        .report
+                        .errors
+                        .iter()
+                        .map(|e| match &e.path {
+                            Some(p) => format!("`{p}`: {}", e.message),
+                            None => e.message.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            );
+        }
+        for (severity, message) in &check.signals.incomplete {
+            b.push(Outcome::Warn, check.check, *severity, None, message.clone());
+        }
+    }
+    // 2. Checks that applied but could not run.
+    for s in skipped.iter().filter(|s| s.gap) {
+        b.policy_finding(
+            Outcome::Warn,
+            "MLSC-AUDIT-007",
+            Severity::Medium,
+            Location::file(options.target.display().to_string()),
+            format!(
+                "the {} check applied but did not run: {}",
+                s.check.as_str(),
+                s.reason
+            ),
+        );
+    }
+    // 3. Licences.
+    let signals: Vec<_> = ran.iter().map(|r| &r.signals).collect();
+    for s in &signals {
+        for (path, licence) in &s.model_licenses {
+            b.licence(
+                "model",
+                path,
+                licence.as_deref(),
+                &config.policy.models,
+                true,
+            );
+        }
+        for (path, licence) in &s.dataset_licenses {
+            b.licence(
+                "dataset",
+                path,
+                licence.as_deref(),
+                &config.policy.datasets,
+                true,
+            );
+        }
+        for (package, licence) in &s.dependency_licenses {
+            b.licence(
+                &format!("dependency `{package}`"),
+                package,
+                Some(licence),
+                &config.policy.dependencies,
+                false,
+            );
+        }
+    }
+    // 4. A model without a card.
+    if !inventory.model_files.is_empty()
+        && inventory.model_cards.is_empty()
+        && !inventory.single_file
+    {
+        b.policy_finding(
+            Outcome::Warn,
+            "MLSC-AUDIT-008",
+            Severity::Low,
+            Location::file(options.target.display().to_string()),
+            "model files but no model card (README.md): nobody says what this model is, who made it, from which \
+             data, under which licence"
+                .to_owned(),
+        );
+    }
+    // 5. Card scores.
+    if let Some(min) = config.card.min_score {
+        let scores: Vec<&(String, f64)> = signals.iter().flat_map(|s| &s.card_scores).collect();
+        if scores.is_empty()
+            && !(inventory.model_cards.is_empty() && inventory.dataset_cards.is_empty())
+        {
+            b.push(
+                Outcome::Warn,
+                CheckKind::Policy,
+                Severity::Medium,
+                None,
+                format!("`card.min_score = {min}` is set but no card was scored"),
+            );
+        }
+        for (path, score) in scores {
+            if *score < min {
+                b.policy_finding(
+                    Outcome::Fail,
+                    "MLSC-AUDIT-004",
+                    Severity::High,
+                    Location::file(path),
+                    format!(
+                        "the card scores {score:.0}/100, below the policy's minimum of {min:.0}"
+                    ),
+                );
+            }
+        }
+    }
+    // 6. Signatures.
+    let verified = signals
+        .iter()
+        .filter_map(|s| s.signature_verified)
+        .reduce(|a, b| a && b);
+    match verified {
+        Some(true) => b.facts.push(Fact::new("signature", "verified")),
+        Some(false) => b.facts.push(Fact::new("signature", "did not verify")),
+        None => b.facts.push(Fact::new("signature", "none checked")),
+    }
+    if config.policy.require_signature && verified != Some(true) {
+        b.policy_finding(
+            Outcome::Fail,
+            "MLSC-AUDIT-005",
+            Severity::High,
+            Location::file(options.target.display().to_string()),
+            match verified {
+                Some(false) => "the policy requires a verified signature and the signature did not verify".to_owned(),
+                _ => "the policy requires a verified signature and none was checked (give --signature FILE \
+                      --public-key PEM)"
+                    .to_owned(),
+            },
+        );
+    }
+    b.facts.push(Fact::new(
+        "commercial product",
+        if config.policy.commercial {
+            "yes"
+        } else {
+            "no (not enforced)"
+        },
+    ));
+    let mut reasons = b.reasons;
+    // Worst first; within an outcome, by severity, then check order; stable otherwise.
+    reasons.sort_by(|a, b| {
+        b.outcome
+            .cmp(&a.outcome)
+            .then(b.severity.cmp(&a.severity))
+            .then(a.check.cmp(&b.check))
+    });
+    let verdict = reasons
+        .iter()
+        .map(|r| r.outcome)
+        .max()
+        .unwrap_or(Outcome::Pass);
+    Decision {
+        verdict,
+        reasons,
+        findings: b.findings,
+        facts: b.facts,
+    }
+}
+
+/// The `policy` section, listing the policy's own findings.
+pub(crate) fn section(decision: &Decision) -> CheckSection {
+    let mut report = mlsc_core::Report::new("audit");
+    report.extend_findings(decision.findings.iter().cloned());
+    report.finish();
+    let outcome = decision
+        .reasons
+        .iter()
+        .filter(|r| r.check == CheckKind::Policy)
+        .map(|r| r.outcome)
+        .max()
+        .unwrap_or(Outcome::Pass);
+    CheckSection {
+        check: CheckKind::Policy,
+        outcome,
+        summary: format!("{} policy finding(s)", report.findings.len()),
+        inputs: Vec::new(),
+        facts: decision.facts.clone(),
+        by_severity: report.statistics.by_severity,
+        findings: report.findings,
+        errors: Vec::new(),
+        duration_ms: 0,
+    }
+}
+
+/// The exit status of an audit at threshold `fail_on` (`--fail-on`).
+pub(crate) fn exit_status(report: &AuditReport, fail_on: Severity) -> Status {
+    if !report.report.errors.is_empty() {
+        return Status::Error;
+    }
+    match report.verdict {
+        Outcome::Fail => Status::Findings,
+        Outcome::Warn if report.reasons.iter().any(|r| r.severity >= fail_on) => Status::Findings,
+        Outcome::Warn | Outcome::Pass => Status::Clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_stable() {
+        let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RULES.len());
+        insta::assert_debug_snapshot!(
+            RULES
+                .iter()
+                .map(|r| format!(
+                    "{} {} {} — {}",
+                    r.code, r.name, r.default_severity, r.summary
+                ))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn licence_classes() {
+        for nc in [
+            "cc-by-nc-4.0",
+            "CC-BY-NC-SA-4.0",
+            "cc-by-nc-nd-3.0",
+            "fair-noncommercial-research-license",
+            "h-research",
+        ] {
+            assert!(is_non_commercial(nc), "{nc}");
+        }
+        for ok in [
+            "apache-2.0",
+            "mit",
+            "cc-by-4.0",
+            "openrail",
+            "llama3",
+            "other",
+        ] {
+            assert!(!is_non_commercial(ok), "{ok}");
+        }
+        assert!(is_commercially_restricted("llama3.1"));
+        assert!(!is_commercially_restricted("mit"));
+    }
+}

@@ -1,0 +1,181 @@
+//! The human rendering of an audit: the verdict and its reasons first, a section per check, then what was skipped
+//! and the policy applied.
+
+use std::fmt::Write as _;
+
+use mlsc_core::{Finding, Severity};
+
+use super::{AuditReport, CheckSection, Outcome};
+use crate::output::Style;
+
+/// The outcome, padded to four columns, coloured like the severities it stands for (`Style` keeps its painter
+/// private, so the colour is chosen through the severity it resembles).
+fn outcome(style: Style, o: Outcome) -> String {
+    let like = match o {
+        Outcome::Fail => Severity::Critical,
+        Outcome::Warn => Severity::Medium,
+        Outcome::Pass => {
+            return style
+                .verdict(mlsc_core::Verdict::CLEAN)
+                .replace("clean", "pass");
+        }
+    };
+    style
+        .severity(like)
+        .replacen(like.as_str(), &format!("{:<4}", o.as_str()), 1)
+        .trim_end()
+        .to_owned()
+}
+
+/// Severity counts as `1 critical, 2 low`; `none` when there are none.
+pub(crate) fn counts(c: &mlsc_core::SeverityCounts) -> String {
+    let parts: Vec<String> = [
+        (c.critical, "critical"),
+        (c.high, "high"),
+        (c.medium, "medium"),
+        (c.low, "low"),
+        (c.info, "info"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, s)| format!("{n} {s}"))
+    .collect();
+    if parts.is_empty() {
+        "none".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn write_finding(out: &mut String, f: &Finding, style: Style) {
+    let _ = writeln!(
+        out,
+        "  {} {} {}  {}",
+        style.severity(f.severity),
+        style.dim(&f.code),
+        f.location,
+        f.message
+    );
+    if let Some(e) = &f.evidence {
+        let _ = writeln!(out, "      {} {}", style.dim("evidence:"), e);
+    }
+}
+
+fn section(out: &mut String, s: &CheckSection, style: Style, quiet: bool) {
+    let _ = writeln!(
+        out,
+        "{} {} ({})  {}",
+        style.bold("==="),
+        style.bold(s.check.title()),
+        s.check.as_str(),
+        outcome(style, s.outcome).trim_end()
+    );
+    if !quiet {
+        if !s.summary.is_empty() {
+            let _ = writeln!(out, "  {}", s.summary);
+        }
+        for fact in &s.facts {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                style.dim(&format!("{}:", fact.label)),
+                fact.value
+            );
+        }
+    }
+    for f in &s.findings {
+        if quiet && f.severity == Severity::Info {
+            continue;
+        }
+        write_finding(out, f, style);
+    }
+    for e in &s.errors {
+        match &e.path {
+            Some(p) => {
+                let _ = writeln!(out, "  error: `{p}`: {}", e.message);
+            }
+            None => {
+                let _ = writeln!(out, "  error: {}", e.message);
+            }
+        }
+    }
+}
+
+/// Renders `report` for a terminal.
+pub(crate) fn human(report: &AuditReport, style: Style, quiet: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} `{}`: {}",
+        style.bold("mlsc audit"),
+        report.target,
+        outcome(style, report.verdict).trim_end().to_uppercase()
+    );
+    if report.reasons.is_empty() {
+        let _ = writeln!(out, "  every applicable check passed under the policy");
+    }
+    for r in &report.reasons {
+        let _ = writeln!(
+            out,
+            "  {} {} {:<7}{}{}",
+            outcome(style, r.outcome),
+            style.severity(r.severity),
+            r.check.as_str(),
+            r.code
+                .as_deref()
+                .map(|c| format!("{} ", style.dim(c)))
+                .unwrap_or_default(),
+            r.message
+        );
+    }
+    let _ = writeln!(out);
+    for s in &report.checks {
+        section(&mut out, s, style, quiet);
+        let _ = writeln!(out);
+    }
+    if !report.skipped.is_empty() {
+        let _ = writeln!(out, "{} {}", style.bold("==="), style.bold("Skipped"));
+        for s in &report.skipped {
+            let _ = writeln!(
+                out,
+                "  {}{}: {}",
+                s.check.as_str(),
+                if s.gap { " (gap)" } else { "" },
+                s.reason
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if !quiet {
+        let p = &report.policy;
+        let _ = writeln!(
+            out,
+            "{} {}; fail on {} and above, warn on {} and above; commercial product: {}; signature required: {}{}",
+            style.bold("policy:"),
+            p.config
+                .as_deref()
+                .map(|c| format!("`{c}`"))
+                .unwrap_or_else(|| "built-in defaults (no mlsc.toml)".to_owned()),
+            p.fail_on,
+            p.warn_on,
+            if p.commercial { "yes" } else { "no" },
+            if p.require_signature { "yes" } else { "no" },
+            p.min_card_score
+                .map(|m| format!("; minimum card score {m:.0}"))
+                .unwrap_or_default(),
+        );
+        let r = &report.report;
+        let _ = writeln!(
+            out,
+            "{} verdict {}: {} reason(s); {} file(s) inventoried, {} artefact(s) analysed; findings: {}; {} error(s)",
+            style.bold("summary:"),
+            report.verdict.as_str(),
+            report.reasons.len(),
+            report.inventory.files,
+            r.artifacts.len(),
+            counts(&r.statistics.by_severity),
+            r.errors.len(),
+        );
+    }
+    out
+}

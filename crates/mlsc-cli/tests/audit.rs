@@ -1,0 +1,454 @@
+//! End-to-end tests of `mlsc audit` on the bundled example (`examples/`, made by `examples/make-examples.py`).
+
+// A skipped test says why on stderr.
+#![allow(clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipping: the shared data folder `{}` is absent",
+            p.display()
+        );
+        None
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `mlsc` from the workspace root with a clean environment: no colour, reproducible timings, an empty
+/// home and cache (so no advisory database downloaded by `mlsc db update` is found).
+fn mlsc(args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mlsc"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "0")
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env_remove("MLSC_DB")
+        .output()
+        .expect("mlsc runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+const EXAMPLE: [&str; 4] = ["audit", "examples/hf-model", "--db", "examples/osv"];
+
+fn example(format: &str) -> Run {
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", format]);
+    mlsc(&args)
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    s.add_filter(r"\d+ ms", "[N] ms");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+fn snapshot_run(name: &str, run: &Run) {
+    settings().bind(|| {
+        insta::assert_snapshot!(
+            name,
+            format!(
+                "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+                run.code, run.stdout, run.stderr
+            )
+        );
+    });
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+#[test]
+fn example_human() {
+    let run = example("human");
+    snapshot_run("example_human", &run);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("FAIL"));
+}
+
+#[test]
+fn example_markdown() {
+    let run = example("markdown");
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.starts_with("# mlsc audit: examples/hf-model\n"));
+    settings().bind(|| insta::assert_snapshot!("example_markdown", run.stdout));
+}
+
+/// Every kind of finding the example exists to show, checked on the JSON so that renderers cannot hide one.
+#[test]
+fn example_shows_every_kind_of_finding() {
+    let run = example("json");
+    assert_eq!(run.code, 1);
+    let v = json(&run);
+    assert_eq!(v["kind"], "mlsc-audit");
+    assert_eq!(v["verdict"], "fail");
+    let codes: Vec<&str> = v["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    // A non-commercial licence, reported even without a policy (as a low-severity warning).
+    assert!(codes.contains(&"MLSC-AUDIT-002"), "{codes:?}");
+    // The DVC record whose data changed (a same-size edit).
+    assert!(
+        codes.iter().any(|c| c.starts_with("MLSC-PROV-")),
+        "{codes:?}"
+    );
+    let text = &run.stdout;
+    assert!(text.contains("train.csv"));
+    // The reasons come first and explain the verdict: at least one fail reason.
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["outcome"] == "fail")
+    );
+    // Checks that ran are sections; checks that did not are listed with a reason.
+    let ran: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    let skipped: Vec<&str> = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    for check in ["scan", "deps", "card", "verify"] {
+        assert!(
+            ran.contains(&check) || skipped.contains(&check),
+            "{check} neither ran nor was skipped"
+        );
+    }
+    assert!(ran.contains(&"verify") && ran.contains(&"card"));
+    assert!(skipped.contains(&"sbom"));
+}
+
+fn report_schema_validator(schema_file: &str) -> jsonschema::Validator {
+    let root = workspace().join("schemas");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("report.schema.json")).unwrap())
+            .unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(schema_file)).unwrap()).unwrap();
+    jsonschema::options()
+        .with_resource(
+            "https://github.com/mlsc-dev/mlsc/schemas/report.schema.json",
+            jsonschema::Resource::from_contents(report).unwrap(),
+        )
+        .build(&schema)
+        .expect("a valid schema")
+}
+
+#[test]
+fn example_json_matches_the_audit_schema() {
+    let validator = report_schema_validator("audit.schema.json");
+    let run = example("json");
+    let v = json(&run);
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema is not vacuous.
+    let mut bad = v.clone();
+    bad["verdict"] = "maybe".into();
+    assert!(!validator.is_valid(&bad));
+    let mut bad = v;
+    bad["report"]["findings"][0]["severity"] = "severe".into();
+    assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn example_sarif_is_valid_sarif() {
+    let run = example("sarif");
+    assert_eq!(run.code, 1);
+    let log = json(&run);
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    // Every result's rule is described, including the audit's own policy codes.
+    let rules: Vec<&str> = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for r in results {
+        assert!(rules.contains(&r["ruleId"].as_str().unwrap()));
+    }
+    let Some(schema_path) = shared("schemas/sarif/sarif-schema-2.1.0.json") else {
+        return;
+    };
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("valid SARIF schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// A structural check of the HTML without a browser: every non-void element closed in order, no script, no
+/// resource outside the page.
+fn check_html_structure(html: &str) {
+    const VOID: &[&str] = &["meta", "br", "hr", "img", "link", "input", "wbr"];
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "no scripts");
+    assert!(!lower.contains("src="), "no embedded resources");
+    assert!(!lower.contains("url("), "no CSS resources");
+    assert!(!lower.contains("@import"), "no CSS imports");
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        let end = after.find('>').expect("every tag is closed");
+        let tag = &after[..end];
+        rest = &after[end + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("`</{name}>` closes nothing"));
+            assert_eq!(open, name, "`<{open}>` closed by `</{name}>`");
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(!name.is_empty(), "malformed tag `<{tag}>`");
+        for href in tag.split("href=\"").skip(1) {
+            assert!(href.starts_with('#'), "only in-page links: `{tag}`");
+        }
+        if name == "style" {
+            // CSS is not markup: skip to its end tag.
+            let close = rest.find("</style>").expect("style closed");
+            rest = &rest[close + "</style>".len()..];
+            continue;
+        }
+        if !VOID.contains(&name.as_str()) {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn example_html_is_self_contained_and_renders() {
+    let run = example("html");
+    assert_eq!(run.code, 1);
+    let html = &run.stdout;
+    check_html_structure(html);
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(html.contains("<span class=\"badge fail\">fail</span>"));
+
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    let Some(chromium) = chromium else {
+        eprintln!(
+            "skipping the browser rendering: chromium is not installed (Debian package `chromium`)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("audit.html");
+    std::fs::write(&page, html).unwrap();
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-dev-shm-usage",
+            &format!("--user-data-dir={}", dir.path().join("profile").display()),
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("id=\"verdict\""),
+        "chromium rendered no verdict; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The browser's DOM holds the same sections and the findings' text, unescaped once.
+    for id in ["reasons", "check-verify", "skipped", "inventory"] {
+        assert!(dom.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    assert!(dom.contains("train.csv"));
+}
+
+#[test]
+fn commercial_policy_fails_a_non_commercial_licence() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(&config, "[policy]\ncommercial = true\n").unwrap();
+    let mut args = EXAMPLE.to_vec();
+    let config = config.display().to_string();
+    args.extend(["--format", "json", "--config", &config]);
+    let run = mlsc(&args);
+    assert_eq!(run.code, 1);
+    let v = json(&run);
+    let reason = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "MLSC-AUDIT-002")
+        .expect("the licence is a reason");
+    assert_eq!(reason["outcome"], "fail");
+    assert_eq!(reason["severity"], "high");
+    assert_eq!(v["policy"]["commercial"], true);
+}
+
+#[test]
+fn deny_list_and_required_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(
+        &config,
+        "[policy]\nrequire_signature = true\n[policy.models]\ndeny_licenses = [\"CC-BY-NC-4.0\"]\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", "json", "--config", &config]);
+    let v = json(&mlsc(&args));
+    let codes: Vec<&str> = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "fail")
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"MLSC-AUDIT-001"), "{codes:?}");
+    assert!(codes.contains(&"MLSC-AUDIT-005"), "{codes:?}");
+}
+
+#[test]
+fn a_clean_model_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    // Only the benign safetensors file and an apache-2.0 card without gaps the policy grades.
+    std::fs::copy(
+        workspace().join("examples/hf-model/model.safetensors"),
+        dir.path().join("model.safetensors"),
+    )
+    .unwrap();
+    let target = dir.path().display().to_string();
+    let run = mlsc(&["audit", &target, "--format", "json"]);
+    let v = json(&run);
+    // No card: a warning (low), which is below the default --fail-on medium, so exit 0.
+    assert_eq!(v["verdict"], "warn", "{}", run.stdout);
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "MLSC-AUDIT-008")
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // With --fail-on low the same warning fails the run.
+    let run = mlsc(&["audit", &target, "--fail-on", "low"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = mlsc(&["audit", "examples/does-not-exist"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("examples/does-not-exist"),
+        "{}",
+        run.stderr
+    );
+    let run = example("cyclonedx");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--sbom"));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(&config, "[policy]\ncomercial = true\n").unwrap();
+    let config = config.display().to_string();
+    let run = mlsc(&["audit", "examples/hf-model", "--config", &config]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("comercial"), "{}", run.stderr);
+}
+
+#[test]
+fn the_example_is_what_the_generator_writes() {
+    // The committed example must be exactly what the checked-in script produces, so nobody edits one without
+    // the other. Needs python3; skipped without it.
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipping: python3 is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = workspace().join("examples/make-examples.py");
+    std::fs::copy(&script, dir.path().join("make-examples.py")).unwrap();
+    let status = Command::new("python3")
+        .arg(dir.path().join("make-examples.py"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for rel in [
+        "NOTICE.md",
+        "hf-model/README.md",
+        "hf-model/config.json",
+        "hf-model/model.safetensors",
+        "hf-model/pytorch_model.bin",
+        "hf-model/requirements.txt",
+        "hf-model/data/train.csv",
+        "hf-model/data/train.csv.dvc",
+        "osv/PYSEC-2022-43015.json",
+        "osv/PYSEC-2023-74.json",
+    ] {
+        let fresh = std::fs::read(dir.path().join(rel)).unwrap();
+        let committed = std::fs::read(workspace().join("examples").join(rel)).unwrap();
+        assert!(
+            fresh == committed,
+            "examples/{rel} differs from what make-examples.py writes"
+        );
+    }
+}
