@@ -6,7 +6,8 @@ from opcodes, or written with `pickle.dumps` of harmless classes whose `__reduce
 (dumping never calls it). If numpy, scikit-learn and joblib are importable, real benign files from them are written
 too (they are committed, so the tests do not need those libraries).
 
-Usage: python3 tests/gen/gen_pickles.py   (from the repository root)
+Usage: PYTHONHASHSEED=0 python3 tests/gen/gen_pickles.py   (from the repository root; the seed keeps set order,
+so scikit-learn vocabularies, byte-identical between runs)
 Also writes tests/fixtures/pickle/dis/*.txt: `pickletools.dis` output of some files, for `mlsc disasm` tests.
 """
 
@@ -383,6 +384,13 @@ def malicious():
         "protocol 5 BYTEARRAY8 before the payload")
     mal("big_string_then_payload.pkl", p4(bu("x" * 1_100_000) + POP + call1(sg("os", "system"), sbu("id"))),
         ["posix.system"], "a 1.1 MB string before the payload (skipped, not kept)")
+    mal("proto_midstream.pkl", PROTO(4) + PROTO(2) + glob("__builtin__", "eval") + sbu("1") + TUPLE1 + REDUCE + STOP,
+        ["builtins.eval"], "PROTO may appear anywhere: a second PROTO mid-stream (sniffers that only accept it first miss this)")
+    mal("proto_switch_compat.pkl",
+        PROTO(4) + sbu("__builtin__") + sbu("exec") + PROTO(2) + STACK_GLOBAL + sbu("1") + TUPLE1 + REDUCE + STOP,
+        ["builtins.exec"], "PROTO 2 just before STACK_GLOBAL turns on _compat_pickle mapping of __builtin__")
+    mal("text_first_then_proto.pkl", b"(" + PROTO(2) + b"cos\nsystem\nS'id'\no.", ["posix.system"],
+        "protocol 0 opening, PROTO after it")
     joblib_like()
 
 

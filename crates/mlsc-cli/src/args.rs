@@ -80,6 +80,8 @@ pub(crate) enum Command {
     /// Scan model files and directories for code that runs on load (pickles in every container) and for
     /// malformed pickle-free formats.
     Scan(crate::cmd::scan::ScanArgs),
+    /// Disassemble a pickle: every opcode with its offset, as `python -m pickletools` prints it.
+    Disasm(crate::cmd::disasm::DisasmArgs),
     /// Print the manifest of a model file or directory: every file (or shard) and its digest, in OpenSSF
     /// model_signing's order.
     Manifest(crate::cmd::provenance::ManifestArgs),

@@ -323,8 +323,9 @@ fn is_pickle(data: &[u8]) -> bool {
                 if raw.op.code == b'.' {
                     return true;
                 }
-                if raw.op.code == 0x80 && pos != 0 {
-                    // PROTO appears only first (and after a STOP, in stacked pickles).
+                if raw.op.code == 0x80 && data[raw.arg.0] > 5 {
+                    // CPython accepts PROTO anywhere in a stream (an evasion if sniffing rejected it there),
+                    // but only with a protocol it knows.
                     return false;
                 }
                 if raw.op.code == b'S' && !is_quoted(&data[raw.arg.0..raw.arg.1]) {
