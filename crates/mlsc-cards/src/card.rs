@@ -553,7 +553,11 @@ impl DatasetCard {
         let mut configs: Vec<String> = match get("configs") {
             Some(Value::Array(a)) => a
                 .iter()
-                .filter_map(|c| c.get("config_name").and_then(as_text))
+                .filter_map(|c| match c {
+                    // The legacy form: config names alone.
+                    Value::String(name) => Some(name.clone()),
+                    other => other.get("config_name").and_then(as_text),
+                })
                 .collect(),
             _ => Vec::new(),
         };

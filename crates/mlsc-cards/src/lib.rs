@@ -6,11 +6,13 @@ mod card;
 mod croissant;
 mod error;
 mod frontmatter;
+mod init;
 mod lines;
 mod lint;
 mod markdown;
 mod mct;
 mod rules;
+mod score;
 mod vocab;
 mod yaml;
 
@@ -18,10 +20,16 @@ pub use crate::card::{
     DatasetCard, EvalResult, ModelCard, ModelIndexError, ParseLimits, model_index_to_eval_results,
 };
 pub use crate::error::Error;
-pub use crate::lint::{CardKind, CardReport, HubLoad, LintOptions, lint_bytes};
+pub use crate::init::{
+    FileFact, directory_facts, guess_license, init_dataset, init_model, size_category,
+};
+pub use crate::lint::{
+    CardKind, CardReport, HubLoad, LintOptions, card_files, lint_bytes, lint_paths,
+};
 pub use crate::markdown::Section;
 pub use crate::mct::MctSchemas;
 pub use crate::rules::RULES;
+pub use crate::score::{CardScore, Dimension, ScoreItem, score_bytes, score_paths};
 pub use crate::vocab::Vocabularies;
 
 /// Every finding code mlsc-cards emits, for SARIF rules and `mlsc explain`.

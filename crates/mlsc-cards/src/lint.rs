@@ -1,8 +1,11 @@
 //! Linting Hugging Face model and dataset cards: layered checks from bytes to audit questions.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
-use mlsc_core::{Finding, Location, Severity};
+use mlsc_core::{
+    Artifact, Assessment, Completeness, Finding, Location, Report, ReportError, Severity, Verdict,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -1450,6 +1453,16 @@ impl Ctx<'_> {
         }
         if let Some(configs) = map.get("configs") {
             match configs {
+                // The legacy form (`datasets` scripts era): a list of config names.
+                Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                    sink.push_sev(
+                        rules::DATA_CONFIGS,
+                        Severity::Low,
+                        "`configs` is the legacy list of config names; the Hub now reads a list of `{config_name, data_files}` mappings",
+                        self.line("configs"),
+                        Some("configs"),
+                    );
+                }
                 Value::Array(items) => {
                     for (i, c) in items.iter().enumerate() {
                         let p = format!("configs[{i}]");
@@ -1888,6 +1901,105 @@ impl Ctx<'_> {
                 None,
             );
         }
+    }
+}
+
+/// The cards a path names: a file itself; for a directory, its `README.md` and any `croissant*.json`,
+/// `*model_card*.json` or `*.croissant.json` directly inside it (a model or dataset repository's layout).
+pub fn card_files(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_owned()];
+    }
+    let mut out = Vec::new();
+    if let Ok(entries) = fs_err::read_dir(path) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_lowercase();
+            let is_card = name == "readme.md"
+                || (name.ends_with(".json")
+                    && (name.contains("croissant") || name.contains("model_card")));
+            if is_card && e.path().is_file() {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Lints every card the paths name and gathers the outcome into one report (`command` is `card`): one artefact
+/// per card with its SHA-256 and verdict, the findings, and an error for each path that cannot be read.
+pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
+    let mut report = Report::new("card");
+    let mut bytes_read = 0u64;
+    for given in paths {
+        let files = card_files(given);
+        if files.is_empty() {
+            report.errors.push(ReportError::new(
+                Some(given.display().to_string()),
+                "no card found (README.md, croissant*.json or *model_card*.json)",
+            ));
+        }
+        for file in files {
+            let shown = file.display().to_string();
+            let bytes = match read_bounded(&file, options.limits.max_card_bytes) {
+                Ok(b) => b,
+                Err(e) => {
+                    report
+                        .errors
+                        .push(ReportError::new(Some(shown), e.to_string()));
+                    continue;
+                }
+            };
+            bytes_read += bytes.len() as u64;
+            let card = lint_bytes(&shown, &bytes, options);
+            let mut artifact = Artifact::new(shown, bytes.len() as u64, mlsc_core::sniff(&bytes));
+            artifact.sha256 = Some(mlsc_core::Sha256Digest::of(&bytes).to_hex());
+            artifact.verdict = card.verdict();
+            report.artifacts.push(artifact);
+            report.extend_findings(card.findings);
+        }
+    }
+    report.statistics.bytes_read = bytes_read;
+    report.finish();
+    report
+}
+
+/// Reads at most `max + 1` bytes, so that an over-long file is seen as such without being read whole.
+pub(crate) fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = fs_err::File::open(path).map_err(io)?;
+    let mut buf = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(io)?;
+    Ok(buf)
+}
+
+impl CardReport {
+    /// The verdict: inconclusive when a limit stopped the analysis, error when the card could not be read,
+    /// malicious when the front matter carries a Python-object tag (an attack on unsafe YAML loaders).
+    pub fn verdict(&self) -> Verdict {
+        let completeness = if self.unreadable {
+            Completeness::Error
+        } else if self.complete {
+            Completeness::Complete
+        } else {
+            Completeness::Inconclusive
+        };
+        let assessment = if self
+            .findings
+            .iter()
+            .any(|f| f.code == rules::YAML_TAG && f.severity == Severity::Critical)
+        {
+            Assessment::Malicious
+        } else {
+            Assessment::Clean
+        };
+        Verdict::new(completeness, assessment)
     }
 }
 
