@@ -82,6 +82,9 @@ pub(crate) enum Command {
     Scan(crate::cmd::scan::ScanArgs),
     /// Disassemble a pickle: every opcode with its offset, as `python -m pickletools` prints it.
     Disasm(crate::cmd::disasm::DisasmArgs),
+    /// Audit model cards, dataset cards, Model Card Toolkit JSON and Croissant files: `mlsc card lint`,
+    /// completeness `mlsc card score`, and `mlsc card init` to write a skeleton from a directory.
+    Card(crate::cmd::card::CardArgs),
     /// Print the manifest of a model file or directory: every file (or shard) and its digest, in OpenSSF
     /// model_signing's order.
     Manifest(crate::cmd::provenance::ManifestArgs),

@@ -4,6 +4,7 @@ use crate::args::{Cli, Command};
 use crate::exit::Status;
 
 pub(crate) mod audit;
+pub(crate) mod card;
 pub(crate) mod disasm;
 pub(crate) mod provenance;
 pub(crate) mod scan;
@@ -13,6 +14,7 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Status> {
         Command::Audit(args) => audit::run(&cli.global, args),
         Command::Scan(args) => scan::run(&cli.global, args),
         Command::Disasm(args) => disasm::run(&cli.global, args),
+        Command::Card(args) => card::run(&cli.global, args),
         Command::Manifest(args) => provenance::run_manifest(&cli.global, args),
         Command::Sign(args) => provenance::run_sign(&cli.global, args),
         Command::Verify(args) => provenance::run_verify(&cli.global, args),
