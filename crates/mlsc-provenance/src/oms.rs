@@ -117,6 +117,12 @@ pub fn sign_model(model: &Path, key: &PrivateKey, options: &SignOptions) -> Resu
     })
 }
 
+/// Signs any in-toto statement with `key` into a Sigstore bundle v0.3 with a DSSE envelope (the format of
+/// [`sign_model`] and [`crate::attest()`]).
+pub fn sign_statement(statement: &[u8], key: &PrivateKey) -> String {
+    bundle::sign_bundle(statement, key)
+}
+
 /// What a signature is checked against.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -201,13 +207,25 @@ pub fn verify_signature(
     trust: &Trust,
     options: &VerifyOptions,
 ) -> Result<Report, Error> {
+    let bytes = read_small(signature, options.max_signature_bytes)?;
+    verify_signature_bytes(model, signature, &bytes, trust, options)
+}
+
+/// [`verify_signature`] over signature bytes already in memory; `signature` names them in findings (and is
+/// ignored in the model when it lies inside it).
+pub fn verify_signature_bytes(
+    model: &Path,
+    signature: &Path,
+    bytes: &[u8],
+    trust: &Trust,
+    options: &VerifyOptions,
+) -> Result<Report, Error> {
     let started = std::time::Instant::now();
     let mut report = Report::new("verify");
     let sig_loc = Location::file(signature.display().to_string());
-    let bytes = read_small(signature, options.max_signature_bytes)?;
     let mut verdict = Verdict::CLEAN;
     let mut model_artifact = None;
-    match check_bundle(&bytes, trust, options, &sig_loc, &mut report) {
+    match check_bundle(bytes, trust, options, &sig_loc, &mut report) {
         None => verdict = Verdict::new(Completeness::Error, Assessment::Suspicious),
         Some(statement) => {
             let predicate_type = statement
@@ -249,7 +267,7 @@ pub fn verify_signature(
         bytes.len() as u64,
         Format::Json,
     );
-    sig_artifact.sha256 = Some(mlsc_core::Sha256Digest::of(&bytes).to_hex());
+    sig_artifact.sha256 = Some(mlsc_core::Sha256Digest::of(bytes).to_hex());
     if report
         .findings
         .iter()
