@@ -116,15 +116,42 @@ fn example_shows_every_kind_of_finding() {
         .iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
+    let finding = |code: &str, needle: &str| {
+        v["report"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code && f.to_string().contains(needle))
+            .unwrap_or_else(|| panic!("no {code} finding mentioning {needle}: {codes:?}"))
+            .clone()
+    };
+    // The malicious pickle inside the PyTorch zip, named as the unpickler resolves it, with its member and offset.
+    let pickle = finding("MLSC-PKL-001", "posix.system");
+    assert_eq!(pickle["severity"], "critical");
+    assert_eq!(pickle["location"]["members"][0], "pytorch_model/data.pkl");
+    // The pins with real advisories, each with its alias and fix.
+    let torch = finding("MLSC-DEP-001", "PYSEC-2022-43015");
+    assert!(torch.to_string().contains("CVE-2022-45907"));
+    assert_eq!(torch["location"]["line"], 2);
+    finding("MLSC-DEP-001", "PYSEC-2023-74");
+    // transformers==4.30.0 has no advisory in the bundled database, so it must not be reported.
+    assert!(!run.stdout.contains("`transformers` 4.30.0 is affected"));
+    // The card's gaps: placeholders, missing evaluation and bias sections.
+    finding("MLSC-CARD-104", "evaluation");
+    finding("MLSC-CARD-103", "bias");
     // A non-commercial licence, reported even without a policy (as a low-severity warning).
-    assert!(codes.contains(&"MLSC-AUDIT-002"), "{codes:?}");
+    finding("MLSC-AUDIT-002", "cc-by-nc-4.0");
     // The DVC record whose data changed (a same-size edit).
-    assert!(
-        codes.iter().any(|c| c.starts_with("MLSC-PROV-")),
-        "{codes:?}"
-    );
-    let text = &run.stdout;
-    assert!(text.contains("train.csv"));
+    finding("MLSC-PROV-020", "train.csv");
+    // The benign safetensors file is clean.
+    let st = v["report"]["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["path"] == "examples/hf-model/model.safetensors")
+        .unwrap();
+    assert_eq!(st["verdict"]["assessment"], "clean");
+    assert_eq!(st["verdict"]["completeness"], "complete");
     // The reasons come first and explain the verdict: at least one fail reason.
     assert!(
         v["reasons"]
@@ -152,8 +179,78 @@ fn example_shows_every_kind_of_finding() {
             "{check} neither ran nor was skipped"
         );
     }
-    assert!(ran.contains(&"verify") && ran.contains(&"card"));
+    for check in ["scan", "deps", "card", "verify"] {
+        assert!(ran.contains(&check), "{check} did not run");
+    }
     assert!(skipped.contains(&"sbom"));
+}
+
+/// Without an advisory database the audit never passes silently: the deps section, a reason and a finding say
+/// that nothing was looked up and how to get a database.
+#[test]
+fn missing_database_is_a_visible_warning() {
+    let run = mlsc(&["audit", "examples/hf-model", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let v = json(&run);
+    let reason = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "deps" && r["message"].as_str().unwrap().contains("mlsc db update"))
+        .expect("a deps reason saying how to get a database");
+    assert_eq!(reason["outcome"], "warn");
+    assert!(reason["message"].as_str().unwrap().contains("--db"));
+    assert!(
+        v["report"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "MLSC-AUDIT-006")
+    );
+    // The same in the human report, in its first lines.
+    let run = mlsc(&["audit", "examples/hf-model"]);
+    let head: String = run.stdout.lines().take(12).collect::<Vec<_>>().join("\n");
+    assert!(head.contains("mlsc db update"), "{}", run.stdout);
+    // And a dependency-only project with no database is a warn that exits 1 at the default threshold.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "requests==2.31.0\n").unwrap();
+    let target = dir.path().display().to_string();
+    let run = mlsc(&["audit", &target, "--format", "json"]);
+    let v = json(&run);
+    assert_eq!(v["verdict"], "warn", "{}", run.stdout);
+    assert_eq!(run.code, 1);
+}
+
+/// `[deps] ignore` in mlsc.toml silences an advisory with a reason; an expired ignore does not.
+#[test]
+fn ignores_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(
+        &config,
+        "[deps]\nignore = [\n  { id = \"CVE-2023-32681\", reason = \"no proxies in use\", expires = \"2999-01-01\" },\n  { id = \"PYSEC-2022-43015\", reason = \"expired\", expires = \"2000-01-01\" },\n]\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", "json", "--config", &config]);
+    let run = mlsc(&args);
+    let v = json(&run);
+    let dep_ids: Vec<String> = v["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "MLSC-DEP-001")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        dep_ids.iter().all(|m| !m.contains("PYSEC-2023-74")),
+        "{dep_ids:?}"
+    );
+    assert!(
+        dep_ids.iter().any(|m| m.contains("PYSEC-2022-43015")),
+        "{dep_ids:?}"
+    );
 }
 
 fn report_schema_validator(schema_file: &str) -> jsonschema::Validator {
@@ -451,4 +548,104 @@ fn the_example_is_what_the_generator_writes() {
             "examples/{rel} differs from what make-examples.py writes"
         );
     }
+}
+
+/// A signature made with `mlsc sign` verifies in the audit (and satisfies `require_signature`); after a byte of
+/// the model changes, the same audit fails and names the file.
+#[test]
+fn signature_verified_then_tampered() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    std::fs::copy(
+        workspace().join("examples/hf-model/model.safetensors"),
+        model.join("model.safetensors"),
+    )
+    .unwrap();
+    std::fs::copy(
+        workspace().join("examples/hf-model/config.json"),
+        model.join("config.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: apache-2.0\n---\n# m\n",
+    )
+    .unwrap();
+    let key = dir.path().join("key.pem");
+    let public = dir.path().join("key.pub.pem");
+    let sig = dir.path().join("model.sig");
+    let p = |x: &Path| x.display().to_string();
+    let run = mlsc(&[
+        "keygen",
+        "--private-key",
+        &p(&key),
+        "--public-key",
+        &p(&public),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = mlsc(&[
+        "sign",
+        &p(&model),
+        "--private-key",
+        &p(&key),
+        "--signature",
+        &p(&sig),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(&config, "[policy]\nrequire_signature = true\n").unwrap();
+    let audit = || {
+        json(&mlsc(&[
+            "audit",
+            &p(&model),
+            "--signature",
+            &p(&sig),
+            "--public-key",
+            &p(&public),
+            "--config",
+            &p(&config),
+            "--format",
+            "json",
+        ]))
+    };
+    let v = audit();
+    let verify = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "verify")
+        .expect("the verify check ran");
+    assert_eq!(verify["outcome"], "pass", "{v:#}");
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["code"] != "MLSC-AUDIT-005"),
+        "{v:#}"
+    );
+    // Tamper: same size, one byte different.
+    let weights = model.join("model.safetensors");
+    let mut bytes = std::fs::read(&weights).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&weights, bytes).unwrap();
+    let v = audit();
+    assert_eq!(v["verdict"], "fail");
+    let verify = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "verify")
+        .unwrap();
+    assert_eq!(verify["outcome"], "fail", "{v:#}");
+    assert!(verify.to_string().contains("model.safetensors"));
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "MLSC-AUDIT-005")
+    );
 }

@@ -107,6 +107,7 @@ fn gap(check: CheckKind, reason: impl Into<String>) -> CheckResult {
 /// The finding codes of the libraries other than mlsc-pickle that an audit may report.
 pub(crate) fn library_rules() -> Vec<Rule> {
     let mut rules = Vec::new();
+    rules.extend_from_slice(mlsc_sbom::deps_rules());
     rules.extend_from_slice(mlsc_cards::rules());
     rules.extend_from_slice(mlsc_provenance::rules());
     rules
@@ -274,27 +275,205 @@ fn relative(base: &Path, path: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------------------------------
 // deps
 
-fn deps(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResult {
+/// Where `mlsc db update` keeps the database: `$MLSC_DB`, else `$XDG_CACHE_HOME/mlsc/osv/PyPI-all.zip`, else
+/// `~/.cache/mlsc/osv/PyPI-all.zip` (the convention of `mlsc deps` and `mlsc db`).
+fn default_db_path() -> Option<PathBuf> {
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(p) = var("MLSC_DB") {
+        return Some(p);
+    }
+    let cache = var("XDG_CACHE_HOME").or_else(|| var("HOME").map(|h| h.join(".cache")))?;
+    Some(cache.join("mlsc").join("osv").join("PyPI-all.zip"))
+}
+
+fn deps(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult {
     if inv.dependency_files.is_empty() && inv.environments.is_empty() {
         return skipped(
             CheckKind::Deps,
             "no requirements files, pyproject.toml, lock files or installed environments found",
         );
     }
-    let _ = &options.db;
-    gap(
-        CheckKind::Deps,
-        format!(
-            "the dependency check is not available in this build (mlsc-sbom publishes no vulnerability API yet); \
-             not checked: {}",
-            inv.dependency_files
+    let target = mlsc_sbom::Target::default();
+    let project = match mlsc_sbom::read_project_with(
+        &options.target,
+        &target,
+        &mlsc_sbom::ReadOptions::default(),
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut ran = RanCheck::new(CheckKind::Deps, Report::new("deps"));
+            ran.report.errors.push(ReportError::new(
+                Some(options.target.display().to_string()),
+                e.to_string(),
+            ));
+            ran.summary = "the dependency declarations could not be read".to_owned();
+            return CheckResult::Ran(Box::new(ran));
+        }
+    };
+    // The database: --db, else the cache of `mlsc db update`. Without one the dependencies are still read and
+    // their hygiene checked, but the section, the verdict and a finding say loudly that no advisory was looked up.
+    let db_path = options.db.clone().or_else(default_db_path);
+    let mut db_problem: Option<String> = None;
+    let db = match &db_path {
+        Some(p) if p.exists() => match mlsc_sbom::Database::load(p) {
+            Ok(db) => Some(db),
+            Err(e) => {
+                db_problem = Some(format!(
+                    "the advisory database `{}` could not be loaded: {e}",
+                    p.display()
+                ));
+                None
+            }
+        },
+        Some(p) => {
+            db_problem = Some(format!("no advisory database at `{}`", p.display()));
+            None
+        }
+        None => {
+            db_problem =
+                Some("no advisory database (no --db, no MLSC_DB, no cache folder)".to_owned());
+            None
+        }
+    };
+    let empty;
+    let db_ref = match &db {
+        Some(db) => db,
+        None => {
+            empty = mlsc_sbom::Database::from_texts("none", "none", &[]);
+            &empty
+        }
+    };
+    let mut audit_options = mlsc_sbom::AuditOptions::default();
+    audit_options.ignores = config
+        .deps
+        .ignore
+        .iter()
+        .map(|i| mlsc_sbom::Ignore::new(&i.id, &i.reason, i.expires))
+        .collect();
+    let audit = mlsc_sbom::audit(&project, db_ref, &audit_options);
+    let mut ran = RanCheck::new(CheckKind::Deps, audit.report.clone());
+    ran.inputs = project
+        .inputs
+        .iter()
+        .map(|i| match &i.superseded_by {
+            Some(by) => format!("{} (superseded by {by})", i.path),
+            None => i.path.clone(),
+        })
+        .collect();
+    let applied: Vec<&mlsc_sbom::Dependency> =
+        project.dependencies.iter().filter(|d| d.applies).collect();
+    ran.facts.push(Fact::new("target", project.target.clone()));
+    match (&db, &db_problem) {
+        (Some(db), _) => {
+            let info = db.info();
+            ran.facts.push(Fact::new(
+                "advisory database",
+                format!(
+                    "{} advisories ({} PyPI packages), newest modified {}, from `{}`",
+                    info.records,
+                    info.packages,
+                    info.newest_modified.as_deref().unwrap_or("unknown"),
+                    info.source
+                ),
+            ));
+        }
+        (None, Some(problem)) => {
+            let message = format!(
+                "{problem}: {} NOT checked for known vulnerabilities; run `mlsc db update` to download OSV's PyPI \
+                 advisories, or pass `--db PATH` (a folder of OSV JSON, an OSV all.zip, or JSON lines)",
+                plural(applied.len(), "dependency was", "dependencies were")
+            );
+            ran.facts.push(Fact::new("advisory database", "MISSING"));
+            let location = mlsc_core::Location::file(
+                project
+                    .inputs
+                    .first()
+                    .map_or_else(|| options.target.display().to_string(), |i| i.path.clone()),
+            );
+            ran.report.push_finding(
+                mlsc_core::Finding::new(
+                    "MLSC-AUDIT-006",
+                    Severity::Medium,
+                    "advisory database missing",
+                    message.clone(),
+                )
+                .at(location),
+            );
+            ran.signals.incomplete.push((Severity::Medium, message));
+        }
+        (None, None) => {}
+    }
+    for v in &audit.deps.vulnerabilities {
+        let m = &v.vulnerability;
+        let mut ids = vec![m.id.clone()];
+        ids.extend(m.aliases.iter().cloned());
+        ran.facts.push(Fact::new(
+            format!(
+                "{} {}",
+                v.package,
+                v.version.as_deref().unwrap_or(&v.specifier)
+            ),
+            format!(
+                "{}{}: {}{}",
+                if m.kind == mlsc_sbom::Exposure::PossiblyAffected {
+                    "possibly affected by "
+                } else {
+                    ""
+                },
+                ids.join(" / "),
+                m.summary,
+                v.fix_version
+                    .as_deref()
+                    .map(|f| format!(" (fixed in {f})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    for i in &audit.deps.ignored {
+        ran.facts.push(Fact::new(
+            format!("ignored {}", i.id),
+            format!("{} ({}): {}", i.package, i.source, i.reason),
+        ));
+    }
+    for d in &applied {
+        if let Some(licence) = &d.license {
+            ran.signals
+                .dependency_licenses
+                .push((d.name.clone(), licence.clone()));
+        }
+    }
+    ran.summary = format!(
+        "{} from {}; {}{}",
+        plural(applied.len(), "dependency", "dependencies"),
+        plural(
+            project
+                .inputs
                 .iter()
-                .chain(&inv.environments)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
+                .filter(|i| i.superseded_by.is_none())
+                .count(),
+            "input",
+            "inputs"
         ),
-    )
+        if db.is_some() {
+            plural(
+                audit.deps.vulnerabilities.len(),
+                "known vulnerability",
+                "known vulnerabilities",
+            )
+        } else {
+            "advisories NOT checked (no database)".to_owned()
+        },
+        if audit.deps.ignored.is_empty() {
+            String::new()
+        } else {
+            format!(", {} ignored by mlsc.toml", audit.deps.ignored.len())
+        }
+    );
+    CheckResult::Ran(Box::new(ran))
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -40,8 +40,9 @@ pub(crate) const RULES: &[Rule] = &[
     Rule {
         code: "MLSC-AUDIT-003",
         name: "license-unknown",
-        default_severity: Severity::Low,
-        summary: "A model or dataset states no licence, or `other`, so its terms of use are unknown",
+        default_severity: Severity::High,
+        summary: "A model or dataset meant for a commercial product states no licence, or `other`, so its terms are \
+                  unknown",
         tags: &["license", "policy"],
     },
     Rule {
@@ -312,7 +313,9 @@ pub(crate) fn decide(
         // `warn_on` are summarised per check, so that documentation gaps do not bury a malicious pickle.
         let (single, low): (Vec<&Finding>, Vec<&Finding>) = findings
             .into_iter()
-            .filter(|f| f.severity >= config.policy.warn_on)
+            // The audit's own findings inside a check (a missing advisory database) come with a signal that
+            // warns whatever the thresholds say; grading them too would state the reason twice.
+            .filter(|f| f.severity >= config.policy.warn_on && !f.code.starts_with("MLSC-AUDIT-"))
             .partition(|f| f.severity >= Severity::Medium || f.severity >= config.policy.fail_on);
         for f in single.iter().take(MAX_FINDING_REASONS) {
             b.graded(
