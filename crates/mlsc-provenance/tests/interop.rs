@@ -129,6 +129,7 @@ fn tampered_copy_of_the_vector_model_names_each_difference() {
     std::fs::write(model.join("weights.bin"), &w).unwrap();
     std::fs::write(model.join("extra.py"), b"import os").unwrap();
     std::fs::remove_file(model.join("tokenizer/vocab.json")).unwrap();
+    std::fs::write(model.join("empty"), b"").unwrap();
     let trust = Trust::public_key_file(&oms.join("keys/ec-p256.pub.pem")).unwrap();
     let r = verify_signature(
         &model,
@@ -141,14 +142,17 @@ fn tampered_copy_of_the_vector_model_names_each_difference() {
         codes_of(&r),
         [
             codes::FILE_ADDED,
+            codes::FILE_ADDED,
             codes::FILE_MISSING,
             codes::DIGEST_MISMATCH
         ]
     );
+    // The empty file: a shards signature cannot cover it, so it is reported at low severity
+    assert_eq!(r.findings[0].severity, mlsc_core::Severity::Low);
     assert!(
-        r.findings[2].message.contains("shards 1024..2048"),
+        r.findings[3].message.contains("shards 1024..2048"),
         "{}",
-        r.findings[2].message
+        r.findings[3].message
     );
     let r = verify_signature(
         &model,
@@ -161,14 +165,17 @@ fn tampered_copy_of_the_vector_model_names_each_difference() {
         codes_of(&r),
         [
             codes::FILE_ADDED,
+            codes::FILE_ADDED,
             codes::FILE_MISSING,
             codes::DIGEST_MISMATCH
         ]
     );
+    // The empty file: the files method covers empty files
+    assert_eq!(r.findings[0].severity, mlsc_core::Severity::High);
     assert!(
-        r.findings[2].message.contains("blake2b"),
+        r.findings[3].message.contains("blake2b"),
         "{}",
-        r.findings[2].message
+        r.findings[3].message
     );
 }
 
@@ -331,4 +338,56 @@ fn croissant_local_files_verify_and_mismatch() {
         "{}",
         r.findings[0].message
     );
+}
+
+#[test]
+fn dvc_legacy_entries_use_dos2unix_md5_and_dvc3_entries_do_not() {
+    use md5::Digest as _;
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = b"a,b\r\n1,2\r\n";
+    std::fs::write(dir.path().join("t.csv"), crlf).unwrap();
+    let lf_md5 = mlsc_core::hex(&md5::Md5::digest(b"a,b\n1,2\n"));
+    let raw_md5 = mlsc_core::hex(&md5::Md5::digest(crlf));
+    let write = |name: &str, body: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    };
+    // DVC 2 (no `hash` field): md5 of the text with CRLF turned into LF.
+    let legacy = write(
+        "legacy.dvc",
+        format!("outs:\n- md5: {lf_md5}\n  size: 10\n  path: t.csv\n"),
+    );
+    let r = verify_dvc(&legacy, &DvcOptions::default()).unwrap();
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    // DVC 3 (`hash: md5`): the bytes as they are.
+    let v3 = write(
+        "v3.dvc",
+        format!("outs:\n- md5: {raw_md5}\n  size: 10\n  hash: md5\n  path: t.csv\n"),
+    );
+    let r = verify_dvc(&v3, &DvcOptions::default()).unwrap();
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    // The legacy digest under DVC 3 rules is a change.
+    let wrong = write(
+        "wrong.dvc",
+        format!("outs:\n- md5: {lf_md5}\n  hash: md5\n  path: t.csv\n"),
+    );
+    let r = verify_dvc(&wrong, &DvcOptions::default()).unwrap();
+    assert_eq!(codes_of(&r), [codes::DVC_CHANGED]);
+    // Paths that leave the project are not read, and say so.
+    let out = write(
+        "out.dvc",
+        format!("outs:\n- md5: {raw_md5}\n  hash: md5\n  path: ../../etc/passwd\n"),
+    );
+    let r = verify_dvc(&out, &DvcOptions::default()).unwrap();
+    assert_eq!(codes_of(&r), [codes::DVC_NOT_CHECKED]);
+    assert!(
+        r.fails(mlsc_core::Severity::Critical),
+        "not checked is never verified"
+    );
+    // Malformed YAML names the line.
+    let bad = write("bad.dvc", "outs:\n- md5: [\n".to_owned());
+    let r = verify_dvc(&bad, &DvcOptions::default()).unwrap();
+    assert_eq!(codes_of(&r), [codes::DVC_MALFORMED]);
+    assert!(r.findings[0].location.line.is_some());
 }
