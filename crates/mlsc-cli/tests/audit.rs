@@ -649,3 +649,42 @@ fn signature_verified_then_tampered() {
             .any(|r| r["code"] == "MLSC-AUDIT-005")
     );
 }
+
+/// `[scan] allow` in mlsc.toml lets a model's own class through the pickle analyser; without it the same call is
+/// suspicious and the audit warns.
+#[test]
+fn scan_allow_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    // PROTO 2, GLOBAL 'mypkg.layers Custom', EMPTY_TUPLE, REDUCE, STOP: calls a callable on no built-in list.
+    std::fs::write(
+        model.join("layer.pkl"),
+        b"\x80\x02cmypkg.layers\nCustom\n)R.",
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: apache-2.0\n---\n# m\n",
+    )
+    .unwrap();
+    let target = model.display().to_string();
+    let scan_outcome = |v: &Value| {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "scan")
+            .unwrap()["outcome"]
+            .clone()
+    };
+    let v = json(&mlsc(&["audit", &target, "--format", "json"]));
+    assert_eq!(scan_outcome(&v), "warn", "{v:#}");
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(&config, "[scan]\nallow = [\"mypkg.layers.Custom\"]\n").unwrap();
+    let config = config.display().to_string();
+    let v = json(&mlsc(&[
+        "audit", &target, "--format", "json", "--config", &config,
+    ]));
+    assert_eq!(scan_outcome(&v), "pass", "{v:#}");
+}

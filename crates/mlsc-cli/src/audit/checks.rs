@@ -168,7 +168,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The scanner's code for content that is no model format (see mlsc-pickle's rules).
 const NOT_A_MODEL_FORMAT: &str = "MLSC-SCAN-001";
 
-fn scan(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResult {
+fn scan(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult {
     if inv.model_files.is_empty() {
         return skipped(
             CheckKind::Scan,
@@ -183,6 +183,8 @@ fn scan(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResul
         .filter_map(|e| relative(&options.target, e))
         .map(|rel| format!("{rel}/**"))
         .collect();
+    // `[scan] allow` extends the analyser's allowlist (a user's own classes); it never removes a deny rule.
+    scan_options.policy = mlsc_pickle::Policy::default().with_allowed(config.scan.allow.iter().cloned());
     // Digests of every model file go into the report, so that the reviewer can tie the verdict to the bytes.
     scan_options.hash = true;
     let mut report = mlsc_pickle::scan_paths(std::slice::from_ref(&options.target), &scan_options);
@@ -233,6 +235,12 @@ fn scan(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResul
                 ),
             ));
         }
+    }
+    if !config.scan.allow.is_empty() {
+        ran.facts.push(Fact::new(
+            "allowed by mlsc.toml",
+            config.scan.allow.join(", "),
+        ));
     }
     if !text_files.is_empty() {
         ran.facts.push(Fact::new(
