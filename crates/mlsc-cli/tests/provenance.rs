@@ -420,3 +420,91 @@ fn attest_then_verify_and_detect_a_changed_product() {
         .collect();
     assert_eq!(codes, ["MLSC-PROV-003", "MLSC-PROV-002"], "{v:#}");
 }
+
+#[test]
+fn verify_outputs_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = model(dir.path());
+    let key = dir.path().join("k.pem");
+    assert_eq!(
+        mlsc(&["keygen", "--private-key", s(&key)]).status.code(),
+        Some(0)
+    );
+    let sig = dir.path().join("model.sig");
+    let out = mlsc(&[
+        "sign",
+        s(&m),
+        "--private-key",
+        s(&key),
+        "--signature",
+        s(&sig),
+        "--shard-size",
+        "65536",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::write(m.join("README.md"), b"# M\n").unwrap();
+    std::fs::write(m.join("extra.py"), b"import os\n").unwrap();
+    std::fs::remove_file(m.join("tok/vocab.json")).unwrap();
+    let public = dir.path().join("k.pub.pem");
+    let tmp = dir.path().to_str().unwrap();
+    let run = |format: &str| {
+        let out = mlsc(&[
+            "--format",
+            format,
+            "verify",
+            s(&m),
+            "--signature",
+            s(&sig),
+            "--public-key",
+            s(&public),
+        ]);
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap().replace(tmp, "[TMP]"),
+        )
+    };
+    let (code, text) = run("json");
+    assert_eq!(code, Some(1));
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["statistics"]["duration_ms"] = 0.into();
+    v["tool"]["version"] = "[VERSION]".into();
+    for a in v["artifacts"].as_array_mut().unwrap() {
+        if a.get("sha256").is_some() {
+            a["sha256"] = "[SIGNATURE SHA-256]".into();
+            a["size"] = 0.into();
+        }
+    }
+    insta::assert_json_snapshot!("verify_tampered_json", v);
+    let (code, text) = run("human");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!("verify_tampered_human", text);
+    let (code, text) = run("sarif");
+    assert_eq!(code, Some(1));
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let results: Vec<(&str, &str)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .collect();
+    insta::assert_debug_snapshot!("verify_tampered_sarif_results", results);
+    // An error case: a key that is not a key.
+    std::fs::write(
+        dir.path().join("bad.pem"),
+        b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    )
+    .unwrap();
+    let out = mlsc(&[
+        "verify",
+        s(&m),
+        "--signature",
+        s(&sig),
+        "--public-key",
+        s(&dir.path().join("bad.pem")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(
+        "verify_bad_key_stderr",
+        String::from_utf8(out.stderr).unwrap().replace(tmp, "[TMP]")
+    );
+}

@@ -931,6 +931,26 @@ mod tests {
     }
 
     #[test]
+    fn single_file_model_is_named_dot() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("model.safetensors");
+        std::fs::write(&f, b"tensor bytes").unwrap();
+        let key = PrivateKey::P384(p384::ecdsa::SigningKey::random(&mut rand_core::OsRng));
+        let signed = sign_model(&f, &key, &SignOptions::default()).unwrap();
+        assert_eq!(signed.manifest.resources[0].name(), ".");
+        assert_eq!(signed.manifest.model_name, "model.safetensors");
+        let sig = dir.path().join("s.sig");
+        std::fs::write(&sig, &signed.bundle).unwrap();
+        let trust = Trust::PublicKey(key.public_key());
+        let r = verify_signature(&f, &sig, &trust, &VerifyOptions::default()).unwrap();
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        std::fs::write(&f, b"tensor bytez").unwrap();
+        let r = verify_signature(&f, &sig, &trust, &VerifyOptions::default()).unwrap();
+        assert_eq!(codes_of(&r), [codes::DIGEST_MISMATCH]);
+        assert_eq!(r.findings[0].location.path, f.display().to_string());
+    }
+
+    #[test]
     fn signature_inside_the_model_is_ignored() {
         let dir = model_dir();
         let m = dir.path().join("m");
