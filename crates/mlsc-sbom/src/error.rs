@@ -41,4 +41,26 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// A model directory path is not a directory.
+    #[error("`{path}` is not a directory")]
+    NotADirectory {
+        /// The path.
+        path: String,
+    },
+    /// A Hugging Face cache repository folder has several snapshots and no `refs/main` naming one.
+    #[error(
+        "`{path}` has several snapshots and no refs/main: name one of its `snapshots/<revision>` folders"
+    )]
+    AmbiguousSnapshot {
+        /// The cache repository folder.
+        path: String,
+    },
+    /// A package query (`NAME[SPECIFIER]`) could not be parsed.
+    #[error("invalid package query `{query}`: {reason}")]
+    BadQuery {
+        /// The query.
+        query: String,
+        /// Why.
+        reason: String,
+    },
 }

@@ -1,0 +1,468 @@
+//! Building BOMs: options, the model-directory BOM, reproducible serial numbers and timestamps, JSON output.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use mlsc_core::{Finding, Limits, Location, Severity, Verdict};
+
+use crate::Error;
+use crate::bom::card::{CardFacts, build_model_card};
+use crate::bom::licenses::hub_license;
+use crate::bom::model::{
+    Bom, BomDependency, Component, ComponentData, ComponentType, DataContents, ExternalReference,
+    Hash, Metadata, Pedigree, SpecVersion,
+};
+use crate::bom::model_dir::{
+    HashedFile, file_component, hf_purl, list_files, model_name, push_verdict, read_config,
+    resolve, split_repo_id,
+};
+use crate::requirements::Target;
+
+/// Options for building a BOM.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BomOptions {
+    /// The CycloneDX version written. By default, [`SpecVersion::V1_6`].
+    pub spec: SpecVersion,
+    /// Make the output reproducible: the serial number is derived from the content and the timestamp comes from
+    /// `source_date_epoch` (omitted when that is unset), so two BOMs of the same input are byte-identical.
+    /// By default, false: a random serial number and the current time.
+    pub deterministic: bool,
+    /// The `SOURCE_DATE_EPOCH` (seconds since 1970) to use as the timestamp; setting it implies `deterministic`.
+    /// The library never reads the environment: the CLI passes the variable. By default, `None`.
+    pub source_date_epoch: Option<i64>,
+    /// Scan model files with `mlsc_pickle` and record the verdicts as `mlsc:scan:*` properties. By default, true.
+    pub scan: bool,
+    /// Most files of a model directory listed; the rest are reported as a finding. By default, 100 000.
+    pub max_files: usize,
+    /// Resource limits for the scan. By default, [`Limits::default`].
+    pub limits: Limits,
+    /// The environment Python markers are evaluated for. By default, [`Target::default`] (CPython 3.12 on
+    /// Linux x86-64, not the host).
+    pub target: Target,
+}
+
+impl Default for BomOptions {
+    fn default() -> Self {
+        BomOptions {
+            spec: SpecVersion::V1_6,
+            deterministic: false,
+            source_date_epoch: None,
+            scan: true,
+            max_files: 100_000,
+            limits: Limits::default(),
+            target: Target::default(),
+        }
+    }
+}
+
+/// A BOM and what was found while building it (unreadable files, cache digest mismatches, …).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BomOutput {
+    /// The BOM.
+    pub bom: Bom,
+    /// Defects found on the way, with stable codes (see [`bom_rules`](crate::bom_rules)).
+    pub findings: Vec<Finding>,
+}
+
+/// A new BOM shell for `spec`, with the tool in its metadata.
+pub(crate) fn new_bom(spec: SpecVersion) -> Bom {
+    let tools = serde_json::json!({
+        "components": [{
+            "type": "application",
+            "name": "mlsc",
+            "version": env!("CARGO_PKG_VERSION"),
+            "externalReferences": [{"type": "website", "url": "https://github.com/mlsc-dev/mlsc"}],
+        }]
+    });
+    Bom {
+        schema: Some(spec.schema_url().to_owned()),
+        bom_format: "CycloneDX".to_owned(),
+        spec_version: spec.as_str().to_owned(),
+        serial_number: None,
+        version: 1,
+        metadata: Some(Metadata {
+            tools: Some(tools),
+            ..Metadata::default()
+        }),
+        ..Bom::default()
+    }
+}
+
+/// Reads the model card in `dir` (README.md), if there is one.
+fn read_card(dir: &Path, findings: &mut Vec<Finding>) -> Option<CardFacts> {
+    let path = ["README.md", "readme.md", "README.MD"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())?;
+    crate::bom::card_source::read_card_file(&path, findings)
+}
+
+/// The BOM of a model directory: see the module documentation of `model_dir` for discovery and the directory hash.
+///
+/// Fails only when `path` cannot be read as a directory; unreadable files inside are findings.
+pub fn model_dir_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+    let mut findings = Vec::new();
+    let (components, dependencies) = model_parts(path, options, &mut findings)?;
+    let mut bom = new_bom(options.spec);
+    bom.components = components;
+    bom.dependencies = dependencies;
+    finish(&mut bom, options);
+    Ok(BomOutput { bom, findings })
+}
+
+/// The components and dependency entries of a model directory.
+fn model_parts(
+    path: &Path,
+    options: &BomOptions,
+    findings: &mut Vec<Finding>,
+) -> Result<(Vec<Component>, Vec<BomDependency>), Error> {
+    let (dir, cache) = resolve(path)?;
+    let files = list_files(&dir, cache.as_ref(), options.max_files, findings)?;
+    let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+
+    // Hashing is the cost (about 2 GB/s per core); the scan reads what it needs in parallel with it.
+    let (digests, scan) = rayon::join(
+        || mlsc_core::sha256_files(&paths),
+        || {
+            options.scan.then(|| {
+                let mut so = mlsc_pickle::ScanOptions::default();
+                so.limits = options.limits;
+                mlsc_pickle::scan_paths(&paths, &so)
+            })
+        },
+    );
+
+    let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
+    let mut scan_findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    if let Some(report) = &scan {
+        for a in &report.artifacts {
+            verdicts.insert(a.path.clone(), a.verdict);
+        }
+        for f in &report.findings {
+            scan_findings
+                .entry(f.location.path.clone())
+                .or_default()
+                .push(f.clone());
+        }
+        for e in &report.errors {
+            findings.push(
+                Finding::new(
+                    "MLSC-BOM-002",
+                    Severity::Medium,
+                    "unreadable file",
+                    format!("the scan could not read a file: {}", e.message),
+                )
+                .at(Location::file(e.path.clone().unwrap_or_default())),
+            );
+        }
+    }
+
+    let hashed: Vec<HashedFile> = files
+        .into_iter()
+        .zip(digests)
+        .map(|(listed, digest)| {
+            let key = listed.path.display().to_string();
+            let digest = match digest {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    findings.push(
+                        Finding::new(
+                            "MLSC-BOM-002",
+                            Severity::Medium,
+                            "unreadable file",
+                            format!("cannot hash `{}`: {e}", listed.rel),
+                        )
+                        .at(Location::file(key.clone())),
+                    );
+                    None
+                }
+            };
+            let mut verdict = verdicts.get(&key).copied();
+            if options.scan && verdict.is_none() {
+                verdict = Some(Verdict::new(
+                    mlsc_core::Completeness::Error,
+                    mlsc_core::Assessment::Clean,
+                ));
+            }
+            HashedFile {
+                scan_findings: scan_findings.remove(&key).unwrap_or_default(),
+                listed,
+                digest,
+                verdict,
+            }
+        })
+        .collect();
+
+    let config = hashed
+        .iter()
+        .find(|f| f.listed.rel == "config.json")
+        .and_then(|f| read_config(&f.listed.path, findings));
+    let card = read_card(&dir, findings);
+
+    let (namespace, name) = model_name(&dir, cache.as_ref(), card.as_ref(), config.as_ref());
+    let revision = cache.as_ref().map(|c| c.revision.clone());
+    let model_ref = {
+        let mut r = String::from("model:");
+        if let Some(ns) = &namespace {
+            r.push_str(ns);
+            r.push('/');
+        }
+        r.push_str(&name);
+        if let Some(rev) = &revision {
+            r.push('@');
+            r.push_str(rev);
+        }
+        r
+    };
+
+    let mut model = Component::new(ComponentType::MachineLearningModel, name.clone());
+    model.bom_ref = Some(model_ref.clone());
+    model.group = namespace.clone();
+    if let Some(rev) = &revision {
+        // Only a cache snapshot tells the revision; a plain folder's version is unknown, so none is written.
+        model.version = Some(rev.clone());
+        model.purl = Some(hf_purl(namespace.as_deref(), &name, Some(rev)));
+        let repo = match &namespace {
+            Some(ns) => format!("{ns}/{name}"),
+            None => name.clone(),
+        };
+        model.external_references.push(ExternalReference::new(
+            "distribution",
+            format!("https://huggingface.co/{repo}/tree/{rev}"),
+        ));
+    }
+
+    // The directory hash covers exactly the files that were hashed; a file that could not be hashed leaves it out.
+    let all_hashed = hashed.iter().all(|f| f.digest.is_some());
+    if all_hashed && !hashed.is_empty() {
+        let dir_digest = crate::bom::model_dir::directory_digest(
+            hashed
+                .iter()
+                .filter_map(|f| f.digest.as_ref().map(|(d, _)| (f.listed.rel.as_str(), d))),
+        );
+        model.hashes.push(Hash::sha256(dir_digest.to_hex()));
+        model.push_property("mlsc:directory-hash:method", "sha256-manifest-v1");
+    }
+    let total: u64 = hashed.iter().filter_map(|f| f.digest.map(|(_, n)| n)).sum();
+    model.push_property("mlsc:model:files", hashed.len().to_string());
+    model.push_property("mlsc:model:bytes", total.to_string());
+
+    if let Some(c) = &card {
+        if let Some(lic) = &c.license {
+            if let Some(l) = hub_license(lic, c.license_name.as_deref(), c.license_link.as_deref())
+            {
+                model.licenses.push(l);
+            }
+            model.push_property("mlsc:card:license", lic.clone());
+        }
+        if !c.base_models.is_empty() {
+            let ancestors = c
+                .base_models
+                .iter()
+                .map(|b| {
+                    let (ns, n) = split_repo_id(b);
+                    let mut a = Component::new(ComponentType::MachineLearningModel, n.clone());
+                    a.group = ns.clone();
+                    a.purl = Some(hf_purl(ns.as_deref(), &n, None));
+                    a.bom_ref = Some(format!("{model_ref}#base-model:{b}"));
+                    a
+                })
+                .collect();
+            model.pedigree = Some(Pedigree {
+                ancestors,
+                ..Pedigree::default()
+            });
+        }
+    }
+
+    let mut data_components = Vec::new();
+    let mut dataset_refs = Vec::new();
+    if let Some(c) = &card {
+        let mut seen = std::collections::BTreeSet::new();
+        for d in &c.datasets {
+            if !seen.insert(d.clone()) {
+                continue;
+            }
+            let bom_ref = format!("dataset:{d}");
+            let (ns, n) = split_repo_id(d);
+            let mut comp = Component::new(ComponentType::Data, n);
+            comp.group = ns;
+            comp.bom_ref = Some(bom_ref.clone());
+            let mut data = ComponentData::dataset(d.clone());
+            data.contents = Some(DataContents {
+                url: Some(format!("https://huggingface.co/datasets/{d}")),
+                ..DataContents::default()
+            });
+            comp.data.push(data);
+            data_components.push(comp);
+            dataset_refs.push(bom_ref);
+        }
+    }
+    model.model_card = build_model_card(card.as_ref(), config.as_ref(), &dataset_refs);
+
+    let mut model_verdict: Option<Verdict> = None;
+    let mut all_scan_findings = Vec::new();
+    for f in &hashed {
+        model
+            .components
+            .push(file_component(&model_ref, f, findings));
+        if let Some(v) = f.verdict {
+            model_verdict = Some(model_verdict.map_or(v, |m| m.merge(v)));
+        }
+        all_scan_findings.extend(f.scan_findings.iter().cloned());
+    }
+    if let Some(v) = model_verdict {
+        push_verdict(&mut model, v, &[]);
+        // The per-file findings are on the files; the model carries the total.
+        if let Some(p) = model
+            .properties
+            .iter_mut()
+            .find(|p| p.name == "mlsc:scan:findings")
+        {
+            p.value = Some(all_scan_findings.len().to_string());
+        }
+    }
+
+    let mut dependencies = vec![BomDependency::new(model_ref, dataset_refs.clone())];
+    for r in &dataset_refs {
+        dependencies.push(BomDependency::new(r.clone(), Vec::new()));
+    }
+    let mut components = vec![model];
+    components.extend(data_components);
+    Ok((components, dependencies))
+}
+
+/// True when `dir` looks like a model: a Hugging Face cache folder, or a `config.json`, a weight file or a
+/// `model_index.json` at its top level.
+pub(crate) fn looks_like_model_dir(dir: &Path) -> bool {
+    if matches!(resolve(dir), Ok((_, Some(_)))) {
+        return true;
+    }
+    let Ok(rd) = fs_err::read_dir(dir) else {
+        return false;
+    };
+    rd.filter_map(|e| e.ok()).any(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name == "config.json"
+            || name == "model_index.json"
+            || crate::bom::model_dir::FileRole::of(&name)
+                == crate::bom::model_dir::FileRole::Weights
+    })
+}
+
+/// The BOM of a Python project: a requirements file, a lock file, `pyproject.toml`, an installed environment, or
+/// a folder searched for all of these (see [`crate::read_project_with`]).
+pub fn project_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+    let mut findings = Vec::new();
+    let mut bom = new_bom(options.spec);
+    let (root, components, deps) = project_parts(path, options, &mut findings)?;
+    if let Some(m) = bom.metadata.as_mut() {
+        m.component = Some(Box::new(root));
+    }
+    bom.components = components;
+    bom.dependencies = deps;
+    finish(&mut bom, options);
+    Ok(BomOutput { bom, findings })
+}
+
+fn project_parts(
+    path: &Path,
+    options: &BomOptions,
+    findings: &mut Vec<Finding>,
+) -> Result<(Component, Vec<Component>, Vec<BomDependency>), Error> {
+    let project =
+        crate::requirements::read_project_with(path, &options.target, &Default::default())?;
+    let name = fs_err::canonicalize(path)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "project".to_owned());
+    let mut root = Component::new(ComponentType::Application, name);
+    root.bom_ref = Some("project".to_owned());
+    root.push_property("mlsc:python:target", project.target.clone());
+    for input in &project.inputs {
+        if input.superseded_by.is_none() {
+            root.push_property(
+                "mlsc:python:input",
+                format!("{} ({})", input.path, input.format),
+            );
+        }
+    }
+    let (components, deps) = crate::bom::python::project_components(&project, "project", findings);
+    Ok((root, components, deps))
+}
+
+/// The BOM of whatever `path` is: a model directory (plain or in a Hugging Face cache), a Python project, or a
+/// folder that is both (a model repository with a `requirements.txt`), in one BOM.
+pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+    if !path.exists() {
+        return Err(Error::NotFound {
+            path: path.display().to_string(),
+        });
+    }
+    if !path.is_dir() {
+        return project_bom(path, options);
+    }
+    let is_model = looks_like_model_dir(path);
+    let project =
+        crate::requirements::read_project_with(path, &options.target, &Default::default()).ok();
+    let has_python = project.as_ref().is_some_and(|p| !p.inputs.is_empty());
+    match (is_model, has_python) {
+        (false, _) => project_bom(path, options),
+        (true, false) => model_dir_bom(path, options),
+        (true, true) => {
+            let mut findings = Vec::new();
+            let (mut components, mut deps) = model_parts(path, options, &mut findings)?;
+            let (root, libs, lib_deps) = project_parts(path, options, &mut findings)?;
+            components.extend(libs);
+            deps.extend(lib_deps);
+            let mut bom = new_bom(options.spec);
+            if let Some(m) = bom.metadata.as_mut() {
+                m.component = Some(Box::new(root));
+            }
+            bom.components = components;
+            bom.dependencies = deps;
+            finish(&mut bom, options);
+            Ok(BomOutput { bom, findings })
+        }
+    }
+}
+
+/// Sets the timestamp and serial number: reproducible ones when the options say so.
+pub fn finish(bom: &mut Bom, options: &BomOptions) {
+    let deterministic = options.deterministic || options.source_date_epoch.is_some();
+    let meta = bom.metadata.get_or_insert_with(Metadata::default);
+    meta.timestamp = if deterministic {
+        options
+            .source_date_epoch
+            .and_then(|s| jiff::Timestamp::from_second(s).ok())
+            .map(|t| t.to_string())
+    } else {
+        jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
+            .ok()
+            .map(|t| t.to_string())
+    };
+    bom.serial_number = None;
+    let uuid = if deterministic {
+        // A name-based UUID (version 8, RFC 9562 "custom") from the SHA-256 of the BOM without its serial number:
+        // the same content gives the same serial, different content a different one.
+        let bytes =
+            serde_json::to_vec(&*bom).expect("a BOM serialises because every field is plain data");
+        let digest = mlsc_core::Sha256Digest::of(&bytes);
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&digest.0[..16]);
+        uuid::Builder::from_custom_bytes(first).into_uuid()
+    } else {
+        uuid::Uuid::new_v4()
+    };
+    bom.serial_number = Some(format!("urn:uuid:{uuid}"));
+}
+
+/// The BOM as pretty JSON with a final newline: the bytes `mlsc sbom` writes.
+pub fn bom_to_json(bom: &Bom) -> String {
+    let mut s = serde_json::to_string_pretty(bom)
+        .expect("a BOM serialises because every field is plain data");
+    s.push('\n');
+    s
+}
