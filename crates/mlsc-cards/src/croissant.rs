@@ -10,8 +10,9 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::jsonpos::JsonLines;
 use crate::lint::{CardKind, CardReport, LintOptions, Sink};
-use crate::mct::{json_error_line, json_line, parse_json};
+use crate::mct::{json_error_line, parse_json};
 use crate::rules;
 
 /// The Croissant version a document conforms to, as mlcroissant decides it.
@@ -151,13 +152,13 @@ pub(crate) fn is_iso8601(s: &str) -> bool {
 
 struct Check<'a, 'p> {
     sink: &'a mut Sink<'p>,
-    text: &'a str,
+    text: &'a JsonLines,
     version: Version,
 }
 
 impl Check<'_, '_> {
     fn push(&mut self, code: &str, message: String, pointer: &str) {
-        let line = json_line(self.text, pointer);
+        let line = self.text.line_of(pointer);
         self.sink.push(code, message, line, Some(pointer));
     }
 
@@ -223,7 +224,8 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
             return report;
         }
     };
-    let text = std::str::from_utf8(bytes).unwrap_or("");
+    let lines = JsonLines::build(std::str::from_utf8(bytes).unwrap_or(""));
+    let text = &lines;
     let conforms: Vec<String> = as_list(prop(&doc, "conformsTo"))
         .iter()
         .filter_map(|v| ref_id(v))

@@ -7,6 +7,7 @@ mod croissant;
 mod error;
 mod frontmatter;
 mod init;
+mod jsonpos;
 mod lines;
 mod lint;
 mod markdown;

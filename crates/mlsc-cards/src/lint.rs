@@ -1134,8 +1134,10 @@ impl Ctx<'_> {
             "thumbnail",
             "new_version",
         ] {
+            // An empty value (`thumbnail:`) is absent, not mistyped.
             if let Some(v) = self.get(key)
                 && !v.is_string()
+                && !v.is_null()
             {
                 self.type_finding(sink, key, "a string", v);
             }
@@ -1189,17 +1191,22 @@ impl Ctx<'_> {
                 let p = format!("extra_gated_fields.{label}");
                 let ok = match ty {
                     Value::String(s) => {
-                        matches!(s.as_str(), "text" | "checkbox" | "date_picker" | "country")
+                        matches!(
+                            s.as_str(),
+                            "text" | "checkbox" | "date_picker" | "country" | "ip_location"
+                        )
                     }
                     Value::Object(o) => match o.get("type").and_then(Value::as_str) {
                         Some("select") => o.get("options").is_some_and(Value::is_array),
-                        Some("text" | "checkbox" | "date_picker" | "country") => true,
+                        Some("text" | "checkbox" | "date_picker" | "country" | "ip_location") => {
+                            true
+                        }
                         _ => false,
                     },
                     _ => false,
                 };
                 if !ok {
-                    sink.push(rules::GATED, format!("gated field `{label}` has type {ty}: expected `text`, `checkbox`, `date_picker`, `country` or `{{type: select, options: [...]}}`"), self.line(&p), Some(&p));
+                    sink.push(rules::GATED, format!("gated field `{label}` has type {ty}: expected `text`, `checkbox`, `date_picker`, `country`, `ip_location` or `{{type: select, options: [...]}}`"), self.line(&p), Some(&p));
                 }
             }
         }

@@ -344,18 +344,6 @@ pub(crate) fn validate(schema: &Value, doc: &Value) -> Vec<Violation> {
     v.out
 }
 
-/// 1-based line of the first occurrence of `"key"` that ends `pointer`, for a finding's line.
-pub(crate) fn json_line(text: &str, pointer: &str) -> Option<u32> {
-    let key = pointer.rsplit('.').next()?;
-    let key = key.split('[').next().unwrap_or(key);
-    if key.is_empty() {
-        return None;
-    }
-    let needle = format!("\"{key}\"");
-    let at = text.find(&needle)?;
-    Some(u32::try_from(text[..at].matches('\n').count() + 1).unwrap_or(u32::MAX))
-}
-
 pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardReport {
     let mut sink = Sink::new(path);
     let mut report = CardReport {
@@ -374,7 +362,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
             return report;
         }
     };
-    let text = std::str::from_utf8(bytes).unwrap_or("");
+    let text = &crate::jsonpos::JsonLines::build(std::str::from_utf8(bytes).unwrap_or(""));
     if !doc.is_object() {
         sink.push(
             rules::MCT_JSON,
@@ -413,7 +401,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
                     Some(d) => format!("`schema_version` `{d}` is not a known schema version; checked against {latest}"),
                     None => format!("no `schema_version`; checked against {latest}"),
                 },
-                json_line(text, "schema_version"),
+                text.line_of("schema_version"),
                 Some("schema_version"),
             );
             (latest.clone(), schema)
@@ -447,7 +435,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
                 },
                 v.message
             ),
-            json_line(text, &v.pointer),
+            text.line_of(&v.pointer),
             pointer,
         );
     }
@@ -455,7 +443,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
     report
 }
 
-fn date_checks(v: &Value, pointer: &str, text: &str, sink: &mut Sink<'_>) {
+fn date_checks(v: &Value, pointer: &str, text: &crate::jsonpos::JsonLines, sink: &mut Sink<'_>) {
     match v {
         Value::Object(o) => {
             for (k, child) in o {
@@ -471,7 +459,7 @@ fn date_checks(v: &Value, pointer: &str, text: &str, sink: &mut Sink<'_>) {
                     sink.push(
                         rules::MCT_DATE,
                         format!("`{p}` is `{s}`, not a `YYYY-MM-DD` date"),
-                        json_line(text, &p),
+                        text.line_of(&p),
                         Some(&p),
                     );
                 }
