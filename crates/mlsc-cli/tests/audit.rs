@@ -688,3 +688,38 @@ fn scan_allow_from_the_config() {
     ]));
     assert_eq!(scan_outcome(&v), "pass", "{v:#}");
 }
+
+/// `[card] min_score` fails the example's card, whose completeness score is low, and names the score.
+#[test]
+fn card_min_score_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(&config, "[card]\nmin_score = 90\n").unwrap();
+    let config = config.display().to_string();
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", "json", "--config", &config]);
+    let v = json(&mlsc(&args));
+    let reason = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "MLSC-AUDIT-004")
+        .expect("a card-score reason");
+    assert_eq!(reason["outcome"], "fail");
+    assert!(
+        reason["message"]
+            .as_str()
+            .unwrap()
+            .contains("below the policy's minimum of 90")
+    );
+    // With a minimum of 0, no card fails it.
+    std::fs::write(&config, "[card]\nmin_score = 0\n").unwrap();
+    let v = json(&mlsc(&args));
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["code"] != "MLSC-AUDIT-004")
+    );
+}

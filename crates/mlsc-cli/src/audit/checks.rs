@@ -184,7 +184,8 @@ fn scan(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult
         .map(|rel| format!("{rel}/**"))
         .collect();
     // `[scan] allow` extends the analyser's allowlist (a user's own classes); it never removes a deny rule.
-    scan_options.policy = mlsc_pickle::Policy::default().with_allowed(config.scan.allow.iter().cloned());
+    scan_options.policy =
+        mlsc_pickle::Policy::default().with_allowed(config.scan.allow.iter().cloned());
     // Digests of every model file go into the report, so that the reviewer can tie the verdict to the bytes.
     scan_options.hash = true;
     let mut report = mlsc_pickle::scan_paths(std::slice::from_ref(&options.target), &scan_options);
@@ -576,6 +577,20 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
         ));
         ran.report.artifacts.push(artifact);
         ran.report.findings.extend(lint.findings);
+        // The completeness score of mlsc-cards' rubric (a missing field scores zero), for `[card] min_score`.
+        let score = mlsc_cards::score_bytes(path, &bytes, &options);
+        let dims: Vec<String> = score
+            .dimensions
+            .iter()
+            .map(|d| format!("{} {}", d.name, d.score))
+            .collect();
+        ran.facts.push(Fact::new(
+            format!("{path}: completeness"),
+            format!("{}/100 ({})", score.score, dims.join(", ")),
+        ));
+        ran.signals
+            .card_scores
+            .push((path.clone(), f64::from(score.score)));
         // The licence, for the policy: the typed parse of the same bytes (the linter reports defects, the policy
         // needs the value).
         match kind {
