@@ -13,10 +13,6 @@ pub(crate) trait Input {
     fn offset(&self) -> u64;
     /// Skips `n` bytes, returning how many were there.
     fn skip(&mut self, n: u64) -> io::Result<u64>;
-    /// The whole input when it is in memory, for nested analyses that need to look back.
-    fn whole(&self) -> Option<&[u8]> {
-        None
-    }
 }
 
 /// A slice: nothing is copied.
@@ -49,9 +45,6 @@ impl Input for SliceInput<'_> {
         let n = n.min(left);
         self.pos += n as usize;
         Ok(n)
-    }
-    fn whole(&self) -> Option<&[u8]> {
-        Some(self.data)
     }
 }
 

@@ -18,6 +18,8 @@ use super::{AnalyseOptions, CallSummary};
 
 /// Strings up to this long are kept inside the value.
 const INLINE: usize = 14;
+/// Longest string kept as a possible name.
+const NAME_MAX: usize = 256;
 /// Bytes of kept strings per pickle beyond which longer strings are skipped (then only a slice input can look back).
 const ARENA_BUDGET: usize = 32 << 20;
 /// Tuple elements kept per pickle for call-chain evidence and name resolution.
@@ -52,6 +54,12 @@ pub(crate) enum Value {
     Bytes(u32, u32),
     /// A string or bytes too long to keep: index into `longs`.
     Long(u32),
+    /// A string or bytes that is no name: where it is in the input (readable again only from a slice).
+    Span {
+        bytes: bool,
+        len: u32,
+        off: u64,
+    },
     Tuple(u32, u32),
     OpaqueTuple,
     List,
@@ -241,8 +249,10 @@ impl Out {
 }
 
 /// The machine. One per stream; its per-pickle state is reset at each pickle.
-pub(crate) struct Machine<'o> {
+pub(crate) struct Machine<'o, 'd> {
     opts: &'o AnalyseOptions,
+    /// The whole input when it is a slice: strings that are not names are kept as spans into it, never copied.
+    whole: Option<&'d [u8]>,
     depth: u32,
     stack: Vec<Value>,
     marks: Vec<usize>,
@@ -261,6 +271,8 @@ pub(crate) struct Machine<'o> {
     ext: HashMap<i64, u32>,
     proto: u8,
     persid_reported: bool,
+    /// A `NumpyArrayWrapper` was imported: dict fields are tracked for the array layout.
+    joblib_seen: bool,
     pub(crate) out: Out,
     /// Offset added to locations (nested pickles report at the offset of the bytes that hold them).
     nested_at: Option<(u64, String)>,
@@ -286,10 +298,11 @@ macro_rules! tri {
     };
 }
 
-impl<'o> Machine<'o> {
-    pub(crate) fn new(opts: &'o AnalyseOptions, depth: u32) -> Self {
+impl<'o, 'd> Machine<'o, 'd> {
+    pub(crate) fn new(opts: &'o AnalyseOptions, depth: u32, whole: Option<&'d [u8]>) -> Self {
         Machine {
             opts,
+            whole,
             depth,
             stack: Vec::with_capacity(256),
             marks: Vec::with_capacity(64),
@@ -308,6 +321,7 @@ impl<'o> Machine<'o> {
             ext: HashMap::new(),
             proto: 0,
             persid_reported: false,
+            joblib_seen: false,
             out: Out::default(),
             nested_at: None,
         }
@@ -331,6 +345,7 @@ impl<'o> Machine<'o> {
         self.ext.clear();
         self.proto = 0;
         self.persid_reported = false;
+        self.joblib_seen = false;
     }
 
     pub(crate) fn location(&self, offset: u64) -> Location {
@@ -412,8 +427,19 @@ impl<'o> Machine<'o> {
 
     // ----- the memo --------------------------------------------------------------------------------------------
 
+    #[inline(always)]
     fn memo_put(&mut self, idx: u64, off: u64) -> Step<()> {
         let v = *self.top(off, "PUT")?;
+        // The common case: MEMOIZE, or BINPUT with the next index.
+        if idx == self.memo.len() as u64 {
+            self.memo.push(v);
+            return self.memo_counted(off);
+        }
+        self.memo_put_slow(idx, v, off)
+    }
+
+    #[cold]
+    fn memo_put_slow(&mut self, idx: u64, v: Value, off: u64) -> Step<()> {
         let slot = if idx < self.memo.len() as u64 {
             Some(&mut self.memo[idx as usize])
         } else if idx < 2 * self.memo.len() as u64 + 4096 {
@@ -424,36 +450,47 @@ impl<'o> Machine<'o> {
         };
         let fresh = match slot {
             Some(s) => {
-                let fresh = matches!(s, Value::Hole);
+                let fresh = matches!(s, Value::Hole) && !self.memo_sparse.contains_key(&idx);
                 *s = v;
                 fresh
             }
             None => self.memo_sparse.insert(idx, v).is_none(),
         };
         if fresh {
-            self.memo_len += 1;
-            if self.memo_len > self.opts.limits.max_memo {
-                return Err(End::Limit(
-                    off,
-                    format!("the memo exceeds {} entries", self.opts.limits.max_memo),
-                ));
-            }
+            self.memo_counted(off)
+        } else {
+            Ok(())
+        }
+    }
+
+    #[inline(always)]
+    fn memo_counted(&mut self, off: u64) -> Step<()> {
+        self.memo_len += 1;
+        if self.memo_len > self.opts.limits.max_memo {
+            return Err(End::Limit(
+                off,
+                format!("the memo exceeds {} entries", self.opts.limits.max_memo),
+            ));
         }
         Ok(())
     }
 
+    #[inline(always)]
     fn memo_get(&self, idx: u64, off: u64) -> Step<Value> {
-        let v = if idx < self.memo.len() as u64 {
-            self.memo[idx as usize]
-        } else {
-            self.memo_sparse.get(&idx).copied().unwrap_or(Value::Hole)
-        };
-        match v {
-            Value::Hole => Err(End::Malformed(
+        match self.memo.get(idx as usize) {
+            Some(Value::Hole) | None => self.memo_get_slow(idx, off),
+            Some(v) => Ok(*v),
+        }
+    }
+
+    #[cold]
+    fn memo_get_slow(&self, idx: u64, off: u64) -> Step<Value> {
+        match self.memo_sparse.get(&idx) {
+            Some(v) => Ok(*v),
+            None => Err(End::Malformed(
                 off,
                 format!("memo entry {idx} was never stored"),
             )),
-            v => Ok(v),
         }
     }
 
@@ -473,9 +510,7 @@ impl<'o> Machine<'o> {
                 Value::ShortStr(s)
             };
         }
-        if self.arena.len() + bytes.len() <= ARENA_BUDGET
-            && bytes.len() as u64 <= self.opts.limits.max_string
-        {
+        if self.worth_keeping(bytes, is_bytes, bytes.len() as u64) {
             let start = self.arena.len() as u32;
             self.arena.extend_from_slice(bytes);
             return if is_bytes {
@@ -484,7 +519,36 @@ impl<'o> Machine<'o> {
                 Value::Str(start, bytes.len() as u32)
             };
         }
-        self.long(offset, bytes.len() as u64, is_bytes)
+        self.span(offset, bytes.len() as u64, is_bytes)
+    }
+
+    /// Only what can matter is copied: names (ASCII identifier paths, which is all an import can use) and bytes
+    /// that start like a pickle (a nested payload). Everything else stays in the input, as a span.
+    fn worth_keeping(&self, head: &[u8], is_bytes: bool, len: u64) -> bool {
+        if self.arena.len() as u64 + len > ARENA_BUDGET as u64 || len > self.opts.limits.max_string
+        {
+            return false;
+        }
+        if is_bytes {
+            return head
+                .first()
+                .is_some_and(|&b| b == 0x80 || b == b'c' || b == b'(');
+        }
+        len <= NAME_MAX as u64
+            && head
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':'))
+    }
+
+    fn span(&mut self, offset: u64, len: u64, is_bytes: bool) -> Value {
+        match u32::try_from(len) {
+            Ok(len) => Value::Span {
+                bytes: is_bytes,
+                len,
+                off: offset,
+            },
+            Err(_) => self.long(offset, len, is_bytes),
+        }
     }
 
     fn long(&mut self, offset: u64, len: u64, is_bytes: bool) -> Value {
@@ -492,7 +556,7 @@ impl<'o> Machine<'o> {
         Value::Long(self.longs.len() as u32 - 1)
     }
 
-    /// Reads a counted argument of `len` bytes: kept when small enough, skipped otherwise.
+    /// Reads a counted argument of `len` bytes: names and payload-like bytes are kept, the rest skipped.
     fn counted<I: Input>(
         &mut self,
         inp: &mut I,
@@ -501,16 +565,16 @@ impl<'o> Machine<'o> {
         off: u64,
     ) -> io::Result<Step<Value>> {
         let at = inp.offset();
-        if len <= INLINE as u64 {
+        if len <= NAME_MAX as u64 {
             let buf = inp.fill(len as usize)?;
             need!(buf, len as usize, off, "inside a string argument");
             let v = self.keep(&buf[..len as usize], is_bytes, at);
             inp.consume(len as usize);
             return Ok(Ok(v));
         }
-        if len <= self.opts.limits.max_string
-            && self.arena.len() as u64 + len <= ARENA_BUDGET as u64
-        {
+        let head = inp.fill(1)?;
+        let keep = self.worth_keeping(&head[..head.len().min(1)], is_bytes, len);
+        if keep {
             let start = self.arena.len();
             let mut left = len as usize;
             while left > 0 {
@@ -535,32 +599,40 @@ impl<'o> Machine<'o> {
         if got < len {
             return Ok(Err(End::Truncated(off, "inside a string argument")));
         }
-        Ok(Ok(self.long(at, len, is_bytes)))
+        Ok(Ok(self.span(at, len, is_bytes)))
     }
 
-    /// The bytes of a kept string, if it was kept (or the input can still show it).
-    fn text_of<'a>(&'a self, v: &'a Value, whole: Option<&'a [u8]>) -> Option<&'a [u8]> {
+    /// The bytes of a string, if they were kept (or the input is a slice that still holds them).
+    fn text_of<'a>(&'a self, v: &'a Value) -> Option<&'a [u8]> {
         match v {
             Value::ShortStr(s) | Value::ShortBytes(s) => Some(&s.buf[..s.len as usize]),
             Value::Str(a, l) | Value::Bytes(a, l) => {
                 self.arena.get(*a as usize..(*a + *l) as usize)
             }
+            Value::Span { len, off, .. } => {
+                let o = usize::try_from(*off).ok()?;
+                self.whole?.get(o..o.checked_add(*len as usize)?)
+            }
             Value::Long(i) => {
                 let (o, l, _) = *self.longs.get(*i as usize)?;
-                whole?.get(usize::try_from(o).ok()?..usize::try_from(o + l).ok()?)
+                self.whole?
+                    .get(usize::try_from(o).ok()?..usize::try_from(o + l).ok()?)
             }
             _ => None,
         }
     }
 
     fn is_str(v: &Value) -> bool {
-        matches!(v, Value::ShortStr(_) | Value::Str(..)) || matches!(v, Value::Long(_))
+        matches!(
+            v,
+            Value::ShortStr(_) | Value::Str(..) | Value::Long(_) | Value::Span { bytes: false, .. }
+        )
     }
 
     fn str_of(&self, v: &Value) -> Option<String> {
         match v {
-            Value::ShortStr(_) | Value::Str(..) => self
-                .text_of(v, None)
+            Value::ShortStr(_) | Value::Str(..) | Value::Span { bytes: false, .. } => self
+                .text_of(v)
                 .map(|b| String::from_utf8_lossy(b).into_owned()),
             _ => None,
         }
@@ -608,14 +680,28 @@ impl<'o> Machine<'o> {
             Value::BigInt => out.push_str("<int>"),
             Value::Float => out.push_str("<float>"),
             Value::ShortStr(_) | Value::Str(..) => {
-                let s = String::from_utf8_lossy(self.text_of(v, None).unwrap_or_default());
+                let s = String::from_utf8_lossy(self.text_of(v).unwrap_or_default());
                 let s: String = s.chars().take(120).collect();
                 out.push_str(&py_repr_str(&s));
             }
             Value::ShortBytes(_) | Value::Bytes(..) => {
-                let b = self.text_of(v, None).unwrap_or_default();
+                let b = self.text_of(v).unwrap_or_default();
                 out.push_str(&py_repr_bytes(&b[..b.len().min(60)]));
             }
+            Value::Span { bytes, len, .. } => match self.text_of(v) {
+                Some(t) if *bytes => out.push_str(&py_repr_bytes(&t[..t.len().min(60)])),
+                Some(t) => {
+                    let s: String = String::from_utf8_lossy(&t[..t.len().min(480)])
+                        .chars()
+                        .take(120)
+                        .collect();
+                    out.push_str(&py_repr_str(&s));
+                }
+                None => out.push_str(&format!(
+                    "<{} of {len} bytes>",
+                    if *bytes { "bytes" } else { "str" }
+                )),
+            },
             Value::Long(i) => {
                 let (_, l, b) = self.longs[*i as usize];
                 out.push_str(&format!(
@@ -775,6 +861,7 @@ impl<'o> Machine<'o> {
             && n.split('.')
                 .any(|p| p.len() > 4 && p.starts_with("__") && p.ends_with("__"));
         let special = special_of(canonical.as_deref().unwrap_or(&full)).max_with(special_of(&full));
+        self.joblib_seen |= special == Special::JoblibWrapper;
         let rec = GlobalRec {
             full: full.clone(),
             written,
@@ -1065,7 +1152,7 @@ impl<'o> Machine<'o> {
         let mut name = String::new();
         self.render(callee, 0, &mut name);
         let Some(arg) = arg else { return };
-        let bytes: Option<Vec<u8>> = self.text_of(&arg, None).map(<[u8]>::to_vec);
+        let bytes: Option<Vec<u8>> = self.text_of(&arg).map(<[u8]>::to_vec);
         let Some(bytes) = bytes else {
             if matches!(arg, Value::Long(_)) {
                 self.finding(
@@ -1089,7 +1176,7 @@ impl<'o> Machine<'o> {
             return;
         }
         let ctx = format!("in the pickle handed to {name} at offset {off}");
-        let mut inner = Machine::new(self.opts, self.depth + 1);
+        let mut inner = Machine::new(self.opts, self.depth + 1, Some(&bytes));
         inner.nested_at = Some((self.nested_at.as_ref().map_or(off, |n| n.0), ctx.clone()));
         let mut input = SliceInput::new(&bytes);
         let result = inner.run_stream(&mut input, false);
@@ -1629,7 +1716,7 @@ impl<'o> Machine<'o> {
                 inp.consume(1);
                 let name = tri!(self.pop(off, "STACK_GLOBAL"));
                 let module = tri!(self.pop(off, "STACK_GLOBAL"));
-                let g = self.stack_global(module, name, off, inp.whole());
+                let g = self.stack_global(module, name, off);
                 tri!(self.push(g, off));
             }
             0x82..=0x84 => {
@@ -1760,8 +1847,8 @@ impl<'o> Machine<'o> {
 
     fn setitem(&mut self, target: Value, key: Value, value: Value, off: u64) {
         match target {
-            Value::Dict(serial) => {
-                let field = match self.text_of(&key, None) {
+            Value::Dict(serial) if self.joblib_seen => {
+                let field = match self.text_of(&key) {
                     Some(b"shape") => 0,
                     Some(b"dtype") => 1,
                     Some(b"numpy_array_alignment_bytes") => 2,
@@ -1863,7 +1950,7 @@ impl<'o> Machine<'o> {
                     "joblib object arrays nested too deep".into(),
                 )));
             }
-            let mut inner = Machine::new(self.opts, self.depth + 1);
+            let mut inner = Machine::new(self.opts, self.depth + 1, self.whole);
             inner.nested_at = self.nested_at.clone();
             let stop = inner.run_stream(inp, true)?;
             let inner_out = std::mem::take(&mut inner.out);
@@ -1918,18 +2005,12 @@ impl<'o> Machine<'o> {
         End::Limit(off, "joblib array data of unknown size".into())
     }
 
-    fn stack_global(
-        &mut self,
-        module: Value,
-        name: Value,
-        off: u64,
-        whole: Option<&[u8]>,
-    ) -> Value {
+    fn stack_global(&mut self, module: Value, name: Value, off: u64) -> Value {
         let m = self
-            .text_of(&module, whole)
+            .text_of(&module)
             .map(|b| String::from_utf8_lossy(b).into_owned());
         let n = self
-            .text_of(&name, whole)
+            .text_of(&name)
             .map(|b| String::from_utf8_lossy(b).into_owned());
         match (m, n, Self::is_str(&module) && Self::is_str(&name)) {
             (Some(m), Some(n), true) => self.global(&m, &n, off, "STACK_GLOBAL", None),
@@ -1944,7 +2025,11 @@ impl<'o> Machine<'o> {
                         Value::Call(_) | Value::Obj(_) | Value::Global(_) | Value::Persid
                     )
                 });
-                if computed || matches!(module, Value::Long(_)) || matches!(name, Value::Long(_)) {
+                if computed
+                    || [module, name]
+                        .iter()
+                        .any(|v| matches!(v, Value::Long(_) | Value::Span { .. }))
+                {
                     self.finding(
                         COMPUTED_GLOBAL,
                         Severity::Critical,

@@ -61,7 +61,7 @@ pub struct PickleAnalysis {
     pub opcodes: u64,
 }
 
-fn finish(m: Machine<'_>, end: u64) -> PickleAnalysis {
+fn finish(m: Machine<'_, '_>, end: u64) -> PickleAnalysis {
     let out = m.out;
     let assessment = match out.worst {
         Some(Severity::Critical | Severity::High) => Assessment::Malicious,
@@ -93,7 +93,7 @@ fn finish(m: Machine<'_>, end: u64) -> PickleAnalysis {
 /// assert!(a.findings[0].message.contains("posix.system"));
 /// ```
 pub fn analyse_pickle(data: &[u8], options: &AnalyseOptions) -> PickleAnalysis {
-    let mut m = Machine::new(options, 0);
+    let mut m = Machine::new(options, 0, Some(data));
     let mut input = SliceInput::new(data);
     // A slice never fails to read.
     let _ = m.run_stream(&mut input, false);
@@ -103,7 +103,7 @@ pub fn analyse_pickle(data: &[u8], options: &AnalyseOptions) -> PickleAnalysis {
 /// Analyses the first pickle of `data`, up to and including its `STOP`; `end` is just past the `STOP` (or where
 /// the analysis stopped).
 pub fn analyse_one(data: &[u8], options: &AnalyseOptions) -> PickleAnalysis {
-    let mut m = Machine::new(options, 0);
+    let mut m = Machine::new(options, 0, Some(data));
     let mut input = SliceInput::new(data);
     let stop = m.run_stream(&mut input, true).ok().flatten();
     let end = stop.unwrap_or(input_offset(&input));
@@ -125,7 +125,7 @@ pub fn analyse_reader<R: Read>(
     options: &AnalyseOptions,
 ) -> Result<PickleAnalysis, crate::Error> {
     use self::input::Input;
-    let mut m = Machine::new(options, 0);
+    let mut m = Machine::new(options, 0, None);
     let mut input = ReaderInput::new(reader);
     m.run_stream(&mut input, false)
         .map_err(|source| crate::Error::Io {

@@ -197,7 +197,16 @@ mod tests {
         assert!(RULES.iter().all(|r| r.tags.contains(&"owasp-ml:ML06")));
         let list: Vec<String> = RULES
             .iter()
-            .map(|r| format!("{} {} {} [{}]: {}", r.code, r.name, r.default_severity, r.tags.join(", "), r.summary))
+            .map(|r| {
+                format!(
+                    "{} {} {} [{}]: {}",
+                    r.code,
+                    r.name,
+                    r.default_severity,
+                    r.tags.join(", "),
+                    r.summary
+                )
+            })
             .collect();
         insta::assert_snapshot!(list.join("\n"));
     }
