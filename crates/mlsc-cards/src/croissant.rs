@@ -215,12 +215,12 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
                 Some(1),
                 None,
             );
-            report.findings = sink.findings;
+            report.findings = sink.into_findings();
             return report;
         }
         Err(e) => {
             sink.push(rules::CROI_JSON, e.to_string(), json_error_line(&e), None);
-            report.findings = sink.findings;
+            report.findings = sink.into_findings();
             return report;
         }
     };
@@ -257,7 +257,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
     check_metadata(&mut c, &doc);
     check_graph(&mut c, &doc);
     rai(&mut c, &doc);
-    report.findings = sink.findings;
+    report.findings = sink.into_findings();
     report
 }
 

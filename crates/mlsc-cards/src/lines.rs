@@ -29,6 +29,8 @@ struct Frame {
 #[derive(Debug, Default)]
 pub(crate) struct LineIndex {
     pub(crate) entries: Vec<LineEntry>,
+    /// The first line of each path, so that a lookup is not a scan (a card can have 100,000 entries).
+    first: std::collections::HashMap<String, u32>,
 }
 
 impl LineIndex {
@@ -156,15 +158,19 @@ impl LineIndex {
                 break;
             }
         }
-        LineIndex { entries }
+        let mut first = std::collections::HashMap::with_capacity(entries.len());
+        for e in &entries {
+            first.entry(e.path.clone()).or_insert(e.line);
+        }
+        LineIndex { entries, first }
     }
 
     /// The line of `path`, or of its nearest ancestor written on a line of its own.
     pub(crate) fn line_of(&self, path: &str) -> Option<u32> {
         let mut p = path;
         loop {
-            if let Some(e) = self.entries.iter().find(|e| e.path == p) {
-                return Some(e.line);
+            if let Some(line) = self.first.get(p) {
+                return Some(*line);
             }
             p = parent_path(p)?;
         }

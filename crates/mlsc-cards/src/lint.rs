@@ -119,10 +119,17 @@ pub(crate) fn default_severity(code: &str) -> Severity {
         .map_or(Severity::Medium, |r| r.default_severity)
 }
 
+/// Most findings of one code in one card; past it, one finding says how many more there were. A hostile card
+/// with 100,000 duplicate keys gets a readable report and linear time.
+pub(crate) const MAX_PER_CODE: usize = 100;
+
 /// Collects findings with locations.
 pub(crate) struct Sink<'p> {
     pub(crate) path: &'p str,
     pub(crate) findings: Vec<Finding>,
+    counts: std::collections::HashMap<String, usize>,
+    /// Where suppressed findings go, so that callers can still set their evidence.
+    scratch: Finding,
 }
 
 impl<'p> Sink<'p> {
@@ -130,7 +137,38 @@ impl<'p> Sink<'p> {
         Sink {
             path,
             findings: Vec::new(),
+            counts: std::collections::HashMap::new(),
+            scratch: Finding::new("", Severity::Info, "", ""),
         }
+    }
+
+    /// The findings, with a note for each code that went over [`MAX_PER_CODE`].
+    pub(crate) fn into_findings(mut self) -> Vec<Finding> {
+        let mut over: Vec<(String, usize)> = self
+            .counts
+            .iter()
+            .filter(|(_, n)| **n > MAX_PER_CODE)
+            .map(|(c, n)| (c.clone(), *n))
+            .collect();
+        over.sort();
+        for (code, n) in over {
+            let severity = self
+                .findings
+                .iter()
+                .filter(|f| f.code == code)
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(Severity::Info);
+            let message = format!(
+                "{} more `{code}` findings in this card were not listed",
+                n - MAX_PER_CODE
+            );
+            self.findings.push(
+                Finding::new(code.clone(), severity, title(&code), message)
+                    .at(Location::file(self.path)),
+            );
+        }
+        self.findings
     }
 
     pub(crate) fn push(
@@ -151,6 +189,12 @@ impl<'p> Sink<'p> {
         line: Option<u32>,
         pointer: Option<&str>,
     ) -> &mut Finding {
+        let count = self.counts.entry(code.to_owned()).or_insert(0);
+        *count += 1;
+        if *count > MAX_PER_CODE {
+            self.scratch = Finding::new(code, severity, "", "");
+            return &mut self.scratch;
+        }
         let mut loc = Location::file(self.path);
         if let Some(l) = line {
             loc = loc.at_line(l);
@@ -248,7 +292,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
         sink.push(rules::LIMIT, e.to_string(), None, None);
         report.complete = false;
         report.hub_load = None;
-        report.findings = sink.findings;
+        report.findings = sink.into_findings();
         return report;
     }
     let (text, decoded) = match card::decode(bytes) {
@@ -266,7 +310,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
                 strict: false,
                 lenient: false,
             });
-            report.findings = sink.findings;
+            report.findings = sink.into_findings();
             return report;
         }
     };
@@ -375,7 +419,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
             }
         }
     }
-    report.findings = sink.findings;
+    report.findings = sink.into_findings();
     report
 }
 
@@ -510,22 +554,33 @@ fn lexical_checks(raw: &RawCard<'_>, sink: &mut Sink<'_>) -> bool {
             }
             continue;
         }
-        if let Some(what) = yaml11_hazard(value) {
-            let msg = if (e.path == "language" || e.path.starts_with("language["))
-                && matches!(value, "no" | "No" | "NO")
+        // A one-line flow sequence (`language: [no, en]`) has its items checked one by one.
+        let items: Vec<(String, &str)> =
+            match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+                Some(inner) if !inner.contains(['[', '{', '"', '\'']) => inner
+                    .split(',')
+                    .enumerate()
+                    .map(|(i, item)| (format!("{}[{i}]", e.path), item.trim()))
+                    .collect(),
+                _ => vec![(e.path.clone(), value)],
+            };
+        for (path, item) in items {
+            let Some(what) = yaml11_hazard(item) else {
+                continue;
+            };
+            let msg = if (path == "language" || path.starts_with("language["))
+                && matches!(item, "no" | "No" | "NO")
             {
                 format!(
-                    "`{}: {value}` is read by PyYAML (YAML 1.1, as huggingface_hub reads it) as the boolean false, not Norwegian; mlsc keeps the string \"{value}\"; quote it",
-                    e.path
+                    "`{path}: {item}` is read by PyYAML (YAML 1.1, as huggingface_hub reads it) as the boolean false, not Norwegian; mlsc keeps the string \"{item}\"; quote it"
                 )
             } else {
                 format!(
-                    "`{}` is `{value}` unquoted: {what}; quote it so that every reader agrees",
-                    e.path
+                    "`{path}` is `{item}` unquoted: {what}; quote it so that every reader agrees"
                 )
             };
-            sink.push(rules::YAML11, msg, Some(line), Some(&e.path))
-                .evidence = Some(value.to_owned());
+            sink.push(rules::YAML11, msg, Some(line), Some(&path))
+                .evidence = Some(item.to_owned());
         }
     }
     loads
@@ -2143,6 +2198,52 @@ mod tests {
             assert_eq!(pyyaml_tab(good), None, "{good:?}");
         }
         assert_eq!(pyyaml_tab("a: 1\nb:  \tgpl"), Some((2, 5)));
+    }
+
+    #[test]
+    fn flow_sequence_hazards() {
+        let r = lint("---\nlanguage: [en, no]\n---\n");
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "MLSC-CARD-013")
+            .expect("hazard in a flow list");
+        assert_eq!(f.location.pointer.as_deref(), Some("language[1]"));
+        assert!(f.message.contains("Norwegian"));
+    }
+
+    #[test]
+    fn adversarial_inputs_stay_linear_and_bounded() {
+        let t = std::time::Instant::now();
+        let mut many = String::from("---\nlanguage:\n");
+        for _ in 0..100_000 {
+            many.push_str("- no\n");
+        }
+        many.push_str("---\n");
+        let r = lint(&many);
+        let hazards = r
+            .findings
+            .iter()
+            .filter(|f| f.code == "MLSC-CARD-013")
+            .count();
+        assert_eq!(hazards, MAX_PER_CODE + 1, "capped, plus one note");
+        let mut dups = String::from("---\n");
+        for _ in 0..50_000 {
+            dups.push_str("k: 1\n");
+        }
+        dups.push_str("---\n");
+        let r = lint(&dups);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.message.contains("more `MLSC-CARD-018`"))
+        );
+        let mut heads = String::new();
+        for i in 0..50_000 {
+            heads.push_str(&format!("{}  h{i}\n\n", "#".repeat(i % 6 + 1)));
+        }
+        let _ = lint(&heads);
+        assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
     }
 
     #[test]

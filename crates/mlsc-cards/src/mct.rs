@@ -358,7 +358,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
         Ok(v) => v,
         Err(e) => {
             sink.push(rules::MCT_JSON, e.to_string(), json_error_line(&e), None);
-            report.findings = sink.findings;
+            report.findings = sink.into_findings();
             return report;
         }
     };
@@ -370,7 +370,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
             Some(1),
             None,
         );
-        report.findings = sink.findings;
+        report.findings = sink.into_findings();
         return report;
     }
     let declared = doc
@@ -381,7 +381,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
         report.complete = false;
         sink.push(rules::MCT_VERSION, "the Model Card Toolkit schemas were not given (`--mct-schemas DIR` or `MLSC_MCT_SCHEMAS`): only dates were checked", None, None);
         date_checks(&doc, "", text, &mut sink);
-        report.findings = sink.findings;
+        report.findings = sink.into_findings();
         return report;
     };
     let (version, schema) = match declared
@@ -439,7 +439,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
             pointer,
         );
     }
-    report.findings = sink.findings;
+    report.findings = sink.into_findings();
     report
 }
 
