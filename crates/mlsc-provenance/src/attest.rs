@@ -81,6 +81,7 @@ fn expand(base: &Path, paths: &[PathBuf]) -> Result<Vec<(String, PathBuf, u64)>,
             .iter()
             .map(|s| (*s).to_owned())
             .collect::<Vec<_>>(),
+        &[],
     )?;
     let mut out = Vec::new();
     for p in paths {

@@ -132,7 +132,7 @@ pub fn verify_dvc(path: &Path, options: &DvcOptions) -> Result<Report, Error> {
     let project;
     if path.is_dir() {
         project = path.to_owned();
-        let ignorer = Ignorer::new(&[".dvc".into(), ".git".into()])?;
+        let ignorer = Ignorer::new(&[".dvc".into(), ".git".into()], &[])?;
         // Records only; the walk does not follow symlinks.
         for entry in walkdir::WalkDir::new(path)
             .max_depth(16)
@@ -412,7 +412,7 @@ fn verify_record(
         ));
         return Ok((0, 0));
     }
-    let listed = list_files(&target, false, &Ignorer::new(&[])?, 10_000_000)?;
+    let listed = list_files(&target, false, &Ignorer::new(&[], &[])?, 10_000_000)?;
     let hashed: Vec<(String, String, u64)> = listed
         .files
         .par_iter()

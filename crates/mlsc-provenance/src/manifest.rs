@@ -183,56 +183,88 @@ pub(crate) fn root_digest<'a>(digests: impl Iterator<Item = &'a [u8]>) -> [u8; 3
     h.finalize().into()
 }
 
-/// Which paths to skip: literal paths (themselves and everything under them) and globs.
+/// Which paths to skip: literal paths (themselves and everything under them, model_signing's semantics) and
+/// globs given by the user.
 #[derive(Debug)]
 pub(crate) struct Ignorer {
     literal: Vec<String>,
     globs: GlobSet,
 }
 
+/// Why a path is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ignored {
+    No,
+    Literal,
+    Glob,
+}
+
+fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '[', '{'])
+}
+
 impl Ignorer {
-    pub(crate) fn new(paths: &[String]) -> Result<Self, Error> {
-        let mut literal = Vec::new();
+    /// `literal` paths are only ever literal (what a signature records is, for model_signing); entries of
+    /// `patterns` are globs when they contain glob characters, literal paths otherwise.
+    pub(crate) fn new(literal: &[String], patterns: &[String]) -> Result<Self, Error> {
+        let norm = |p: &str| p.trim_start_matches("./").trim_end_matches('/').to_owned();
+        let mut lits: Vec<String> = literal
+            .iter()
+            .map(|p| norm(p))
+            .filter(|p| !p.is_empty())
+            .collect();
         let mut builder = GlobSetBuilder::new();
-        for p in paths {
-            let trimmed = p.trim_start_matches("./").trim_end_matches('/');
+        for p in patterns {
+            let trimmed = norm(p);
             if trimmed.is_empty() {
                 continue;
             }
-            literal.push(trimmed.to_owned());
-            if trimmed.contains(['*', '?', '[', '{']) {
-                let glob = globset::GlobBuilder::new(trimmed)
-                    .literal_separator(true)
-                    .build()
-                    .or_else(|_| Glob::new(trimmed))
-                    .map_err(|source| Error::Pattern {
-                        pattern: p.clone(),
-                        source,
-                    })?;
-                builder.add(glob);
+            if !is_glob(&trimmed) {
+                lits.push(trimmed);
+                continue;
             }
+            let glob = globset::GlobBuilder::new(&trimmed)
+                .literal_separator(true)
+                .build()
+                .or_else(|_| Glob::new(&trimmed))
+                .map_err(|source| Error::Pattern {
+                    pattern: p.clone(),
+                    source,
+                })?;
+            builder.add(glob);
         }
         let globs = builder.build().map_err(|source| Error::Pattern {
-            pattern: paths.join(", "),
+            pattern: patterns.join(", "),
             source,
         })?;
-        Ok(Ignorer { literal, globs })
+        Ok(Ignorer {
+            literal: lits,
+            globs,
+        })
     }
 
-    /// Whether `rel` (POSIX, relative to the root) or one of its ancestors is ignored.
-    pub(crate) fn is_ignored(&self, rel: &str) -> bool {
+    /// Whether `rel` (POSIX, relative to the root) or one of its ancestors is ignored, and why.
+    pub(crate) fn check(&self, rel: &str) -> Ignored {
         if self.literal.iter().any(|l| {
             rel == l || (rel.starts_with(l.as_str()) && rel.as_bytes().get(l.len()) == Some(&b'/'))
         }) {
-            return true;
+            return Ignored::Literal;
         }
-        if self.globs.is_empty() {
-            return false;
+        if !self.globs.is_empty()
+            && (rel
+                .bytes()
+                .enumerate()
+                .any(|(i, b)| b == b'/' && self.globs.is_match(&rel[..i]))
+                || self.globs.is_match(rel))
+        {
+            return Ignored::Glob;
         }
-        rel.bytes()
-            .enumerate()
-            .any(|(i, b)| b == b'/' && self.globs.is_match(&rel[..i]))
-            || self.globs.is_match(rel)
+        Ignored::No
+    }
+
+    /// Whether `rel` is ignored.
+    pub(crate) fn is_ignored(&self, rel: &str) -> bool {
+        self.check(rel) != Ignored::No
     }
 }
 
@@ -274,6 +306,8 @@ pub(crate) struct ModelFiles {
     pub(crate) model_name: String,
     pub(crate) files: Vec<(String, PathBuf, u64)>,
     pub(crate) collisions: Vec<Collision>,
+    /// Paths left out because a glob matched them (the topmost one of each left-out tree).
+    pub(crate) glob_ignored: Vec<String>,
 }
 
 fn model_name(path: &Path) -> String {
@@ -307,6 +341,7 @@ pub(crate) fn list_files(
             model_name,
             files: vec![(".".to_owned(), root.to_owned(), meta.len())],
             collisions: Vec::new(),
+            glob_ignored: Vec::new(),
         });
     }
     if !meta.is_dir() {
@@ -315,12 +350,20 @@ pub(crate) fn list_files(
         });
     }
     let mut files = Vec::new();
+    let mut glob_ignored = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .min_depth(1)
         .follow_links(allow_symlinks)
         .into_iter()
         .filter_entry(|e| match relative_posix(root, e.path()) {
-            Ok(rel) => !ignorer.is_ignored(&rel),
+            Ok(rel) => match ignorer.check(&rel) {
+                Ignored::No => true,
+                Ignored::Literal => false,
+                Ignored::Glob => {
+                    glob_ignored.push(rel);
+                    false
+                }
+            },
             // Keep it: the error is reported below with its path.
             Err(_) => true,
         });
@@ -361,10 +404,12 @@ pub(crate) fn list_files(
     }
     files.sort_by(|a, b| path_order(&a.0, &b.0));
     let collisions = check_names(files.iter().map(|f| f.0.as_str()))?;
+    glob_ignored.sort_by(|a, b| path_order(a, b));
     Ok(ModelFiles {
         model_name,
         files,
         collisions,
+        glob_ignored,
     })
 }
 
@@ -405,19 +450,25 @@ pub(crate) fn check_names<'a>(
     Ok(collisions)
 }
 
-/// The ignore list recorded in a signature and applied: git paths (when asked) then the user's, deduplicated.
-pub(crate) fn effective_ignores(options: &ManifestOptions) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// The literal ignore paths (git paths when asked, then the user's plain paths) and the user's globs.
+pub(crate) fn split_ignores(options: &ManifestOptions) -> (Vec<String>, Vec<String>) {
+    let mut literal: Vec<String> = Vec::new();
     if options.ignore_git_paths {
-        out.extend(GIT_PATHS.iter().map(|s| (*s).to_owned()));
+        literal.extend(GIT_PATHS.iter().map(|s| (*s).to_owned()));
     }
+    let mut globs = Vec::new();
     for p in &options.ignore {
         let p = p.trim_start_matches("./").trim_end_matches('/').to_owned();
-        if !p.is_empty() && !out.contains(&p) {
-            out.push(p);
+        if p.is_empty() || literal.contains(&p) || globs.contains(&p) {
+            continue;
+        }
+        if is_glob(&p) {
+            globs.push(p);
+        } else {
+            literal.push(p);
         }
     }
-    out
+    (literal, globs)
 }
 
 /// Builds the manifest of the model at `path` (a file or a directory), hashing files and shards in parallel on
@@ -436,9 +487,12 @@ pub fn build_manifest(path: &Path, options: &ManifestOptions) -> Result<Manifest
             "shard size must be positive".to_owned(),
         ));
     }
-    let ignore_paths = effective_ignores(options);
-    let ignorer = Ignorer::new(&ignore_paths)?;
+    let (mut ignore_paths, globs) = split_ignores(options);
+    let ignorer = Ignorer::new(&ignore_paths, &globs)?;
     let listed = list_files(path, options.allow_symlinks, &ignorer, options.max_files)?;
+    // model_signing reads recorded ignore paths as literal paths, so a glob is recorded as what it matched: the
+    // signature then means the same to both tools, and a file added later that the glob would match is seen.
+    ignore_paths.extend(listed.glob_ignored.iter().cloned());
     let resources = hash_files(&listed.files, options.hash, options.serialization)?;
     Ok(Manifest {
         model_name: listed.model_name,
@@ -517,7 +571,14 @@ mod tests {
 
     #[test]
     fn ignores_literal_and_glob() {
-        let ig = Ignorer::new(&[".git".into(), "logs/*.txt".into(), "tmp".into()]).unwrap();
+        let ig = Ignorer::new(
+            &[".git".into(), "w[1].bin".into()],
+            &["logs/*.txt".into(), "tmp".into()],
+        )
+        .unwrap();
+        assert!(ig.is_ignored("w[1].bin"));
+        assert!(!ig.is_ignored("w1.bin"), "recorded paths are literal");
+        assert_eq!(ig.check("logs/a.txt"), Ignored::Glob);
         assert!(ig.is_ignored(".git"));
         assert!(ig.is_ignored(".git/config"));
         assert!(!ig.is_ignored(".gitx"));

@@ -717,12 +717,12 @@ fn check_model(
     if options.ignore_git_paths {
         ignores.extend(GIT_PATHS.iter().map(|s| (*s).to_owned()));
     }
+    // What the signature records is literal, as model_signing reads it; the user's extra ignores may be globs.
     ignores.extend(expected.ignore_paths.iter().cloned());
-    ignores.extend(options.ignore.iter().cloned());
     if let Some(rel) = relative_inside(model, Path::new(&sig_loc.path)) {
         ignores.push(rel);
     }
-    let ignorer = Ignorer::new(&ignores)?;
+    let ignorer = Ignorer::new(&ignores, &options.ignore)?;
     let listed = list_files(model, expected.allow_symlinks, &ignorer, 10_000_000)?;
     for c in &listed.collisions {
         report.push_finding(finding(
@@ -928,6 +928,44 @@ mod tests {
             "{}",
             r.findings[0].message
         );
+    }
+
+    #[test]
+    fn ignore_globs_are_recorded_as_what_they_matched() {
+        let dir = model_dir();
+        let m = dir.path().join("m");
+        std::fs::write(m.join("a.tmp"), b"t").unwrap();
+        std::fs::create_dir(m.join("logs")).unwrap();
+        std::fs::write(m.join("logs/x.tmp"), b"t").unwrap();
+        let key = PrivateKey::generate_p256();
+        let mut opts = SignOptions::default();
+        opts.manifest.ignore = vec!["**/*.tmp".into(), "sub/b.txt".into()];
+        let signed = sign_model(&m, &key, &opts).unwrap();
+        let ip = &signed.manifest.ignore_paths;
+        assert!(
+            ip.contains(&"a.tmp".to_owned()) && ip.contains(&"logs/x.tmp".to_owned()),
+            "{ip:?}"
+        );
+        assert!(
+            ip.contains(&"sub/b.txt".to_owned()) && !ip.iter().any(|p| p.contains('*')),
+            "{ip:?}"
+        );
+        let sig = dir.path().join("s.sig");
+        std::fs::write(&sig, &signed.bundle).unwrap();
+        let trust = Trust::PublicKey(key.public_key());
+        let r = verify_signature(&m, &sig, &trust, &VerifyOptions::default()).unwrap();
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        // A new file the glob would have matched is not covered: it is reported.
+        std::fs::write(m.join("b.tmp"), b"t").unwrap();
+        let r = verify_signature(&m, &sig, &trust, &VerifyOptions::default()).unwrap();
+        assert_eq!(codes_of(&r), [codes::FILE_ADDED]);
+        // Unless the verifier asks to leave it out too.
+        let vo = VerifyOptions {
+            ignore: vec!["*.tmp".into()],
+            ..VerifyOptions::default()
+        };
+        let r = verify_signature(&m, &sig, &trust, &vo).unwrap();
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
     }
 
     #[test]
