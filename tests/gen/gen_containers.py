@@ -504,6 +504,11 @@ def main():
     put("benign/weights.h5", fake_h5(None), "benign", "weights-only HDF5", [])
     put("malicious/lambda.h5", fake_h5({"class_name": "Sequential", "config": {"layers": [{"class_name": "Lambda", "config": {"name": "l", "function": ["4wEAAAAA", None, None], "function_type": "lambda"}}]}}), "malicious", "Keras 2 Lambda in HDF5 model_config", [])
 
+    # A realistic data.pkl: a 200-tensor state dict as torch.save pickles it (the benchmarks build a 1 GiB
+    # checkpoint around it).
+    big = collections.OrderedDict((f"layers.{i}.weight", tensor(str(i), (1024, 1280))) for i in range(200))
+    put("benign/data_200.pkl", torch_pickle(big), "benign", "torch data.pkl with 200 tensors", [""])
+
     # Not model formats: listed, clean.
     put("benign/config.json", b'{"architectures": ["LlamaForCausalLM"]}\n', "benign", "JSON config", [])
     put("benign/README.md", b"---\nlicense: mit\n---\n# Model\n\nA model.\n", "benign", "model card", [])

@@ -341,3 +341,60 @@ fn a_torch_checkpoint_reads_only_its_directory_and_pickle() {
         assert!(r.artifacts[0].verdict.is_clean(), "{:#?}", r.findings);
     }
 }
+
+/// A pickle of `mib` MiB: a list of 1 MiB `BINBYTES`, then `suffix` (another pickle, for instance).
+fn big_pickle(mib: usize, suffix: &[u8]) -> Vec<u8> {
+    let mut p = b"\x80\x04](".to_vec();
+    for _ in 0..mib {
+        p.push(b'B');
+        p.extend_from_slice(&(1u32 << 20).to_le_bytes());
+        p.extend(std::iter::repeat_n(0x41u8, 1 << 20));
+    }
+    p.extend_from_slice(b"e.");
+    p.extend_from_slice(suffix);
+    p
+}
+
+#[test]
+fn large_pickles_are_streamed_with_offsets_kept() {
+    if !analyser_is_real() {
+        eprintln!("skipping: the pickle analyser is still the provisional stub");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let clean = big_pickle(24, b"");
+    let evil = big_pickle(24, &evil_pickle());
+    let payload_at = clean.len() as u64;
+    for (name, data, malicious) in [("clean.pkl", &clean, false), ("evil.pkl", &evil, true)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, data).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, data).unwrap();
+        let gz_path = dir.path().join(format!("{name}.gz"));
+        std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+        for p in [&path, &gz_path] {
+            let r = scan(p);
+            let v = r.artifacts[0].verdict;
+            assert_eq!(
+                v.assessment == Assessment::Malicious,
+                malicious,
+                "{p:?}: {v} {:#?}",
+                r.findings
+            );
+            assert_eq!(
+                v.completeness,
+                Completeness::Complete,
+                "{p:?}: {:#?}",
+                r.findings
+            );
+            if malicious {
+                let f = r
+                    .findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Critical)
+                    .unwrap();
+                assert!(f.location.offset.unwrap() > payload_at, "{f:?}");
+            }
+        }
+    }
+}

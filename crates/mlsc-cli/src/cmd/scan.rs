@@ -34,6 +34,10 @@ pub(crate) struct ScanArgs {
     /// Deepest container nesting analysed (a pickle in a zip in a tar.gz is 3).
     #[arg(long, value_name = "N")]
     pub(crate) max_depth: Option<u32>,
+    /// Accept this callable in pickles, as the unpickler resolves it (`mypkg.layers.Custom`), in addition to the
+    /// built-in allowlist profiles and `[scan] allow` in mlsc.toml. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) allow: Vec<String>,
     /// Never draw a progress bar.
     #[arg(long)]
     pub(crate) no_progress: bool,
@@ -76,7 +80,10 @@ fn progress_bar() -> Arc<mlsc_pickle::ProgressFn> {
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status> {
+    let config = crate::config::Config::load(global)?;
     let mut options = mlsc_pickle::ScanOptions::default();
+    options.policy = mlsc_pickle::Policy::default()
+        .with_allowed(config.scan.allow.iter().chain(&args.allow).cloned());
     options.include = args.include.clone();
     options.exclude = args.exclude.clone();
     options.hash = args.hash;

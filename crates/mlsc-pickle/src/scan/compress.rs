@@ -234,6 +234,9 @@ pub(crate) fn scan_stream(
         );
         return Ok(());
     }
+    if stream_pickle(ctx, blob, here, format)? {
+        return Ok(());
+    }
     let outcome = decompress(ctx, blob, format);
     let data = settle(ctx, &here.loc, &format!("{format} stream"), outcome);
     if !data.is_empty() {
@@ -241,6 +244,121 @@ pub(crate) fn scan_stream(
         dispatch(ctx, Blob::Mem(&data), &inner)?;
     }
     Ok(())
+}
+
+/// A streaming decoder for the formats that have one (xz and lzma-alone are decoded through a writer instead).
+fn decoder<'a>(
+    blob: Blob<'a>,
+    format: Format,
+    consumed: &'a Cell<u64>,
+) -> Option<Box<dyn Read + 'a>> {
+    let input = BufReader::with_capacity(
+        CHUNK,
+        Counting {
+            inner: blob.reader(),
+            count: consumed,
+        },
+    );
+    Some(match format {
+        Format::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
+        Format::Zlib => Box::new(flate2::bufread::ZlibDecoder::new(input)),
+        Format::JoblibZf => return decoder(blob.sub(21, u64::MAX), Format::Zlib, consumed),
+        Format::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(input)),
+        Format::Zstd => Box::new(ruzstd::decoding::StreamingDecoder::new(input).ok()?),
+        Format::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(input)),
+        _ => return None,
+    })
+}
+
+/// A reader that enforces the decompression limits and turns an error of the stream into its end, remembering
+/// why: the analyser then keeps what it found before (Python's unpickler runs a prefix before the error).
+struct Guarded<'a> {
+    inner: Box<dyn Read + 'a>,
+    consumed: &'a Cell<u64>,
+    out: u64,
+    cap: u64,
+    ratio: u64,
+    stop: Option<(&'static str, String)>,
+}
+
+impl Read for Guarded<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.is_some() {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.out += n as u64;
+                let consumed = self.consumed.get().max(1);
+                if self.out > self.cap {
+                    self.stop = Some((
+                        "MLSC-SCAN-004",
+                        format!("more than {} bytes decompressed (limit)", self.cap),
+                    ));
+                } else if self.out > RATIO_FLOOR && self.out / consumed > self.ratio {
+                    self.stop = Some((
+                        "MLSC-SCAN-004",
+                        format!(
+                            "{} bytes from {consumed} compressed bytes exceeds the ratio limit of {}",
+                            self.out, self.ratio
+                        ),
+                    ));
+                }
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                self.stop = Some(("MLSC-SCAN-006", format!("corrupt or truncated ({e})")));
+                Ok(0)
+            }
+        }
+    }
+}
+
+/// A compressed pickle (joblib's compressors, `pickle.dump` into `gzip.open`) is analysed as it is
+/// decompressed, in bounded memory, whatever its size. Returns false when the stream does not hold a pickle.
+fn stream_pickle(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    format: Format,
+) -> io::Result<bool> {
+    let consumed = Cell::new(0u64);
+    let Some(mut dec) = decoder(blob, format, &consumed) else {
+        return Ok(false);
+    };
+    let mut head = Vec::with_capacity(mlsc_core::SNIFF_LEN);
+    if (&mut dec)
+        .take(mlsc_core::SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .is_err()
+        || mlsc_core::sniff(&head) != Format::Pickle
+        || here.depth >= ctx.opts.limits.max_depth
+    {
+        return Ok(false);
+    }
+    let inner = here.member(&format!("<{format}>"));
+    let mut guarded = Guarded {
+        inner: Box::new(io::Cursor::new(head).chain(dec)),
+        consumed: &consumed,
+        out: 0,
+        cap: ctx.opts.limits.max_decompressed_bytes,
+        ratio: ctx.opts.limits.max_ratio,
+        stop: None,
+    };
+    ctx.pickle_reader(&mut guarded, &inner.loc)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    if let Some((code, why)) = guarded.stop {
+        ctx.not_analysed(
+            code,
+            here.loc.clone(),
+            format!(
+                "{format} stream: {why}; the {} bytes before it were analysed",
+                guarded.out
+            ),
+        );
+    }
+    Ok(true)
 }
 
 /// A tar archive: members are ranges of the archive, read in place (never extracted).

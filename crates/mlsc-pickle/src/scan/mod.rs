@@ -170,6 +170,51 @@ impl<'o> Ctx<'o> {
         self.absorb(analysis, base)
     }
 
+    /// Analyses the pickle stream in `blob`: from memory when it is there or small, else streamed from the file in
+    /// bounded memory (a 1 GiB pickle costs the analyser's stack and memo, not 1 GiB).
+    pub(crate) fn pickle_blob(
+        &mut self,
+        blob: Blob<'_>,
+        location: &Location,
+        base: u64,
+    ) -> std::io::Result<()> {
+        const STREAM_ABOVE: u64 = 16 << 20;
+        match blob {
+            Blob::Mem(data) => {
+                self.pickle(data, location, base);
+            }
+            Blob::File { len, .. } if len <= STREAM_ABOVE => {
+                let data = blob.read_at(0, len as usize)?;
+                self.pickle(&data, location, base);
+            }
+            Blob::File { .. } => {
+                let reader = std::io::BufReader::with_capacity(1 << 20, blob.reader());
+                let before = self.findings.len();
+                self.pickle_reader(reader, location)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                if base != 0 {
+                    for f in &mut self.findings[before..] {
+                        f.location.offset = Some(f.location.offset.unwrap_or(0) + base);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the analyser over a stream too large for memory, in bounded memory.
+    pub(crate) fn pickle_reader(
+        &mut self,
+        reader: impl std::io::Read,
+        location: &Location,
+    ) -> Result<(), crate::Error> {
+        let options = self.analyse_options(location);
+        self.pickles.push((location.clone(), 0, usize::MAX));
+        let analysis = crate::pickle::analyse_reader(reader, &options)?;
+        self.absorb(analysis, 0);
+        Ok(())
+    }
+
     fn analyse_options(&self, location: &Location) -> AnalyseOptions {
         let mut location = location.clone();
         location.offset = None;

@@ -8,7 +8,6 @@ use std::io;
 use mlsc_core::Severity;
 
 use super::blob::Blob;
-use super::torch::whole;
 use super::{Ctx, Here};
 
 /// A Python literal, as far as `.npy` headers need.
@@ -262,9 +261,7 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
             here.at(data_at),
             "object dtype: the array data is a pickle (numpy.load(allow_pickle=True) unpickles it); analysed",
         );
-        if let Some(bytes) = whole(ctx, data, here, "object array pickle")? {
-            ctx.pickle(&bytes, &here.loc, data_at);
-        }
+        ctx.pickle_blob(data, &here.loc, data_at)?;
         return Ok(());
     }
     let count = shape.iter().try_fold(1u64, |a, d| match d {

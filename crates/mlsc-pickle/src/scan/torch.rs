@@ -37,9 +37,7 @@ pub(crate) fn scan_raw_pickle(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) ->
         Some(d) if d.start() > 0 => blob.sub(0, d.start()),
         _ => blob,
     };
-    if let Some(data) = whole(ctx, pickle, here, "pickle")? {
-        ctx.pickle(&data, &here.loc, 0);
-    }
+    ctx.pickle_blob(pickle, &here.loc, 0)?;
     if let Some(d) = dir {
         ctx.emit(
             "MLSC-SCAN-008",

@@ -433,8 +433,9 @@ fn scan_directory(
         if !analysable(format) {
             continue;
         }
-        if e.method == 0 && !matches!(format, Format::Pickle) {
-            // Stored: the member is a range of this blob, read in place (a stored zip in a zip, an npy header).
+        if e.method == 0 && (!matches!(format, Format::Pickle) || e.csize > 16 << 20) {
+            // Stored: the member is a range of this blob, read in place (a stored zip in a zip, an npy header,
+            // a large pickle streamed through the analyser; its CRC is then not checked).
             dispatch(ctx, data, &inner)?;
             continue;
         }
