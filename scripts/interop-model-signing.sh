@@ -79,6 +79,11 @@ for key in p256 p384; do
   check "mlsc sign ($key, sha256 shards of 65536) -> model_signing verify (API)" ok \
     ms_api "$model" "$work/$key.pub.pem" "$sig"
 done
+mkdir -p "$model/cache"; printf 'x' > "$model/cache/run.tmp"; printf 'y' > "$model/scratch.tmp"
+"$MLSC" -q sign "$model" --private-key "$work/p256.pem" --signature "$work/mlsc-glob.sig" --ignore '**/*.tmp'
+check "mlsc sign --ignore '**/*.tmp' (recorded as the paths it matched) -> model_signing verify (CLI)" ok \
+  "$ms" verify key "$model" --public_key "$work/p256.pub.pem" --signature "$work/mlsc-glob.sig"
+rm -r "$model/cache" "$model/scratch.tmp"
 "$ms" sign key "$model" --private_key "$work/p256.pem" --signature "$work/ms-shards.sig" >/dev/null 2>&1 || true
 "$venv/bin/python" - "$model" "$work/p256.pem" "$work/ms-shards.sig" <<'PY'
 import sys, model_signing

@@ -97,4 +97,7 @@ pub(crate) enum Command {
     Keygen(crate::cmd::provenance::KeygenArgs),
     /// Sign an in-toto SLSA provenance attestation of a training run: data and code in, model out, the command.
     Attest(crate::cmd::provenance::AttestArgs),
+    /// Write a CycloneDX 1.6/1.7 ML-BOM of a model directory or Python project (`mlsc sbom PATH`), validate
+    /// BOMs (`mlsc sbom validate`), or find the BOMs that ship an affected component (`mlsc sbom affected`).
+    Sbom(crate::cmd::sbom::SbomArgs),
 }

@@ -7,6 +7,7 @@ pub(crate) mod audit;
 pub(crate) mod card;
 pub(crate) mod disasm;
 pub(crate) mod provenance;
+pub(crate) mod sbom;
 pub(crate) mod scan;
 
 pub(crate) fn run(cli: &Cli) -> anyhow::Result<Status> {
@@ -20,5 +21,6 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Status> {
         Command::Verify(args) => provenance::run_verify(&cli.global, args),
         Command::Keygen(args) => provenance::run_keygen(&cli.global, args),
         Command::Attest(args) => provenance::run_attest(&cli.global, args),
+        Command::Sbom(args) => sbom::run(&cli.global, args),
     }
 }
