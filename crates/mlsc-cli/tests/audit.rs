@@ -723,3 +723,38 @@ fn card_min_score_from_the_config() {
             .all(|r| r["code"] != "MLSC-AUDIT-004")
     );
 }
+
+/// `--sbom FILE` writes a CycloneDX ML-BOM of the audited directory next to the report, with the advisories the
+/// deps check found, and the report gets an `sbom` section.
+#[test]
+fn sbom_written_alongside() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom_path = dir.path().join("bom.json");
+    let bom_arg = bom_path.display().to_string();
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", "json", "--sbom", &bom_arg]);
+    let v = json(&mlsc(&args));
+    let section = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "sbom")
+        .expect("an sbom section");
+    assert!(
+        section["errors"].as_array().unwrap().is_empty(),
+        "{section:#}"
+    );
+    let bom: Value = serde_json::from_str(&std::fs::read_to_string(&bom_path).unwrap()).unwrap();
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.6");
+    let ids: Vec<&str> = bom["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"PYSEC-2022-43015"), "{ids:?}");
+    assert!(ids.contains(&"PYSEC-2023-74"), "{ids:?}");
+    // The model is a machine-learning-model component somewhere in the BOM.
+    assert!(bom.to_string().contains("machine-learning-model"));
+}

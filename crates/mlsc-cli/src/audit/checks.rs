@@ -108,6 +108,7 @@ fn gap(check: CheckKind, reason: impl Into<String>) -> CheckResult {
 pub(crate) fn library_rules() -> Vec<Rule> {
     let mut rules = Vec::new();
     rules.extend_from_slice(mlsc_sbom::deps_rules());
+    rules.extend_from_slice(mlsc_sbom::bom_rules());
     rules.extend_from_slice(mlsc_cards::rules());
     rules.extend_from_slice(mlsc_provenance::rules());
     rules
@@ -120,12 +121,21 @@ pub(crate) fn run_all(
     inventory: &Inventory,
 ) -> Vec<CheckResult> {
     type Job<'a> = Box<dyn FnOnce() -> CheckResult + Send + 'a>;
+    // The advisory database is loaded once, before the threads start, for the deps check and the BOM.
+    let needs_db = !(inventory.dependency_files.is_empty() && inventory.environments.is_empty())
+        || options.sbom.is_some();
+    let db = if needs_db {
+        load_db(options)
+    } else {
+        Err(String::new())
+    };
+    let db = &db;
     let jobs: Vec<Job<'_>> = vec![
         Box::new(|| timed(|| scan(options, config, inventory))),
-        Box::new(|| timed(|| deps(options, config, inventory))),
+        Box::new(move || timed(|| deps(options, config, inventory, db))),
         Box::new(|| timed(|| card(options, config, inventory))),
         Box::new(|| timed(|| verify(options, config, inventory))),
-        Box::new(|| timed(|| sbom(options, config, inventory))),
+        Box::new(move || timed(|| sbom(options, config, inventory, db))),
     ];
     // One thread per check: they read different files and the heavy ones (scan, verify) parallelise inside
     // their library, so a thread pool would add nothing but a dependency.
@@ -299,7 +309,26 @@ fn default_db_path() -> Option<PathBuf> {
     Some(cache.join("mlsc").join("osv").join("PyPI-all.zip"))
 }
 
-fn deps(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult {
+/// The database of `--db`, else of the cache `mlsc db update` fills; the error says what is missing.
+fn load_db(options: &AuditOptions) -> Result<mlsc_sbom::Database, String> {
+    match options.db.clone().or_else(default_db_path) {
+        Some(p) if p.exists() => mlsc_sbom::Database::load(&p).map_err(|e| {
+            format!(
+                "the advisory database `{}` could not be loaded: {e}",
+                p.display()
+            )
+        }),
+        Some(p) => Err(format!("no advisory database at `{}`", p.display())),
+        None => Err("no advisory database (no --db, no MLSC_DB, no cache folder)".to_owned()),
+    }
+}
+
+fn deps(
+    options: &AuditOptions,
+    config: &Config,
+    inv: &Inventory,
+    loaded: &Result<mlsc_sbom::Database, String>,
+) -> CheckResult {
     if inv.dependency_files.is_empty() && inv.environments.is_empty() {
         return skipped(
             CheckKind::Deps,
@@ -323,33 +352,14 @@ fn deps(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult
             return CheckResult::Ran(Box::new(ran));
         }
     };
-    // The database: --db, else the cache of `mlsc db update`. Without one the dependencies are still read and
-    // their hygiene checked, but the section, the verdict and a finding say loudly that no advisory was looked up.
-    let db_path = options.db.clone().or_else(default_db_path);
-    let mut db_problem: Option<String> = None;
-    let db = match &db_path {
-        Some(p) if p.exists() => match mlsc_sbom::Database::load(p) {
-            Ok(db) => Some(db),
-            Err(e) => {
-                db_problem = Some(format!(
-                    "the advisory database `{}` could not be loaded: {e}",
-                    p.display()
-                ));
-                None
-            }
-        },
-        Some(p) => {
-            db_problem = Some(format!("no advisory database at `{}`", p.display()));
-            None
-        }
-        None => {
-            db_problem =
-                Some("no advisory database (no --db, no MLSC_DB, no cache folder)".to_owned());
-            None
-        }
+    // Without a database the dependencies are still read and their hygiene checked, but the section, the
+    // verdict and a finding say loudly that no advisory was looked up.
+    let (db, db_problem) = match loaded {
+        Ok(db) => (Some(db), None),
+        Err(problem) => (None, Some(problem.clone())),
     };
     let empty;
-    let db_ref = match &db {
+    let db_ref = match db {
         Some(db) => db,
         None => {
             empty = mlsc_sbom::Database::from_texts("none", "none", &[]);
@@ -814,18 +824,101 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
 // ---------------------------------------------------------------------------------------------------------------
 // sbom
 
-fn sbom(options: &AuditOptions, _config: &Config, _inv: &Inventory) -> CheckResult {
-    match &options.sbom {
-        None => skipped(
+fn sbom(
+    options: &AuditOptions,
+    _config: &Config,
+    _inv: &Inventory,
+    loaded: &Result<mlsc_sbom::Database, String>,
+) -> CheckResult {
+    let Some(out_path) = &options.sbom else {
+        return skipped(
             CheckKind::Sbom,
             "not requested (use --sbom FILE to write a CycloneDX ML-BOM)",
-        ),
-        Some(path) => gap(
-            CheckKind::Sbom,
-            format!(
-                "`{}` not written: mlsc-sbom publishes no BOM API in this build",
-                path.display()
-            ),
-        ),
+        );
+    };
+    let mut ran = RanCheck::new(CheckKind::Sbom, Report::new("sbom"));
+    let shown = out_path.display().to_string();
+    let mut bom_options = mlsc_sbom::BomOptions::default();
+    bom_options.source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
+    let mut out = match mlsc_sbom::bom_for_path(&options.target, &bom_options) {
+        Ok(out) => out,
+        Err(e) => {
+            ran.report
+                .errors
+                .push(ReportError::new(Some(shown), e.to_string()));
+            ran.summary = "the BOM could not be made".to_owned();
+            return CheckResult::Ran(Box::new(ran));
+        }
+    };
+    match loaded {
+        Ok(db) => {
+            mlsc_sbom::add_vulnerabilities(&mut out.bom, db);
+            mlsc_sbom::finish(&mut out.bom, &bom_options);
+        }
+        Err(problem) => ran.signals.incomplete.push((
+            Severity::Low,
+            format!("the BOM has no vulnerabilities section: {problem}"),
+        )),
     }
+    let json = mlsc_sbom::bom_to_json(&out.bom);
+    // Checked before it is written, so a BOM that breaks the schema's rules is reported, not silently shipped.
+    let validation = mlsc_sbom::validate_bom_json(json.as_bytes(), &shown);
+    let valid = validation.is_valid();
+    ran.report.findings.extend(out.findings);
+    ran.report.findings.extend(validation.findings);
+    if let Err(e) = write_atomically(out_path, json.as_bytes()) {
+        ran.report
+            .errors
+            .push(ReportError::new(Some(shown.clone()), e.to_string()));
+    }
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    let count = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map_or(0, Vec::len)
+    };
+    ran.inputs.push(options.target.display().to_string());
+    ran.facts.push(Fact::new("written to", shown.clone()));
+    ran.facts.push(Fact::new(
+        "specification",
+        format!(
+            "CycloneDX {}",
+            value
+                .get("specVersion")
+                .and_then(|v| v.as_str())
+                .unwrap_or("?")
+        ),
+    ));
+    ran.facts.push(Fact::new(
+        "sha256",
+        mlsc_core::Sha256Digest::of(json.as_bytes()).to_hex(),
+    ));
+    ran.summary = format!(
+        "{} ({} top-level, {}){}",
+        shown,
+        plural(count("components"), "component", "components"),
+        plural(count("vulnerabilities"), "vulnerability", "vulnerabilities"),
+        if valid {
+            "; valid"
+        } else {
+            "; NOT valid CycloneDX"
+        }
+    );
+    CheckResult::Ran(Box::new(ran))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
