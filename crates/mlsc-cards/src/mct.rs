@@ -4,7 +4,8 @@
 //! each with `model_card.schema.json`). The validator implements the subset of draft-07 those schemas use
 //! (`type`, `properties`, `additionalProperties`, `items`, `required`, `enum`, `const`, `oneOf`, `anyOf`, `allOf`,
 //! local `$ref`, `minItems`, `minimum`, `maximum`, and the `date` and `uri` formats) rather than pulling the
-//! `jsonschema` crate with its regex engines into every build: 200 lines against about 40 crates. `format` is an
+//! `jsonschema` crate into every build: 200 lines against 40 extra crates (`cargo tree`: 47 in jsonschema 0.33's
+//! tree with default features off, 40 not otherwise built here, two regex engines among them). `format` is an
 //! assertion here (draft-07 leaves it optional): a card whose `date` is `08/28/2020` is not machine-readable, and
 //! that is what the audit wants to know — the toolkit's own examples fail on exactly this.
 

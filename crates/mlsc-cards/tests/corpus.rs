@@ -271,3 +271,67 @@ fn model_card_toolkit_examples() {
         ]
     );
 }
+
+/// On every card huggingface_hub loads, the typed parse agrees with it: the metadata keys (huggingface_hub drops
+/// keys whose value is null), the number of eval results and the model name.
+#[test]
+fn typed_parse_matches_hub() {
+    let Some(shared) = shared() else { return };
+    let expected: serde_json::Value = serde_json::from_str(
+        &fs_err::read_to_string(shared.join("corpus/expected/huggingface_hub-2.4.0-load.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut compared = 0;
+    for (name, exp) in expected.as_object().unwrap() {
+        if exp["load"] != "ok" {
+            continue;
+        }
+        let bytes = fs_err::read(shared.join("corpus").join(name)).unwrap();
+        let (metadata, eval_results, model_name) = if name.starts_with("model-cards/") {
+            let card = mlsc_cards::ModelCard::parse_bytes(&bytes).unwrap();
+            (
+                card.metadata,
+                Some(card.eval_results.len()),
+                card.model_name,
+            )
+        } else {
+            (
+                mlsc_cards::DatasetCard::parse_bytes(&bytes)
+                    .unwrap()
+                    .metadata,
+                None,
+                None,
+            )
+        };
+        let ours: std::collections::BTreeSet<&str> = metadata
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let theirs: std::collections::BTreeSet<&str> = exp["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        assert_eq!(ours, theirs, "{name}: metadata keys");
+        if let Some(n) = eval_results {
+            assert_eq!(
+                n as u64,
+                exp["eval_results"].as_u64().unwrap(),
+                "{name}: eval results"
+            );
+            let theirs = match &exp["model_name"] {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            };
+            assert_eq!(model_name, theirs, "{name}: model name");
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 65);
+}
