@@ -123,3 +123,16 @@ fn analyse_one_stops_after_the_first_stop() {
     let rest = analyse_one(&data[a.end..], &AnalyseOptions::default());
     assert_eq!(rest.verdict.assessment, Assessment::Malicious);
 }
+
+/// Inputs the fuzzer found (tests/fixtures/pickle/fuzz/): the slice and streaming paths must agree on each, and
+/// nothing may panic.
+#[test]
+fn fuzz_regressions() {
+    for entry in std::fs::read_dir(fixtures().join("fuzz")).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let a = analyse_pickle(&data, &AnalyseOptions::default());
+        let b = analyse_reader(&data[..], &AnalyseOptions::default()).unwrap();
+        assert_eq!(a.verdict, b.verdict, "{}", path.display());
+    }
+}

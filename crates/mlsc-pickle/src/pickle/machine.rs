@@ -522,6 +522,23 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.span(offset, bytes.len() as u64, is_bytes)
     }
 
+    /// A string decoded from a protocol 0 line: its text is not in the input as such, so it is kept (or, beyond
+    /// the budget, known only by its length).
+    fn keep_decoded(&mut self, text: &[u8]) -> Value {
+        if text.len() > INLINE
+            && (self.arena.len() + text.len() > ARENA_BUDGET
+                || text.len() as u64 > self.opts.limits.max_string)
+        {
+            return self.long(u64::MAX, text.len() as u64, false);
+        }
+        if text.len() <= INLINE {
+            return self.keep(text, false, 0);
+        }
+        let start = self.arena.len() as u32;
+        self.arena.extend_from_slice(text);
+        Value::Str(start, text.len() as u32)
+    }
+
     /// Only what can matter is copied: names (ASCII identifier paths, which is all an import can use) and bytes
     /// that start like a pickle (a nested payload). Everything else stays in the input, as a span.
     fn worth_keeping(&self, head: &[u8], is_bytes: bool, len: u64) -> bool {
@@ -615,6 +632,9 @@ impl<'o, 'd> Machine<'o, 'd> {
             }
             Value::Long(i) => {
                 let (o, l, _) = *self.longs.get(*i as usize)?;
+                if o == u64::MAX {
+                    return None;
+                }
                 self.whole?
                     .get(usize::try_from(o).ok()?..usize::try_from(o + l).ok()?)
             }
@@ -1806,12 +1826,12 @@ impl<'o, 'd> Machine<'o, 'd> {
                             )));
                         }
                         let s = escape_decode(&l[1..l.len() - 1]);
-                        let v = self.keep(&s, false, off + 1);
+                        let v = self.keep_decoded(&s);
                         tri!(self.push(v, off));
                     }
                     b'V' => {
                         let s = raw_unicode_escape(&line);
-                        let v = self.keep(s.as_bytes(), false, off + 1);
+                        let v = self.keep_decoded(s.as_bytes());
                         tri!(self.push(v, off));
                     }
                     b'g' => {
