@@ -465,10 +465,11 @@ fn deny_list_and_required_signature() {
     assert!(codes.contains(&"MLSC-AUDIT-005"), "{codes:?}");
 }
 
+/// A model directory whose only gap is a missing card warns, and the warning (low) is below the default
+/// `--fail-on medium`, so the exit status is 0 unless `--fail-on low` asks for more.
 #[test]
-fn a_clean_model_passes() {
+fn a_model_without_card_warns_below_the_threshold() {
     let dir = tempfile::tempdir().unwrap();
-    // Only the benign safetensors file and an apache-2.0 card without gaps the policy grades.
     std::fs::copy(
         workspace().join("examples/hf-model/model.safetensors"),
         dir.path().join("model.safetensors"),
@@ -757,4 +758,48 @@ fn sbom_written_alongside() {
     assert!(ids.contains(&"PYSEC-2023-74"), "{ids:?}");
     // The model is a machine-learning-model component somewhere in the BOM.
     assert!(bom.to_string().contains("machine-learning-model"));
+}
+
+/// The pass path: a benign model with a licensed card, under a policy that only warns from medium upwards, passes
+/// with no reasons and exits 0; every report format says so.
+#[test]
+fn a_benign_model_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    std::fs::copy(
+        workspace().join("examples/hf-model/model.safetensors"),
+        model.join("model.safetensors"),
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: apache-2.0\nlanguage: [en]\n---\n# tiny\n\nA tiny classifier.\n",
+    )
+    .unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(&config, "[policy]\nwarn_on = \"medium\"\n").unwrap();
+    let (target, config) = (model.display().to_string(), config.display().to_string());
+    let run = mlsc(&["audit", &target, "--config", &config, "--format", "json"]);
+    let v = json(&run);
+    assert_eq!(v["verdict"], "pass", "{}", run.stdout);
+    assert!(v["reasons"].as_array().unwrap().is_empty());
+    assert_eq!(run.code, 0);
+    let run = mlsc(&["audit", &target, "--config", &config]);
+    assert!(
+        run.stdout
+            .starts_with(&format!("mlsc audit `{target}`: PASS")),
+        "{}",
+        run.stdout
+    );
+    let run = mlsc(&[
+        "audit", &target, "--config", &config, "--format", "markdown",
+    ]);
+    assert!(run.stdout.contains("**Verdict: PASS**"));
+    let run = mlsc(&["audit", &target, "--config", &config, "--format", "html"]);
+    assert!(
+        run.stdout
+            .contains("<span class=\"badge pass\">pass</span>")
+    );
+    check_html_structure(&run.stdout);
 }

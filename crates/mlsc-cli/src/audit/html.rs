@@ -36,6 +36,7 @@ body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--fg)
 max-width:1100px;padding:24px}
 h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.6em 0 .4em;border-bottom:1px solid var(--line);
 padding-bottom:.2em}
+td code.id{white-space:nowrap}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;margin:.4em 0 1em}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
@@ -66,7 +67,7 @@ fn findings_table(out: &mut String, findings: &[Finding]) {
     for f in findings {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}",
+            "<tr><td>{}</td><td><code class=\"id\">{}</code></td><td><code>{}</code></td><td>{}",
             sev(f.severity),
             escape(&f.code),
             escape(&f.location.to_string()),
@@ -161,7 +162,7 @@ pub(crate) fn html(report: &AuditReport) -> String {
         for r in &report.reasons {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td><a href=\"#check-{}\">{}</a></td><td><code>{}</code></td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td><a href=\"#check-{}\">{}</a></td><td><code class=\"id\">{}</code></td><td>{}</td></tr>",
                 badge(r.outcome),
                 sev(r.severity),
                 r.check.as_str(),
