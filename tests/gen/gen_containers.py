@@ -70,6 +70,44 @@ np_ndarray = _cls("numpy", "ndarray")
 np_dtype = _cls("numpy", "dtype")
 
 
+NumpyArrayWrapper = _cls("joblib.numpy_pickle", "NumpyArrayWrapper")
+
+
+class FakeArray:
+    """A float64 or uint8 array for the joblib pickler below: its bytes are written inline, as joblib does."""
+
+    def __init__(self, data, dtype, shape):
+        self.data, self.dtype, self.shape = data, dtype, shape
+
+
+class JoblibPickler(pickle._Pickler):
+    """joblib's NumpyPickler: an ndarray is saved as a NumpyArrayWrapper object, then (after the frame is
+    committed) a padding-length byte, `\xff` padding to a 16-byte boundary, and the raw array bytes, in the
+    middle of the pickle stream."""
+
+    def save(self, obj, save_persistent_id=True):
+        if isinstance(obj, FakeArray):
+            w = NumpyArrayWrapper.__new__(NumpyArrayWrapper)
+            w.__dict__.update({"subclass": np_ndarray, "shape": obj.shape, "order": "C",
+                               "dtype": Reduce(np_dtype, (obj.dtype, False, True), (3, "<" if obj.dtype != "u1" else "|", None, None, None, -1, -1, 0)),
+                               "allow_mmap": False, "numpy_array_alignment_bytes": 16})
+            super().save(w)
+            if self.proto >= 4:
+                self.framer.commit_frame(force=True)
+            fh = self._file_write.__self__
+            pad = 16 - ((fh.tell() + 1) % 16)
+            fh.write(bytes([pad]) + b"\xff" * pad)
+            fh.write(obj.data)
+            return
+        super().save(obj, save_persistent_id)
+
+
+def joblib_dump(obj):
+    buf = io.BytesIO()
+    JoblibPickler(buf, protocol=5).dump(obj)
+    return buf.getvalue()
+
+
 class Reduce:
     """An object that pickles as `func(*args)` (and optional BUILD state)."""
 
@@ -450,6 +488,16 @@ def main():
         put(f"{label}/bundle.tar.gz", gzip.compress(tar_bytes(tar_members), mtime=0), label, "tar.gz", ["<gzip>!model/model.pkl"])
         put(f"{label}/bundle.tar.bz2", bz2.compress(tar_bytes(tar_members)), label, "tar.bz2", ["<bzip2>!model/model.pkl"])
         put(f"{label}/bundle.tar.xz", lzma.compress(tar_bytes(tar_members)), label, "tar.xz", ["<xz>!model/model.pkl"])
+    # Plain joblib: NumpyArrayWrapper objects with the array bytes inline in the pickle stream. The benign
+    # look-alike's uint8 array spells a malicious pickle: array bytes must be skipped, never parsed.
+    for label, extra in (("benign", {}), ("malicious", {"hook": evil()})):
+        model = {"coef_": FakeArray(struct.pack("<4d", 0.5, -1.0, 2.0, 3.5), "f8", (4,)),
+                 "classes_": FakeArray(spelled := pickle.dumps(evil(), 2), "u1", (len(spelled),)),
+                 "n_features_in_": 4, **extra}
+        data = joblib_dump(model)
+        put(f"{label}/joblib_inline_arrays.joblib", data, label, "joblib with inline array bytes", [""])
+        put(f"{label}/joblib_inline_arrays.joblib.gz", gzip.compress(data, mtime=0), label, "compressed joblib with inline arrays", ["<gzip>"])
+
     # A truncated gzip: Python hands the pickle its bytes before the error, so the prefix still runs.
     gz = gzip.compress(payloads["malicious"] + b"\x00" * 4096, mtime=0)
     put("malicious/truncated.gz", gz[: len(gz) - 12], "malicious", "truncated gzip with a payload before the cut", ["<gzip>"])

@@ -332,7 +332,7 @@ fn stream_pickle(
         .take(mlsc_core::SNIFF_LEN as u64)
         .read_to_end(&mut head)
         .is_err()
-        || mlsc_core::sniff(&head) != Format::Pickle
+        || super::sniff(&head) != Format::Pickle
         || here.depth >= ctx.opts.limits.max_depth
     {
         return Ok(false);

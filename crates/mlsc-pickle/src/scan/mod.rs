@@ -274,7 +274,7 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
         return Ok(Format::Unknown);
     }
     let head = blob.prefix(mlsc_core::SNIFF_LEN)?;
-    let format = mlsc_core::sniff(&head);
+    let format = sniff(&head);
     match format {
         Format::Pickle => torch::scan_raw_pickle(ctx, blob, here)?,
         Format::PytorchLegacy => torch::scan_legacy(ctx, blob, here)?,
@@ -307,6 +307,16 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
         }
     }
     Ok(format)
+}
+
+/// [`mlsc_core::sniff`], and one more rule: a binary pickle whose opcodes stop decoding within the prefix is still
+/// a pickle. joblib writes array bytes inline right after the first `NumpyArrayWrapper`, and `pickle.load` runs
+/// whatever comes before a bad byte.
+pub(crate) fn sniff(head: &[u8]) -> Format {
+    match mlsc_core::sniff(head) {
+        Format::Unknown if matches!(head, [0x80, 2..=5, ..]) => Format::Pickle,
+        f => f,
+    }
 }
 
 fn not_a_model(ctx: &mut Ctx<'_>, here: &Here, format: Format) {

@@ -429,7 +429,7 @@ fn scan_directory(
             continue;
         }
         let head = member_prefix(e, data, mlsc_core::SNIFF_LEN)?;
-        let format = mlsc_core::sniff(&head);
+        let format = super::sniff(&head);
         if !analysable(format) {
             continue;
         }
