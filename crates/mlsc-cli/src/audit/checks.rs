@@ -509,7 +509,14 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
     let cards = inv
         .model_cards
         .iter()
-        .map(|p| (p, mlsc_cards::CardKind::Model))
+        .map(|p| {
+            let kind = if p.to_ascii_lowercase().ends_with(".json") {
+                mlsc_cards::CardKind::ModelCardToolkit
+            } else {
+                mlsc_cards::CardKind::Model
+            };
+            (p, kind)
+        })
         .chain(
             inv.dataset_cards
                 .iter()
@@ -631,6 +638,38 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
                 }
                 for l in licences {
                     ran.signals.dataset_licenses.push((path.clone(), Some(l)));
+                }
+            }
+            mlsc_cards::CardKind::ModelCardToolkit => {
+                // Model Card Toolkit: `model_details.licenses[].identifier` (or `.custom_text`).
+                let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+                let licences: Vec<String> = doc
+                    .pointer("/model_details/licenses")
+                    .and_then(|l| l.as_array())
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|x| {
+                                x.get("identifier")
+                                    .or_else(|| x.get("custom_text"))
+                                    .and_then(|v| v.as_str())
+                                    .map(str::to_owned)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ran.facts.push(Fact::new(
+                    format!("{path}: licence"),
+                    if licences.is_empty() {
+                        "not stated".to_owned()
+                    } else {
+                        licences.join(", ")
+                    },
+                ));
+                if licences.is_empty() {
+                    ran.signals.model_licenses.push((path.clone(), None));
+                }
+                for l in licences {
+                    ran.signals.model_licenses.push((path.clone(), Some(l)));
                 }
             }
             _ => {}

@@ -46,7 +46,8 @@ pub(crate) struct Inventory {
     pub(crate) files: u64,
     /// Files whose content is a model or data format (anything binary: pickles, zips, safetensors, …).
     pub(crate) model_files: Vec<ModelFile>,
-    /// Hugging Face model cards (`README.md` with model metadata or without dataset metadata).
+    /// Model cards: Hugging Face `README.md` (with model metadata or without dataset metadata) and Model Card
+    /// Toolkit JSON.
     pub(crate) model_cards: Vec<String>,
     /// Hugging Face dataset cards (`README.md` whose front matter has dataset keys).
     pub(crate) dataset_cards: Vec<String>,
@@ -248,6 +249,9 @@ fn classify(inv: &mut Inventory, path: &Path, size: u64) {
     if format == Format::Json {
         if memchr_contains(&prefix, b"mlcommons.org/croissant") {
             inv.croissant.push(shown);
+        } else if memchr_contains(&prefix, b"\"model_details\"") {
+            // A Google Model Card Toolkit card (JSON): its top-level object starts with `model_details`.
+            inv.model_cards.push(shown);
         }
         return;
     }
@@ -313,6 +317,11 @@ mod tests {
         )
         .unwrap();
         fs_err::write(p.join("data.dvc"), b"outs: []\n").unwrap();
+        fs_err::write(
+            p.join("model_card.json"),
+            b"{\"model_details\": {\"name\": \"m\"}}",
+        )
+        .unwrap();
         fs_err::write(p.join("model.sig"), b"{}").unwrap();
         fs_err::create_dir_all(p.join(".venv/lib/site-packages/x-1.0.dist-info")).unwrap();
         fs_err::create_dir_all(p.join(".git")).unwrap();
@@ -325,7 +334,7 @@ mod tests {
         };
         assert_eq!(inv.model_files.len(), 1);
         assert_eq!(inv.model_files[0].format, Format::Pickle);
-        assert_eq!(rel(&inv.model_cards), ["README.md"]);
+        assert_eq!(rel(&inv.model_cards), ["README.md", "model_card.json"]);
         assert_eq!(rel(&inv.dataset_cards), ["data/README.md"]);
         assert_eq!(rel(&inv.croissant), ["data/croissant.json"]);
         assert_eq!(rel(&inv.dependency_files), ["requirements.txt"]);
