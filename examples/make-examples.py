@@ -17,6 +17,7 @@ examples/hf-model/  a small Hugging Face-style model directory:
   data/train.csv, data/train.csv.dvc
                            a DVC record whose md5 no longer matches the data: a same-size edit, the kind
                            `dvc status` misses when the mtime is restored
+examples/mlsc.toml   an example policy for a commercial product (docs/config.md)
 examples/osv/        a four-record OSV database with the public facts of the advisories above (and two that
                      do not match the pins), copied from the Python Packaging Advisory Database (CC-BY-4.0)
 """
@@ -578,6 +579,25 @@ def dvc_record():
     return f"outs:\n- md5: {md5}\n  size: {len(TRAIN_RECORDED.encode())}\n  hash: md5\n  path: train.csv\n"
 
 
+# A policy for a commercial product: `mlsc audit examples/hf-model --db examples/osv --config examples/mlsc.toml`.
+POLICY = """# An example policy (docs/config.md): the model is meant for a commercial product.
+#   mlsc audit examples/hf-model --db examples/osv --config examples/mlsc.toml
+
+[policy]
+commercial = true     # cc-by-nc-4.0 now fails instead of warning
+fail_on = "high"
+warn_on = "low"
+
+[card]
+min_score = 50        # the example card scores well below this
+
+[deps]
+# An accepted risk, documented and time-boxed: from 2027-07-01 the advisory is reported again.
+ignore = [
+  { id = "CVE-2023-32681", reason = "example: the service never sends requests through a proxy", expires = "2027-06-30" },
+]
+"""
+
 NOTICE = """# Example data
 
 `make-examples.py` writes everything in this folder; run it again to restore it. Nothing here is ever executed:
@@ -607,6 +627,7 @@ def main():
         rec = {"schema_version": "1.6.0", **{k: v for k, v in adv.items() if v is not None}}
         write(os.path.join(OSV, adv["id"] + ".json"), json.dumps(rec, indent=2) + "\n")
     write(os.path.join(ROOT, "NOTICE.md"), NOTICE)
+    write(os.path.join(ROOT, "mlsc.toml"), POLICY)
 
 
 if __name__ == "__main__":

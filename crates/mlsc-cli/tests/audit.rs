@@ -532,6 +532,7 @@ fn the_example_is_what_the_generator_writes() {
     assert!(status.success());
     for rel in [
         "NOTICE.md",
+        "mlsc.toml",
         "hf-model/README.md",
         "hf-model/config.json",
         "hf-model/model.safetensors",
@@ -802,4 +803,33 @@ fn a_benign_model_passes() {
             .contains("<span class=\"badge pass\">pass</span>")
     );
     check_html_structure(&run.stdout);
+}
+
+/// The example policy (`examples/mlsc.toml`): a commercial product, a minimum card score and a time-boxed ignore.
+#[test]
+fn example_policy() {
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", "json", "--config", "examples/mlsc.toml"]);
+    let run = mlsc(&args);
+    assert_eq!(run.code, 1);
+    let v = json(&run);
+    assert_eq!(v["policy"]["config"], "examples/mlsc.toml");
+    let fails: Vec<&str> = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "fail")
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    for code in [
+        "MLSC-AUDIT-002",
+        "MLSC-AUDIT-004",
+        "MLSC-PKL-001",
+        "MLSC-DEP-001",
+    ] {
+        assert!(fails.contains(&code), "{code} not among {fails:?}");
+    }
+    // The ignored advisory is gone from the findings and listed in the deps section with its reason.
+    assert!(!run.stdout.contains("is affected by PYSEC-2023-74"));
+    assert!(run.stdout.contains("never sends requests through a proxy"));
 }
