@@ -151,6 +151,86 @@ mod tests {
         assert!(t.elapsed().as_secs() < 2);
     }
 
+    /// The Hub's pattern as a backtracking engine runs it: alternatives in order, the lazy block growing, the
+    /// greedy `[ \t]*` giving back. Exponentially naive, and the reference for the linear scanner.
+    fn reference(text: &str) -> Option<(usize, usize, usize)> {
+        let b = text.as_bytes();
+        let lead = text
+            .char_indices()
+            .find(|&(_, c)| !py_is_space(c))
+            .map_or(text.len(), |(i, _)| i);
+        if !b[lead..].starts_with(b"---") {
+            return None;
+        }
+        let newlines = |at: usize| -> Vec<usize> {
+            let mut v = Vec::new();
+            if b[at.min(b.len())..].starts_with(b"\r\n") {
+                v.push(at + 2);
+            }
+            if b.get(at) == Some(&b'\r') {
+                v.push(at + 1);
+            }
+            if b.get(at) == Some(&b'\n') {
+                v.push(at + 1);
+            }
+            v
+        };
+        for s in newlines(lead + 3) {
+            for e in s..=b.len() {
+                for nl in newlines(e) {
+                    if !b[nl..].starts_with(b"---") {
+                        continue;
+                    }
+                    let k = nl + 3;
+                    let mut ws = k;
+                    while matches!(b.get(ws), Some(b' ' | b'\t')) {
+                        ws += 1;
+                    }
+                    for j in (k..=ws).rev() {
+                        if b[j..].starts_with(b"\r\n") {
+                            return Some((s, e, j + 2));
+                        }
+                        if b.get(j) == Some(&b'\n') {
+                            return Some((s, e, j + 1));
+                        }
+                        if j == b.len() {
+                            return Some((s, e, j));
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn agrees_with_backtracking_reference() {
+        // Tokens, so that opening and closing lines are frequent enough to exercise every alternative.
+        const ALPHABET: &[&str] = &[
+            "-", "---", "\n", "\r", "\r\n", " ", "\t", "a", "\u{1c}", "\n---", "\r\n---", "\r---",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut matched = 0;
+        for _ in 0..200_000 {
+            let len = (next() % 10) as usize;
+            let mut t = String::from(if next() % 2 == 0 { "---" } else { "" });
+            for _ in 0..len {
+                t.push_str(ALPHABET[(next() % ALPHABET.len() as u64) as usize]);
+            }
+            let ours = find(&t).map(|s| (s.yaml_start, s.yaml_end, s.body_start));
+            assert_eq!(ours, reference(&t), "{t:?}");
+            matched += usize::from(ours.is_some());
+        }
+        // The generator must reach the interesting cases, not only non-matches.
+        assert!(matched > 20_000, "{matched}");
+    }
+
     #[test]
     fn lines() {
         assert_eq!(line_of("a\nb\r\nc\rd", 0), 1);

@@ -2246,6 +2246,50 @@ mod tests {
         assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
     }
 
+    /// On the real corpus, every eval result's path is found on a line of its own (block or flow style).
+    #[test]
+    fn eval_result_paths_resolve_on_corpus() {
+        let dir = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/corpus/model-cards"
+        ));
+        let Ok(entries) = fs_err::read_dir(dir) else {
+            #[allow(clippy::print_stderr)] // a skipped test says why
+            {
+                eprintln!("skipping: {} is absent", dir.display());
+            }
+            return;
+        };
+        let mut checked = 0;
+        for e in entries.flatten() {
+            let bytes = fs_err::read(e.path()).unwrap();
+            let Ok((text, _)) = card::decode(&bytes) else {
+                continue;
+            };
+            let raw = RawCard::split(text, &ParseLimits::default());
+            let Ok(card) = crate::ModelCard::from_raw(&raw) else {
+                continue;
+            };
+            for r in &card.eval_results {
+                assert!(
+                    raw.index.entries.iter().any(|x| x.path == r.pointer),
+                    "{}: {}",
+                    e.path().display(),
+                    r.pointer
+                );
+                let line = raw.line_of(&r.pointer).unwrap();
+                let text_line = text.lines().nth(line as usize - 1).unwrap();
+                assert!(
+                    text_line.trim_start().starts_with('-'),
+                    "{}: line {line} `{text_line}`",
+                    e.path().display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
+
     #[test]
     fn hazard_table() {
         for v in [
