@@ -436,6 +436,21 @@ def main():
             zf.writestr(zipfile.ZipInfo("models/model.pt", (1980, 1, 1, 0, 0, 0)), inner)
         put(f"{label}/zip_in_zip.zip", buf.getvalue(), label, "zip inside a zip", ["models/model.pt!archive/data.pkl"])
 
+    # Members compressed with bzip2 and LZMA: torch cannot read them, Python's zipfile (Keras, numpy.load, joblib
+    # users) can.
+    for label, pk in (("benign", pickle.dumps(benign_obj, 4)), ("malicious", pickle.dumps(evil(), 4))):
+        for method, tag in ((zipfile.ZIP_BZIP2, "bzip2"), (zipfile.ZIP_LZMA, "lzma")):
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", compression=method) as zf:
+                zf.writestr(zipfile.ZipInfo("model.pkl", (1980, 1, 1, 0, 0, 0)), pk, compress_type=method)
+            put(f"{label}/member_{tag}.zip", buf.getvalue(), label, f"zip member compressed with {tag}", ["model.pkl"])
+    # An encrypted member (flag bit 0 set in both headers): it cannot be analysed, so the file is inconclusive.
+    z = torch_zip(torch_members(good))
+    z = local_flags(z, "archive/data.pkl", 0x0001)
+    i = z.rindex(b"archive/data.pkl") - 46
+    z = z[:i + 8] + struct.pack("<H", 1) + z[i + 10:]
+    put("inconclusive/encrypted_member.pt", z, "inconclusive", "encrypted data.pkl", [])
+
     # Legacy torch.save: stacked pickles, then raw storages.
     def legacy(obj):
         out = pickle.dumps(0x1950A86A20F9469CFC6C, 2) + pickle.dumps(1001, 2)

@@ -348,7 +348,14 @@ fn big_pickle(mib: usize, suffix: &[u8]) -> Vec<u8> {
     for _ in 0..mib {
         p.push(b'B');
         p.extend_from_slice(&(1u32 << 20).to_le_bytes());
-        p.extend(std::iter::repeat_n(0x41u8, 1 << 20));
+        // Incompressible enough that no ratio limit applies.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ p.len() as u64;
+        p.extend((0..1 << 20).map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        }));
     }
     p.extend_from_slice(b"e.");
     p.extend_from_slice(suffix);
@@ -362,8 +369,8 @@ fn large_pickles_are_streamed_with_offsets_kept() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let clean = big_pickle(24, b"");
-    let evil = big_pickle(24, &evil_pickle());
+    let clean = big_pickle(17, b"");
+    let evil = big_pickle(17, &evil_pickle());
     let payload_at = clean.len() as u64;
     for (name, data, malicious) in [("clean.pkl", &clean, false), ("evil.pkl", &evil, true)] {
         let path = dir.path().join(name);
@@ -372,7 +379,14 @@ fn large_pickles_are_streamed_with_offsets_kept() {
         std::io::Write::write_all(&mut gz, data).unwrap();
         let gz_path = dir.path().join(format!("{name}.gz"));
         std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
-        for p in [&path, &gz_path] {
+        let zip_path = dir.path().join(format!("{name}.zip"));
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("archive/data.pkl", deflated).unwrap();
+        std::io::Write::write_all(&mut z, data).unwrap();
+        z.finish().unwrap();
+        for p in [&path, &gz_path, &zip_path] {
             let r = scan(p);
             let v = r.artifacts[0].verdict;
             assert_eq!(

@@ -338,27 +338,49 @@ fn stream_pickle(
         return Ok(false);
     }
     let inner = here.member(&format!("<{format}>"));
+    let dec: Box<dyn Read + '_> = Box::new(io::Cursor::new(head).chain(dec));
+    analyse_stream(
+        ctx,
+        dec,
+        &consumed,
+        &inner.loc,
+        &here.loc,
+        &format!("{format} stream"),
+    )?;
+    Ok(true)
+}
+
+/// Analyses the pickle that `dec` decompresses, in bounded memory, under the decompression limits; a limit hit
+/// or a corrupt stream is reported at `outer` after the analysis of what came before it.
+pub(crate) fn analyse_stream(
+    ctx: &mut Ctx<'_>,
+    dec: Box<dyn Read + '_>,
+    consumed: &Cell<u64>,
+    inner: &Location,
+    outer: &Location,
+    what: &str,
+) -> io::Result<()> {
     let mut guarded = Guarded {
-        inner: Box::new(io::Cursor::new(head).chain(dec)),
-        consumed: &consumed,
+        inner: dec,
+        consumed,
         out: 0,
         cap: ctx.opts.limits.max_decompressed_bytes,
         ratio: ctx.opts.limits.max_ratio,
         stop: None,
     };
-    ctx.pickle_reader(&mut guarded, &inner.loc)
+    ctx.pickle_reader(&mut guarded, inner)
         .map_err(|e| io::Error::other(e.to_string()))?;
     if let Some((code, why)) = guarded.stop {
         ctx.not_analysed(
             code,
-            here.loc.clone(),
+            outer.clone(),
             format!(
-                "{format} stream: {why}; the {} bytes before it were analysed",
+                "{what}: {why}; the {} bytes before it were analysed",
                 guarded.out
             ),
         );
     }
-    Ok(true)
+    Ok(())
 }
 
 /// A tar archive: members are ranges of the archive, read in place (never extracted).

@@ -410,21 +410,36 @@ fn scan_directory(
         }
         let data = blob.sub(data_at, e.csize);
         if !matches!(e.method, 0 | 8) {
-            let fmt = match e.method {
-                12 => Some(Format::Bzip2),
-                14 => None,
-                _ => None,
-            };
-            if let Some(fmt) = fmt {
-                let out = compress::decompress(ctx, data, fmt);
-                let bytes = compress::settle(ctx, &inner.loc, "bzip2 member", out);
-                dispatch(ctx, Blob::Mem(&bytes), &inner)?;
-            } else {
-                ctx.not_analysed(
+            // Python's zipfile (Keras, joblib users, numpy.load of .npz) also reads bzip2 (12) and LZMA (14).
+            match e.method {
+                12 => {
+                    let out = compress::decompress(ctx, data, Format::Bzip2);
+                    let bytes = compress::settle(ctx, &inner.loc, "bzip2 member", out);
+                    dispatch(ctx, Blob::Mem(&bytes), &inner)?;
+                }
+                14 => {
+                    // zipfile's LZMA: version (2 bytes), properties size (2), the 5 properties, raw LZMA with an
+                    // end marker. As lzma-alone: properties, an unknown size, the raw stream.
+                    let Some(raw) = data.all(ctx.opts.max_memory_bytes)? else {
+                        ctx.not_analysed("MLSC-SCAN-005", inner.loc.clone(), "LZMA member larger than the memory limit: not analysed");
+                        continue;
+                    };
+                    let n = raw.get(2..4).map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+                    let mut alone = Vec::with_capacity(raw.len() + 8);
+                    if n == 5 && raw.len() >= 9 {
+                        alone.extend_from_slice(&raw[4..9]);
+                        alone.extend_from_slice(&u64::MAX.to_le_bytes());
+                        alone.extend_from_slice(&raw[9..]);
+                    }
+                    let out = compress::decompress(ctx, Blob::Mem(&alone), Format::LzmaAlone);
+                    let bytes = compress::settle(ctx, &inner.loc, "LZMA member", out);
+                    dispatch(ctx, Blob::Mem(&bytes), &inner)?;
+                }
+                m => ctx.not_analysed(
                     "MLSC-ZIP-008",
                     inner.loc.clone(),
-                    format!("compression method {} is not analysed (torch reads only stored and deflated members)", e.method),
-                );
+                    format!("compression method {m} is not analysed (torch reads stored and deflated members, zipfile also bzip2 and LZMA)"),
+                ),
             }
             continue;
         }
@@ -437,6 +452,28 @@ fn scan_directory(
             // Stored: the member is a range of this blob, read in place (a stored zip in a zip, an npy header,
             // a large pickle streamed through the analyser; its CRC is then not checked).
             dispatch(ctx, data, &inner)?;
+            continue;
+        }
+        if e.method == 8 && format == Format::Pickle && e.usize > 16 << 20 {
+            // A large deflated pickle: analysed as it is inflated, in bounded memory (its CRC is not checked).
+            let consumed = std::cell::Cell::new(0u64);
+            let dec = Box::new(flate2::bufread::DeflateDecoder::new(
+                io::BufReader::with_capacity(
+                    64 << 10,
+                    super::blob::Counting {
+                        inner: data.reader(),
+                        count: &consumed,
+                    },
+                ),
+            ));
+            compress::analyse_stream(
+                ctx,
+                dec,
+                &consumed,
+                &inner.loc,
+                &inner.loc,
+                "deflated member",
+            )?;
             continue;
         }
         let bytes = if e.method == 0 {
