@@ -2249,7 +2249,7 @@ mod tests {
     /// On the real corpus, every eval result's path is found on a line of its own (block or flow style).
     #[test]
     fn eval_result_paths_resolve_on_corpus() {
-        let dir = std::path::Path::new(concat!(
+        let dir = Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../../shared/corpus/model-cards"
         ));
