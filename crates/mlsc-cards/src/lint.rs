@@ -725,6 +725,18 @@ pub(crate) fn yaml11_hazard(v: &str) -> Option<&'static str> {
     None
 }
 
+/// A Hub repository id: `name` (legacy, unnamespaced) or `org/name`, letters, digits, `-`, `_`, `.`.
+fn is_hub_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('/').count() <= 2
+        && id.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+}
+
 /// The checks' shared view of one card.
 pub(crate) struct Ctx<'a> {
     pub(crate) raw: &'a RawCard<'a>,
@@ -1326,18 +1338,26 @@ impl Ctx<'_> {
             } else {
                 "base_model".to_owned()
             };
-            let valid = !b.is_empty()
-                && b.split('/').count() <= 2
-                && b.split('/').all(|part| {
-                    !part.is_empty()
-                        && part
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                });
-            if !valid {
+            if !is_hub_id(b) {
                 sink.push(
                     rules::BASE_MODEL,
                     format!("`base_model` `{b}` is not a Hub model id (`org/name`)"),
+                    self.line(&p),
+                    Some(&p),
+                );
+            }
+        }
+        let datasets = self.get("datasets");
+        for (i, d) in string_or_list(datasets).iter().enumerate() {
+            let p = if datasets.is_some_and(Value::is_array) {
+                format!("datasets[{i}]")
+            } else {
+                "datasets".to_owned()
+            };
+            if !is_hub_id(d) {
+                sink.push(
+                    rules::DATASET_ID,
+                    format!("`datasets` entry `{d}` is not a Hub dataset id (`org/name`)"),
                     self.line(&p),
                     Some(&p),
                 );
@@ -2288,6 +2308,22 @@ mod tests {
             }
         }
         assert!(checked > 50, "{checked}");
+    }
+
+    #[test]
+    fn hub_ids() {
+        let r = lint(
+            "---\nbase_model: https://huggingface.co/gpt2\ndatasets:\n- squad\n- my data\n---\n",
+        );
+        let c = codes(&r);
+        assert!(c.contains(&"MLSC-CARD-023"));
+        let d = r
+            .findings
+            .iter()
+            .find(|f| f.code == "MLSC-CARD-024")
+            .unwrap();
+        assert_eq!(d.location.pointer.as_deref(), Some("datasets[1]"));
+        assert_eq!(d.location.line, Some(5));
     }
 
     #[test]

@@ -65,6 +65,8 @@ rules! {
         "An evaluation result is not usable: a metric value that is not a number, an empty type.", [];
     BASE_MODEL = "MLSC-CARD-023", "base-model-invalid", Low,
         "`base_model` is not a Hub model id (`org/name`) or lacks a relation the Hub can infer.", [];
+    DATASET_ID = "MLSC-CARD-024", "dataset-id-invalid", Low,
+        "A `datasets` entry is not a Hub dataset id (`org/name` or a legacy `name`): the Hub cannot link it.", [];
     AUDIT_LICENSE = "MLSC-CARD-101", "audit-license", Medium,
         "Audit: the licence is not stated, or not valid.", ["audit"];
     AUDIT_USE = "MLSC-CARD-102", "audit-intended-use", Low,
