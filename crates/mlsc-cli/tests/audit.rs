@@ -319,16 +319,12 @@ fn example_sarif_is_valid_sarif() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
-/// A structural check of the HTML without a browser: every non-void element closed in order, no script, no
-/// resource outside the page.
+/// A structural check of the HTML without a browser: every non-void element closed in order, no script element,
+/// no event-handler or resource attribute, only in-page links, and CSS without remote resources. Text content may
+/// hold anything (it is escaped); only markup is inspected.
 fn check_html_structure(html: &str) {
     const VOID: &[&str] = &["meta", "br", "hr", "img", "link", "input", "wbr"];
     assert!(html.starts_with("<!DOCTYPE html>"));
-    let lower = html.to_ascii_lowercase();
-    assert!(!lower.contains("<script"), "no scripts");
-    assert!(!lower.contains("src="), "no embedded resources");
-    assert!(!lower.contains("url("), "no CSS resources");
-    assert!(!lower.contains("@import"), "no CSS imports");
     let mut stack: Vec<String> = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find('<') {
@@ -351,12 +347,27 @@ fn check_html_structure(html: &str) {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
         assert!(!name.is_empty(), "malformed tag `<{tag}>`");
-        for href in tag.split("href=\"").skip(1) {
-            assert!(href.starts_with('#'), "only in-page links: `{tag}`");
+        assert!(
+            !matches!(
+                name.as_str(),
+                "script" | "iframe" | "object" | "embed" | "img" | "link" | "base" | "form"
+            ),
+            "forbidden element `<{tag}>`"
+        );
+        let lower = tag.to_ascii_lowercase();
+        assert!(!lower.contains("src="), "resource attribute in `<{tag}>`");
+        assert!(!lower.contains(" on"), "event handler in `<{tag}>`");
+        for href in lower.split("href=\"").skip(1) {
+            assert!(href.starts_with('#'), "only in-page links: `<{tag}>`");
         }
         if name == "style" {
-            // CSS is not markup: skip to its end tag.
+            // CSS is not markup: check it has no remote resources and skip to its end tag.
             let close = rest.find("</style>").expect("style closed");
+            let css = &rest[..close];
+            assert!(
+                !css.contains("url(") && !css.contains("@import"),
+                "remote CSS"
+            );
             rest = &rest[close + "</style>".len()..];
             continue;
         }
@@ -367,6 +378,44 @@ fn check_html_structure(html: &str) {
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
 
+/// File names and card fields are attacker-controlled: they reach every renderer escaped.
+#[test]
+fn hostile_names_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    let name = "x<script>alert(1)<\\script>|[l](http:e)`.bin";
+    std::fs::write(
+        model.join(name),
+        b"\x80\x02cposix\nsystem\nX\x02\x00\x00\x00id\x85R.",
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: \"<img src=x onerror=alert(2)>\"\n---\n# m\n",
+    )
+    .unwrap();
+    let target = model.display().to_string();
+    let run = mlsc(&["audit", &target, "--format", "html"]);
+    assert_eq!(run.code, 1);
+    check_html_structure(&run.stdout);
+    assert!(run.stdout.contains("x&lt;script&gt;alert(1)&lt;"));
+    assert!(run.stdout.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    let run = mlsc(&["audit", &target, "--format", "markdown"]);
+    assert!(!run.stdout.contains("<script>"), "{}", run.stdout);
+    assert!(!run.stdout.contains("<img"), "{}", run.stdout);
+    assert!(run.stdout.contains("\\[l\\](http:e)"));
+    // Every table row keeps its column count: a `|` in a name cannot add a cell.
+    for line in run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("alert(1)"))
+    {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert!(cells == 5 || cells == 6 || cells == 3, "{line}");
+    }
+}
+
 #[test]
 fn example_html_is_self_contained_and_renders() {
     let run = example("html");
@@ -374,6 +423,7 @@ fn example_html_is_self_contained_and_renders() {
     let html = &run.stdout;
     check_html_structure(html);
     assert!(html.contains("Content-Security-Policy"));
+    assert!(!html.to_ascii_lowercase().contains("<script"));
     assert!(html.contains("<span class=\"badge fail\">fail</span>"));
 
     let chromium = ["chromium", "chromium-browser", "google-chrome"]
