@@ -412,3 +412,77 @@ fn large_pickles_are_streamed_with_offsets_kept() {
         }
     }
 }
+
+/// A zip whose central directory lists one deflated member `copies` times, every entry pointing at the same
+/// local header (an overlapping-member bomb): the per-file decompression budget stops it.
+fn overlapping_bomb(copies: u16) -> Vec<u8> {
+    let mut content = b"\x80\x04K\x01.".to_vec();
+    content.resize(2 << 20, 0);
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut enc, &content).unwrap();
+    let deflated = enc.finish().unwrap();
+    let mut crc = flate2::Crc::new();
+    crc.update(&content);
+    let name = b"data.pkl";
+    let mut z = Vec::new();
+    z.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00");
+    z.extend_from_slice(&crc.sum().to_le_bytes());
+    z.extend_from_slice(&(deflated.len() as u32).to_le_bytes());
+    z.extend_from_slice(&(content.len() as u32).to_le_bytes());
+    z.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z.extend_from_slice(name);
+    z.extend_from_slice(&deflated);
+    let cd_at = z.len() as u32;
+    for _ in 0..copies {
+        z.extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00");
+        z.extend_from_slice(&crc.sum().to_le_bytes());
+        z.extend_from_slice(&(deflated.len() as u32).to_le_bytes());
+        z.extend_from_slice(&(content.len() as u32).to_le_bytes());
+        z.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        z.extend_from_slice(&[0; 12]);
+        z.extend_from_slice(&0u32.to_le_bytes());
+        z.extend_from_slice(name);
+    }
+    let cd_len = z.len() as u32 - cd_at;
+    z.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    z.extend_from_slice(&copies.to_le_bytes());
+    z.extend_from_slice(&copies.to_le_bytes());
+    z.extend_from_slice(&cd_len.to_le_bytes());
+    z.extend_from_slice(&cd_at.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z
+}
+
+#[test]
+fn overlapping_members_share_one_decompression_budget() {
+    let bomb = overlapping_bomb(2000);
+    let mut opts = ScanOptions::default();
+    opts.limits.max_decompressed_bytes = 64 << 20;
+    let start = std::time::Instant::now();
+    let r = scan_bytes("bomb.pt", &bomb, &opts);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    assert_eq!(
+        r.artifacts[0].verdict.completeness,
+        Completeness::Inconclusive
+    );
+    assert!(
+        r.findings.iter().any(|f| f.code == "MLSC-ZIP-011"),
+        "overlap reported"
+    );
+    assert!(
+        r.findings.iter().any(|f| f.code == "MLSC-ZIP-006"),
+        "duplicates reported"
+    );
+    let limited: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "MLSC-SCAN-004")
+        .collect();
+    // About 32 members fit the 64 MiB budget; the rest are summed up in one finding.
+    assert!(limited.len() <= 3, "{limited:#?}");
+    assert!(
+        limited.iter().any(|f| f.message.contains("budget")),
+        "{limited:#?}"
+    );
+}

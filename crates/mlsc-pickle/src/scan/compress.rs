@@ -30,9 +30,16 @@ pub(crate) enum Outcome {
 
 /// The effective output cap for one stream.
 pub(crate) fn cap(ctx: &Ctx<'_>) -> u64 {
+    ctx.opts.max_memory_bytes.min(budget(ctx))
+}
+
+/// What is left of the file's decompression budget: `Limits::max_decompressed_bytes` counts every stream and
+/// member of one file together, so an archive of many overlapping members cannot multiply it.
+pub(crate) fn budget(ctx: &Ctx<'_>) -> u64 {
     ctx.opts
-        .max_memory_bytes
-        .min(ctx.opts.limits.max_decompressed_bytes)
+        .limits
+        .max_decompressed_bytes
+        .saturating_sub(ctx.inflated)
 }
 
 /// A `Write` that keeps what it is given until a limit, then fails.
@@ -124,6 +131,8 @@ pub(crate) fn read_bounded(
 
 /// Reports how a decompression ended; returns the bytes to analyse.
 pub(crate) fn settle(ctx: &mut Ctx<'_>, loc: &Location, what: &str, outcome: Outcome) -> Vec<u8> {
+    let (Outcome::Done(v) | Outcome::Limit(_, v) | Outcome::Corrupt(_, v)) = &outcome;
+    ctx.inflated += v.len() as u64;
     match outcome {
         Outcome::Done(v) => v,
         Outcome::Limit(why, v) => {
@@ -364,12 +373,13 @@ pub(crate) fn analyse_stream(
         inner: dec,
         consumed,
         out: 0,
-        cap: ctx.opts.limits.max_decompressed_bytes,
+        cap: budget(ctx),
         ratio: ctx.opts.limits.max_ratio,
         stop: None,
     };
-    ctx.pickle_reader(&mut guarded, inner)
-        .map_err(|e| io::Error::other(e.to_string()))?;
+    let result = ctx.pickle_reader(&mut guarded, inner);
+    ctx.inflated += guarded.out;
+    result.map_err(|e| io::Error::other(e.to_string()))?;
     if let Some((code, why)) = guarded.stop {
         ctx.not_analysed(
             code,

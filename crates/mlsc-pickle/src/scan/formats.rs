@@ -718,7 +718,7 @@ impl Pb<'_> {
                 return Ok(Err(at));
             }
             at = next;
-            if out.len() > 10_000_000 {
+            if out.len() > 4_000_000 {
                 return Ok(Err(at));
             }
         }

@@ -169,7 +169,7 @@ pub(crate) fn scan_hdf5(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
             name_at = Some(off + p as u64);
         }
         for p in memchr::memmem::find_iter(&w, JSON) {
-            if json_at.len() < 64 {
+            if json_at.len() < 16 {
                 json_at.push(off + p as u64);
             }
         }
@@ -200,7 +200,7 @@ pub(crate) fn scan_hdf5(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
             // Inside a config already parsed: a nested object, not another config.
             continue;
         }
-        let end = (at + ctx.opts.limits.max_header.min(64 << 20)).min(blob.len());
+        let end = (at + ctx.opts.limits.max_header.min(16 << 20)).min(blob.len());
         let bytes = blob.read_at(at, (end - at) as usize)?;
         let mut stream = serde_json::Deserializer::from_slice(&bytes).into_iter::<Value>();
         if let Some(Ok(v)) = stream.next() {

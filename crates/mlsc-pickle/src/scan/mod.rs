@@ -99,6 +99,8 @@ pub(crate) struct Ctx<'o> {
     pub(crate) base_dir: Option<PathBuf>,
     /// Every pickle handed to the analyser: where, and how many bytes (for tests of the container layer).
     pub(crate) pickles: Vec<(Location, u64, usize)>,
+    /// Bytes decompressed so far in this file, against `Limits::max_decompressed_bytes`.
+    pub(crate) inflated: u64,
 }
 
 impl<'o> Ctx<'o> {
@@ -109,6 +111,7 @@ impl<'o> Ctx<'o> {
             verdict: Verdict::CLEAN,
             base_dir: None,
             pickles: Vec::new(),
+            inflated: 0,
         }
     }
 

@@ -316,6 +316,7 @@ fn scan_directory(
     let mut spans: Vec<(u64, u64, usize)> = Vec::new();
     let mut skipped_storages = 0u64;
     let mut descriptors = 0u64;
+    let mut budget_spent = 0u64;
     for (i, e) in dir.entries.iter().enumerate() {
         let inner = here.member(&e.name);
         if e.name.ends_with('/') && e.usize == 0 {
@@ -409,6 +410,10 @@ fn scan_directory(
             continue;
         }
         let data = blob.sub(data_at, e.csize);
+        if e.method != 0 && compress::budget(ctx) == 0 {
+            budget_spent += 1;
+            continue;
+        }
         if !matches!(e.method, 0 | 8) {
             // Python's zipfile (Keras, joblib users, numpy.load of .npz) also reads bzip2 (12) and LZMA (14).
             match e.method {
@@ -509,6 +514,16 @@ fn scan_directory(
             );
         }
         dispatch(ctx, Blob::Mem(&bytes), &inner)?;
+    }
+    if budget_spent > 0 {
+        ctx.not_analysed(
+            "MLSC-SCAN-004",
+            here.loc.clone(),
+            format!(
+                "{budget_spent} compressed member(s) not analysed: the file's decompression budget of {} bytes is spent",
+                ctx.opts.limits.max_decompressed_bytes
+            ),
+        );
     }
     if descriptors > 0 {
         ctx.emit(
