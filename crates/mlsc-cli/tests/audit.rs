@@ -883,3 +883,29 @@ fn example_policy() {
     assert!(!run.stdout.contains("is affected by PYSEC-2023-74"));
     assert!(run.stdout.contains("never sends requests through a proxy"));
 }
+
+/// With `--color always` every escape sequence is a well-formed SGR (`ESC [ digits ; … m`), and without colour
+/// there is none.
+#[test]
+fn colour_escapes_are_well_formed() {
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--color", "always"]);
+    let run = mlsc(&args);
+    let mut sequences = 0;
+    for (i, _) in run.stdout.match_indices('\x1b') {
+        let rest = &run.stdout[i + 1..];
+        assert!(rest.starts_with('['), "{rest:.20}");
+        let body: String = rest[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ';')
+            .collect();
+        assert_eq!(
+            rest[1 + body.len()..].chars().next(),
+            Some('m'),
+            "{rest:.20}"
+        );
+        sequences += 1;
+    }
+    assert!(sequences > 10);
+    assert!(!example("human").stdout.contains('\x1b'));
+}

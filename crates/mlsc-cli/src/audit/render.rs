@@ -8,23 +8,19 @@ use mlsc_core::{Finding, Severity};
 use super::{AuditReport, CheckSection, Outcome};
 use crate::output::Style;
 
-/// The outcome, padded to four columns, coloured like the severities it stands for (`Style` keeps its painter
-/// private, so the colour is chosen through the severity it resembles).
-fn outcome(style: Style, o: Outcome) -> String {
-    let like = match o {
-        Outcome::Fail => Severity::Critical,
-        Outcome::Warn => Severity::Medium,
-        Outcome::Pass => {
-            return style
-                .verdict(mlsc_core::Verdict::CLEAN)
-                .replace("clean", "pass");
-        }
+/// The outcome as `label` (already cased and padded), in the colour of the severities it stands for. `Style`
+/// keeps its painter private, so the audit paints its three outcome labels itself.
+fn paint_outcome(color: bool, o: Outcome, label: &str) -> String {
+    let code = match o {
+        Outcome::Fail => "1;31",
+        Outcome::Warn => "33",
+        Outcome::Pass => "32",
     };
-    style
-        .severity(like)
-        .replacen(like.as_str(), &format!("{:<4}", o.as_str()), 1)
-        .trim_end()
-        .to_owned()
+    if color {
+        format!("\x1b[{code}m{label}\x1b[0m")
+    } else {
+        label.to_owned()
+    }
 }
 
 /// Severity counts as `1 critical, 2 low`; `none` when there are none.
@@ -61,14 +57,14 @@ fn write_finding(out: &mut String, f: &Finding, style: Style) {
     }
 }
 
-fn section(out: &mut String, s: &CheckSection, style: Style, quiet: bool) {
+fn section(out: &mut String, s: &CheckSection, style: Style, color: bool, quiet: bool) {
     let _ = writeln!(
         out,
         "{} {} ({})  {}",
         style.bold("==="),
         style.bold(s.check.title()),
         s.check.as_str(),
-        outcome(style, s.outcome).trim_end()
+        paint_outcome(color, s.outcome, s.outcome.as_str())
     );
     if !quiet {
         if !s.summary.is_empty() {
@@ -101,15 +97,20 @@ fn section(out: &mut String, s: &CheckSection, style: Style, quiet: bool) {
     }
 }
 
-/// Renders `report` for a terminal.
-pub(crate) fn human(report: &AuditReport, style: Style, quiet: bool) -> String {
+/// Renders `report` for a terminal, in colour when `color`.
+pub(crate) fn human(report: &AuditReport, color: bool, quiet: bool) -> String {
+    let style = Style::new(color);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} `{}`: {}",
         style.bold("mlsc audit"),
         report.target,
-        outcome(style, report.verdict).trim_end().to_uppercase()
+        paint_outcome(
+            color,
+            report.verdict,
+            &report.verdict.as_str().to_uppercase()
+        )
     );
     if report.reasons.is_empty() {
         let _ = writeln!(out, "  every applicable check passed under the policy");
@@ -118,7 +119,7 @@ pub(crate) fn human(report: &AuditReport, style: Style, quiet: bool) -> String {
         let _ = writeln!(
             out,
             "  {} {} {:<7}{}{}",
-            outcome(style, r.outcome),
+            paint_outcome(color, r.outcome, r.outcome.as_str()),
             style.severity(r.severity),
             r.check.as_str(),
             r.code
@@ -130,7 +131,7 @@ pub(crate) fn human(report: &AuditReport, style: Style, quiet: bool) -> String {
     }
     let _ = writeln!(out);
     for s in &report.checks {
-        section(&mut out, s, style, quiet);
+        section(&mut out, s, style, color, quiet);
         let _ = writeln!(out);
     }
     if !report.skipped.is_empty() {

@@ -8,7 +8,7 @@ use crate::args::{GlobalArgs, OutputFormat};
 use crate::audit::{self, AuditOptions};
 use crate::config::Config;
 use crate::exit::Status;
-use crate::output::{self, Style};
+use crate::output;
 
 /// Arguments of `mlsc audit`.
 #[derive(Debug, Args)]
@@ -68,7 +68,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
         OutputFormat::Markdown => audit::markdown::markdown(&report),
         OutputFormat::Html => audit::html::html(&report),
         OutputFormat::Human | OutputFormat::Cyclonedx => {
-            audit::render::human(&report, Style::new(output::use_color(global)), global.quiet)
+            audit::render::human(&report, output::use_color(global), global.quiet)
         }
     };
     output::write_output(global, text.as_bytes())?;
