@@ -19,7 +19,7 @@ use super::{AnalyseOptions, CallSummary};
 /// Strings up to this long are kept inside the value.
 const INLINE: usize = 14;
 /// Longest string kept as a possible name.
-const NAME_MAX: usize = 256;
+const NAME_MAX: usize = 1024;
 /// Bytes of kept strings per pickle beyond which longer strings are skipped (then only a slice input can look back).
 const ARENA_BUDGET: usize = 32 << 20;
 /// Tuple elements kept per pickle for call-chain evidence and name resolution.
@@ -55,8 +55,10 @@ pub(crate) enum Value {
     /// A string or bytes too long to keep: index into `longs`.
     Long(u32),
     /// A string or bytes that is no name: where it is in the input (readable again only from a slice).
+    /// `lost` is set when it looked like a name but the kept-string budget was spent.
     Span {
         bytes: bool,
+        lost: bool,
         len: u32,
         off: u64,
     },
@@ -519,6 +521,9 @@ impl<'o, 'd> Machine<'o, 'd> {
                 Value::Str(start, bytes.len() as u32)
             };
         }
+        if !is_bytes && is_name(bytes) {
+            return self.span_lost(offset, bytes.len() as u64);
+        }
         self.span(offset, bytes.len() as u64, is_bytes)
     }
 
@@ -551,16 +556,24 @@ impl<'o, 'd> Machine<'o, 'd> {
                 .first()
                 .is_some_and(|&b| b == 0x80 || b == b'c' || b == b'(');
         }
-        len <= NAME_MAX as u64
-            && head
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':'))
+        len <= NAME_MAX as u64 && is_name(head)
+    }
+
+    /// A name that could not be kept: readable again only from a slice.
+    fn span_lost(&mut self, offset: u64, len: u64) -> Value {
+        Value::Span {
+            bytes: false,
+            lost: true,
+            len: len as u32,
+            off: offset,
+        }
     }
 
     fn span(&mut self, offset: u64, len: u64, is_bytes: bool) -> Value {
         match u32::try_from(len) {
             Ok(len) => Value::Span {
                 bytes: is_bytes,
+                lost: false,
                 len,
                 off: offset,
             },
@@ -2025,15 +2038,59 @@ impl<'o, 'd> Machine<'o, 'd> {
         End::Limit(off, "joblib array data of unknown size".into())
     }
 
+    /// What a string used as a global's module or name is: `None` when it is no string at all.
+    fn name_text(&self, v: &Value) -> Option<NameText> {
+        if !Self::is_str(v) {
+            return None;
+        }
+        if let Some(t) = self.text_of(v) {
+            let text = String::from_utf8_lossy(t).into_owned();
+            return Some(if is_name(t) {
+                NameText::Name(text)
+            } else {
+                let shown: String = text.chars().take(80).collect();
+                NameText::NotName(py_repr_str(&shown))
+            });
+        }
+        Some(match v {
+            Value::Span { lost: true, .. } => NameText::Lost,
+            Value::Long(i) if self.longs[*i as usize].0 == u64::MAX => NameText::Lost,
+            other => {
+                let mut s = String::new();
+                self.render(other, 0, &mut s);
+                NameText::NotName(s)
+            }
+        })
+    }
+
     fn stack_global(&mut self, module: Value, name: Value, off: u64) -> Value {
-        let m = self
-            .text_of(&module)
-            .map(|b| String::from_utf8_lossy(b).into_owned());
-        let n = self
-            .text_of(&name)
-            .map(|b| String::from_utf8_lossy(b).into_owned());
-        match (m, n, Self::is_str(&module) && Self::is_str(&name)) {
-            (Some(m), Some(n), true) => self.global(&m, &n, off, "STACK_GLOBAL", None),
+        match (self.name_text(&module), self.name_text(&name)) {
+            (Some(NameText::Name(m)), Some(NameText::Name(n))) => {
+                self.global(&m, &n, off, "STACK_GLOBAL", None)
+            }
+            (Some(m), Some(n)) => {
+                let lost = matches!(m, NameText::Lost) || matches!(n, NameText::Lost);
+                let show = |t: NameText| match t {
+                    NameText::Name(s) => py_repr_str(&s),
+                    NameText::NotName(s) => s,
+                    NameText::Lost => "<a name not kept>".to_owned(),
+                };
+                let desc = format!("{} . {}", show(m), show(n));
+                if lost {
+                    self.finding(
+                        NOT_ANALYSED,
+                        Severity::Medium,
+                        off,
+                        format!(
+                            "STACK_GLOBAL names a string the kept-string budget could not hold: {desc}"
+                        ),
+                    );
+                    self.out.inconclusive = true;
+                }
+                // No module or attribute of the standard library or an ML framework has such a name: it imports
+                // only if the environment defines that exact name, so it is unknown, never resolved or allowed.
+                self.opaque_global(format!("<not an identifier: {desc}>"), off)
+            }
             _ => {
                 let mut desc = String::new();
                 self.render(&module, 0, &mut desc);
@@ -2045,11 +2102,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                         Value::Call(_) | Value::Obj(_) | Value::Global(_) | Value::Persid
                     )
                 });
-                if computed
-                    || [module, name]
-                        .iter()
-                        .any(|v| matches!(v, Value::Long(_) | Value::Span { .. }))
-                {
+                if computed {
                     self.finding(
                         COMPUTED_GLOBAL,
                         Severity::Critical,
@@ -2065,9 +2118,29 @@ impl<'o, 'd> Machine<'o, 'd> {
                     );
                     self.out.inconclusive = true;
                 }
-                self.global("<computed>", &desc, off, "STACK_GLOBAL", Some(desc.clone()))
+                self.opaque_global(desc, off)
             }
         }
+    }
+
+    /// A global whose name is unknown or unusable: never allowed.
+    fn opaque_global(&mut self, desc: String, off: u64) -> Value {
+        self.globals.push(GlobalRec {
+            full: desc.clone(),
+            written: None,
+            canonical: None,
+            class: Class::Unknown,
+            dunder: false,
+            special: Special::None,
+            offset: off,
+            opcode: "STACK_GLOBAL",
+            via: Some(desc),
+            invoked: 0,
+            passed: false,
+            summary: None,
+            module_only: false,
+        });
+        Value::Global(self.globals.len() as u32 - 1)
     }
 
     fn persid(&mut self, pid: Option<Value>, line: Option<&[u8]>, off: u64) {
@@ -2137,6 +2210,25 @@ fn dtype_info(spec: &str) -> DtypeInfo {
         info.itemsize = Some(1);
     }
     info
+}
+
+/// What a string used as a name turned out to be.
+enum NameText {
+    /// An ASCII identifier path: resolved.
+    Name(String),
+    /// Not an identifier path (shown as this).
+    NotName(String),
+    /// It looked like a name but was not kept.
+    Lost,
+}
+
+/// An ASCII dotted identifier path (`:` too, for `pkgutil.resolve_name` strings) of at most `NAME_MAX` bytes: the
+/// only names an import or attribute lookup of a standard or framework object can use.
+fn is_name(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b.len() <= NAME_MAX
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':'))
 }
 
 fn small_long(b: &[u8]) -> i64 {
