@@ -909,3 +909,21 @@ fn colour_escapes_are_well_formed() {
     assert!(sequences > 10);
     assert!(!example("human").stdout.contains('\x1b'));
 }
+
+/// An empty directory is not a pass: nothing was audited.
+#[test]
+fn nothing_to_audit_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "just text\n").unwrap();
+    let target = dir.path().display().to_string();
+    let run = mlsc(&["audit", &target, "--format", "json"]);
+    let v = json(&run);
+    assert_eq!(v["verdict"], "warn");
+    assert!(
+        v["reasons"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing to audit")
+    );
+    assert_eq!(run.code, 1);
+}

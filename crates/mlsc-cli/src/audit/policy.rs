@@ -412,6 +412,20 @@ pub(crate) fn decide(
             ),
         );
     }
+    // Nothing to audit is not a pass: the path was probably wrong, and a CI job must not go green on it.
+    if ran.is_empty() {
+        b.push(
+            Outcome::Warn,
+            CheckKind::Policy,
+            Severity::Medium,
+            None,
+            format!(
+                "nothing to audit under `{}`: no model files, cards, dependency declarations, signatures or \
+                 provenance records",
+                options.target.display()
+            ),
+        );
+    }
     // 3. Licences.
     let signals: Vec<_> = ran.iter().map(|r| &r.signals).collect();
     for s in &signals {
