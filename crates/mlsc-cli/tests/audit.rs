@@ -927,3 +927,32 @@ fn nothing_to_audit_warns() {
     );
     assert_eq!(run.code, 1);
 }
+
+/// `fail_on` and `warn_on` grade the checks' findings: raised to critical, the vulnerable pins only warn and the
+/// malicious pickle still fails; raised further for warnings, the low-severity card gaps are no reasons at all.
+#[test]
+fn policy_thresholds_grade_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(
+        &config,
+        "[policy]\nfail_on = \"critical\"\nwarn_on = \"medium\"\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", "json", "--config", &config]);
+    let v = json(&mlsc(&args));
+    assert_eq!(v["verdict"], "fail");
+    let reasons = v["reasons"].as_array().unwrap();
+    let outcome_of = |code: &str| {
+        reasons
+            .iter()
+            .find(|r| r["code"] == code)
+            .map(|r| r["outcome"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(outcome_of("MLSC-PKL-001").as_deref(), Some("fail"));
+    assert_eq!(outcome_of("MLSC-DEP-001").as_deref(), Some("warn"));
+    assert_eq!(outcome_of("MLSC-PROV-020").as_deref(), Some("warn"));
+    assert!(reasons.iter().all(|r| r["check"] != "card"), "{reasons:#?}");
+}
