@@ -295,6 +295,8 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
         report.findings = sink.into_findings();
         return report;
     }
+    // A UTF-16 card does not load on the Hub (high finding), but its content is still worth checking.
+    let utf16_text: String;
     let (text, decoded) = match card::decode(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -302,16 +304,31 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
                 Error::NotUtf8 { offset } => *offset as u64,
                 _ => 0,
             };
-            let f = sink.push(rules::ENCODING, e.to_string(), None, None);
-            f.location = f.location.clone().at_offset(offset);
-            report.unreadable = true;
-            report.complete = false;
+            let utf16 = match &e {
+                Error::Utf16 { endian } => decode_utf16(bytes, *endian == "big-endian"),
+                _ => None,
+            };
             report.hub_load = Some(HubLoad {
                 strict: false,
                 lenient: false,
             });
-            report.findings = sink.into_findings();
-            return report;
+            let Some(t) = utf16 else {
+                let f = sink.push(rules::ENCODING, e.to_string(), None, None);
+                f.location = f.location.clone().at_offset(offset);
+                report.unreadable = true;
+                report.complete = false;
+                report.findings = sink.into_findings();
+                return report;
+            };
+            let f = sink.push(
+                rules::ENCODING,
+                format!("{e}: huggingface_hub fails with a UnicodeDecodeError; mlsc decoded it to check the rest. Save it as UTF-8"),
+                None,
+                None,
+            );
+            f.location = f.location.clone().at_offset(0);
+            utf16_text = t;
+            (utf16_text.as_str(), card::Decoded { had_bom: false })
         }
     };
     if decoded.had_bom {
@@ -421,6 +438,21 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
     }
     report.findings = sink.into_findings();
     report
+}
+
+/// Decodes UTF-16 after its byte-order mark; `None` when the code units are not valid UTF-16.
+fn decode_utf16(bytes: &[u8], big_endian: bool) -> Option<String> {
+    let body = &bytes[2..];
+    let units = body.chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units).collect::<Result<_, _>>().ok()?;
+    // An odd trailing byte is not UTF-16 either.
+    body.len().is_multiple_of(2).then_some(text)
 }
 
 /// Checks on the node tree that JSON loses: duplicate keys, non-string top-level keys, local tags. Returns false
@@ -1609,6 +1641,7 @@ impl Ctx<'_> {
                     .collect(),
                 other => vec![("dataset_info".to_owned(), other)],
             };
+            let mut largest = 0u64;
             for (p, v) in infos {
                 let Some(o) = v.as_object() else {
                     sink.push(
@@ -1630,8 +1663,25 @@ impl Ctx<'_> {
                     if !ok {
                         let sp = format!("{p}.splits");
                         sink.push(rules::DATA_CONFIGS, format!("`{sp}` should be a list of `{{name, num_bytes, num_examples}}` with non-negative integer counts"), self.line(&sp), Some(&sp));
+                    } else if let Some(total) = splits.as_array().map(|s| {
+                        s.iter()
+                            .filter_map(|x| x.get("num_examples").and_then(Value::as_u64))
+                            .fold(0u64, u64::saturating_add)
+                    }) {
+                        largest = largest.max(total);
                     }
                 }
+            }
+            // `size_categories` should be the bucket of the largest config's examples, as `dataset_info` counts them.
+            let declared = string_or_list(map.get("size_categories"));
+            let bucket = crate::init::size_category(largest);
+            if largest > 0 && !declared.is_empty() && !declared.iter().any(|d| d == bucket) {
+                sink.push(
+                    rules::DATA_VALUE,
+                    format!("`size_categories` says {} but `dataset_info` counts {largest} examples in its largest config ({bucket})", declared.join(", ")),
+                    self.line("size_categories"),
+                    Some("size_categories"),
+                );
             }
         }
     }
@@ -2182,9 +2232,22 @@ mod tests {
 
     #[test]
     fn encoding() {
-        let r = lint_bytes("x.md", b"\xff\xfe-\x00-\x00", &LintOptions::default());
+        let r = lint_bytes("x.md", b"\xff\xfe-\x00-\x00\x00", &LintOptions::default());
         assert!(r.unreadable);
         assert_eq!(r.findings[0].code, "MLSC-CARD-004");
+        // Valid UTF-16: reported, and still checked.
+        let utf16: Vec<u8> = std::iter::once(0xFEFFu16)
+            .chain("---\nlanguage: no\n---\n".encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let r = lint_bytes("x.md", &utf16, &LintOptions::default());
+        assert!(!r.unreadable);
+        assert!(!r.hub_load.unwrap().strict);
+        let c = codes(&r);
+        assert!(
+            c.contains(&"MLSC-CARD-004") && c.contains(&"MLSC-CARD-013"),
+            "{c:?}"
+        );
         let r = lint_bytes(
             "x.md",
             b"\xef\xbb\xbf---\nlicense: mit\n---\n",
@@ -2324,6 +2387,24 @@ mod tests {
             .unwrap();
         assert_eq!(d.location.pointer.as_deref(), Some("datasets[1]"));
         assert_eq!(d.location.line, Some(5));
+    }
+
+    #[test]
+    fn size_categories_against_dataset_info() {
+        let card = "---\nsize_categories: [n<1K]\ndataset_info:\n  splits:\n  - name: train\n    num_examples: 8000\n  - name: test\n    num_examples: 2000\n---\n";
+        let r = lint_bytes(
+            "datasets--x/README.md",
+            card.as_bytes(),
+            &LintOptions::default(),
+        );
+        assert_eq!(r.kind, CardKind::Dataset);
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "MLSC-DATA-002" && f.message.contains("10000"))
+            .expect("mismatch");
+        assert!(f.message.contains("10K<n<100K"));
+        assert_eq!(f.location.line, Some(2));
     }
 
     #[test]
