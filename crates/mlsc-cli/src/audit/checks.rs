@@ -528,6 +528,27 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
                 .map(|p| (p, mlsc_cards::CardKind::Croissant)),
         );
     let mut incomplete = 0usize;
+    // Model Card Toolkit schemas, as `mlsc card` finds them (`$MLSC_MCT_SCHEMAS`); only toolkit cards need them.
+    let mct_schemas = match std::env::var_os("MLSC_MCT_SCHEMAS").filter(|v| !v.is_empty()) {
+        Some(dir)
+            if inv
+                .model_cards
+                .iter()
+                .any(|p| p.to_ascii_lowercase().ends_with(".json")) =>
+        {
+            match mlsc_cards::MctSchemas::load(Path::new(&dir)) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    ran.signals.incomplete.push((
+                        Severity::Medium,
+                        format!("the Model Card Toolkit schemas of MLSC_MCT_SCHEMAS could not be loaded: {e}"),
+                    ));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     for (path, kind) in cards {
         ran.inputs.push(path.clone());
         ran.report.statistics.files += 1;
@@ -543,6 +564,7 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
         ran.report.statistics.bytes_read += bytes.len() as u64;
         let mut options = mlsc_cards::LintOptions::default();
         options.kind = Some(kind);
+        options.mct_schemas.clone_from(&mct_schemas);
         let lint = mlsc_cards::lint_bytes(path, &bytes, &options);
         let mut artifact = mlsc_core::Artifact::new(
             path.clone(),
