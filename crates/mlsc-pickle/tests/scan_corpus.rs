@@ -276,6 +276,14 @@ fn include_and_exclude_globs() {
     let names: Vec<_> = r.artifacts.iter().map(|a| a.path.clone()).collect();
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].ends_with("a/model.bin"));
+    // Version-control folders are skipped unless asked for.
+    std::fs::create_dir_all(dir.path().join("a/.git/objects")).unwrap();
+    std::fs::write(dir.path().join("a/.git/objects/x.bin"), evil_pickle()).unwrap();
+    let r = scan_paths(&[dir.path().to_path_buf()], &opts);
+    assert_eq!(r.artifacts.len(), 1);
+    opts.vcs_dirs = true;
+    let r = scan_paths(&[dir.path().to_path_buf()], &opts);
+    assert_eq!(r.artifacts.len(), 2);
     // A bad glob is an error naming it, not a panic.
     opts.include = vec!["a[".into()];
     let r = scan_paths(&[dir.path().to_path_buf()], &opts);
