@@ -100,4 +100,9 @@ pub(crate) enum Command {
     /// Write a CycloneDX 1.6/1.7 ML-BOM of a model directory or Python project (`mlsc sbom PATH`), validate
     /// BOMs (`mlsc sbom validate`), or find the BOMs that ship an affected component (`mlsc sbom affected`).
     Sbom(crate::cmd::sbom::SbomArgs),
+    /// Audit Python dependencies (requirements files, pyproject.toml, lock files, installed environments)
+    /// against an offline OSV database with exact PEP 440 matching; report hygiene problems; fix pins.
+    Deps(crate::cmd::deps::DepsArgs),
+    /// Manage the offline OSV advisory database: `mlsc db update` downloads it, `mlsc db info` describes it.
+    Db(crate::cmd::db::DbArgs),
 }

@@ -26,6 +26,7 @@ pub use crate::requirements::{
     read_project, read_project_with,
 };
 pub use crate::vuln::{
-    Advisory, AffectedPackage, Audit, AuditOptions, Database, DatabaseInfo, DepsJson, DepsSection, Event, Ignore,
-    Exposure, IgnoredMatch, RangeEvents, VulnMatch, VulnerabilityEntry, audit, rules as deps_rules,
+    Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo, DepsJson, DepsSection, Event,
+    Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch, VulnerabilityEntry, audit, default_database_path,
+    rules as deps_rules,
 };

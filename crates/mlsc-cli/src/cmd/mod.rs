@@ -5,6 +5,8 @@ use crate::exit::Status;
 
 pub(crate) mod audit;
 pub(crate) mod card;
+pub(crate) mod db;
+pub(crate) mod deps;
 pub(crate) mod disasm;
 pub(crate) mod provenance;
 pub(crate) mod sbom;
@@ -22,5 +24,7 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Status> {
         Command::Keygen(args) => provenance::run_keygen(&cli.global, args),
         Command::Attest(args) => provenance::run_attest(&cli.global, args),
         Command::Sbom(args) => sbom::run(&cli.global, args),
+        Command::Deps(args) => deps::run(&cli.global, args),
+        Command::Db(args) => db::run(&cli.global, args),
     }
 }

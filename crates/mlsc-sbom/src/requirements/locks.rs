@@ -35,22 +35,28 @@ fn str_of<'a>(t: &'a Table, key: &str) -> Option<&'a str> {
     t.get(key).and_then(Value::as_str)
 }
 
-/// The line of the `[[package]]` entry named `name` with `version`, found by scanning the text.
+/// Finds the line of each `[[package]]` (or `[[packages]]`) entry in turn: the entries are visited in file order,
+/// so the next header after the previous one is the entry's, and its `name =` line is reported.
 struct LineFinder<'a> {
     text: &'a str,
     cursor: usize,
+    header: &'a str,
 }
 
 impl LineFinder<'_> {
     fn find(&mut self, name: &str) -> Option<u32> {
-        for pat in [format!("name = \"{name}\""), format!("name = '{name}'")] {
-            if let Some(off) = self.text[self.cursor..].find(&pat) {
-                let pos = self.cursor + off;
-                self.cursor = pos + pat.len();
-                return u32::try_from(self.text[..pos].matches('\n').count() + 1).ok();
-            }
-        }
-        line_of(self.text, name)
+        let rest = &self.text[self.cursor..];
+        let Some(h) = rest.find(self.header) else {
+            return line_of(self.text, name);
+        };
+        let start = self.cursor + h;
+        let block_end = self.text[start + self.header.len()..]
+            .find(self.header)
+            .map_or(self.text.len(), |e| start + self.header.len() + e);
+        let block = &self.text[start..block_end];
+        let pos = block.find("\nname").map_or(start, |n| start + n + 1);
+        self.cursor = start + self.header.len();
+        u32::try_from(self.text[..pos].matches('\n').count() + 1).ok()
     }
 }
 
@@ -94,7 +100,11 @@ pub(crate) fn read_uv_lock(text: &str, path: &str, target: &Target, project: &mu
     let Some(doc) = parse_toml(text, path, project) else {
         return false;
     };
-    let mut finder = LineFinder { text, cursor: 0 };
+    let mut finder = LineFinder {
+        text,
+        cursor: 0,
+        header: "[[package]]",
+    };
     let start = project.dependencies.len();
     // (index into project.dependencies, edges as (name, version, marker))
     let mut edges: Vec<Vec<Edge>> = Vec::new();
@@ -244,7 +254,11 @@ pub(crate) fn read_poetry_lock(
     let Some(doc) = parse_toml(text, path, project) else {
         return false;
     };
-    let mut finder = LineFinder { text, cursor: 0 };
+    let mut finder = LineFinder {
+        text,
+        cursor: 0,
+        header: "[[package]]",
+    };
     for pkg in tables(doc.get("package")) {
         let Some(name) = str_of(pkg, "name") else {
             continue;
@@ -494,7 +508,11 @@ pub(crate) fn read_pylock(text: &str, path: &str, target: &Target, project: &mut
             ));
         }
     }
-    let mut finder = LineFinder { text, cursor: 0 };
+    let mut finder = LineFinder {
+        text,
+        cursor: 0,
+        header: "[[packages]]",
+    };
     for pkg in tables(doc.get("packages")) {
         let Some(name) = str_of(pkg, "name") else {
             project.diagnostics.push(Diagnostic::at(

@@ -273,7 +273,7 @@ fn search(
 ) {
     let shown = |p: &Path| -> String {
         let rel = p.strip_prefix(root).unwrap_or(p);
-        root.join(rel).display().to_string()
+        super::txt::normalize_display(&root.join(rel))
     };
     let mut entries: Vec<_> = match fs_err::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),

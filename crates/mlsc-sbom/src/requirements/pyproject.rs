@@ -91,7 +91,10 @@ pub(crate) fn read_pyproject(
             }
         }
         for (group, table) in tables {
-            for (name, spec) in table {
+            // TOML tables come back sorted by key: visit them in file order instead.
+            let mut entries: Vec<(&String, &Value)> = table.iter().collect();
+            entries.sort_by_key(|(name, _)| line_of(text, name).unwrap_or(u32::MAX));
+            for (name, spec) in entries {
                 if name.eq_ignore_ascii_case("python") {
                     continue;
                 }

@@ -203,10 +203,11 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
         } else {
             None
         };
-        let exact = dep
-            .version
-            .as_ref()
-            .or(constrained.and_then(|c| c.version.as_ref()));
+        if constrained.is_some() {
+            // The constraints file decides what is installed: it is audited (once) below, at its own line.
+            continue;
+        }
+        let exact = dep.version.as_ref();
         let matches = match_dependency(i, dep, exact, db);
         let fix_version = fix_version(dep, exact, db);
         let mut any = false;
@@ -244,13 +245,7 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
                 }
             }
             any = true;
-            report.push_finding(vuln_finding(
-                dep,
-                exact,
-                constrained.is_some(),
-                &m,
-                fix_version.as_ref(),
-            ));
+            report.push_finding(vuln_finding(dep, exact, false, &m, fix_version.as_ref()));
             vulnerabilities.push(VulnerabilityEntry {
                 package: dep.name.clone(),
                 version: exact
@@ -299,7 +294,7 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
             }) {
                 continue;
             }
-            report.push_finding(vuln_finding(c, c.version.as_ref(), false, &m, fix.as_ref()));
+            report.push_finding(vuln_finding(c, c.version.as_ref(), true, &m, fix.as_ref()));
             vulnerable_files.insert(c.source.path.clone());
             if let (Some(v), Some(f), Some(line)) = (&c.version, &fix, c.source.line) {
                 fixes.push(FixEdit::new(
@@ -451,7 +446,7 @@ fn vuln_finding(
                 .or_else(|| dep.arbitrary_version.clone())
                 .unwrap_or_default();
             let how = if via_constraint {
-                " (pinned by a constraints file)"
+                " (pinned by this constraints file)"
             } else {
                 ""
             };

@@ -253,6 +253,33 @@ impl Database {
         Ok(db)
     }
 
+    /// Loads a database from the bytes of one file (an OSV zip export or JSON lines), as `mlsc db update` checks
+    /// a download before keeping it.
+    ///
+    /// # Errors
+    /// [`crate::Error::Database`] when the bytes hold no valid record.
+    pub fn from_bytes(source: &str, bytes: &[u8]) -> Result<Database, crate::Error> {
+        let err = |reason: String| crate::Error::Database {
+            path: source.to_owned(),
+            reason,
+        };
+        let db = if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+            Database::from_texts(source, "zip", &read_zip(bytes).map_err(err)?)
+        } else {
+            Database::from_texts(source, "jsonl", &[bytes.to_vec()])
+        };
+        if db.info.records == 0 {
+            let why = db
+                .info
+                .problems
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "no OSV records found".to_owned());
+            return Err(err(why));
+        }
+        Ok(db)
+    }
+
     /// Parses OSV JSON from in-memory files: each is one record, an array of records, or JSON lines.
     pub fn from_texts(source: &str, format: &str, texts: &[Vec<u8>]) -> Database {
         // Split every text into record-sized pieces first, then parse them in parallel.
@@ -388,6 +415,32 @@ impl Database {
             .flatten()
             .map(|&(i, j)| (&self.advisories[i], &self.advisories[i].affected[j]))
     }
+}
+
+/// The file name `mlsc db update` stores the OSV PyPI export under.
+pub const DATABASE_FILE: &str = "PyPI-all.zip";
+
+/// Where `mlsc db update` keeps the database and where `mlsc deps` looks for it without `--db`:
+/// `$MLSC_DB` when set; else `$XDG_CACHE_HOME/mlsc/osv/PyPI-all.zip`; else `$HOME/.cache/mlsc/osv/PyPI-all.zip`
+/// (`%LOCALAPPDATA%\mlsc\osv\PyPI-all.zip` on Windows). `None` when none of these variables is set.
+pub fn default_database_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("MLSC_DB").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("LOCALAPPDATA")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })?;
+    Some(cache.join("mlsc").join("osv").join(DATABASE_FILE))
 }
 
 /// True when RFC 3339 time `a` is later than `b` (compared as instants when both parse, else as text).

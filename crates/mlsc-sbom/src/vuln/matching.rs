@@ -73,8 +73,32 @@ pub(crate) fn range_intervals(range: &RangeEvents, invalid: &mut Vec<String>) ->
             }
         }
     }
-    events.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let interval = |s: Option<Version>, end: Version, kind: Kind| -> Ranges<Version> {
+        let upper = if kind == Kind::Fixed {
+            Ranges::strictly_lower_than(end)
+        } else {
+            Ranges::lower_than(end)
+        };
+        s.map_or_else(Ranges::full, Ranges::higher_than)
+            .intersection(&upper)
+    };
+    // Some records list several introduced/fixed pairs out of order and overlapping (PYSEC-2022-236:
+    // `0..3.1.1, 3.2.0..3.2.2, 3.1.1..3.1.3`), which the sorted walk below reads as fewer intervals than meant.
+    // Pairing each `introduced` with the next end in file order reads them as written; the union of both
+    // readings is the same for well-formed ranges and never smaller than either for the others.
     let mut out = Ranges::empty();
+    let mut open: Option<Option<Version>> = None;
+    for (v, kind) in &events {
+        match kind {
+            Kind::Introduced => open = Some(v.clone()),
+            Kind::Fixed | Kind::LastAffected => {
+                if let (Some(s), Some(end)) = (open.take(), v.clone()) {
+                    out = out.union(&interval(s, end, *kind));
+                }
+            }
+        }
+    }
+    events.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut start: Option<Option<Version>> = None;
     for (v, kind) in events {
         match kind {
@@ -86,13 +110,7 @@ pub(crate) fn range_intervals(range: &RangeEvents, invalid: &mut Vec<String>) ->
             Kind::Fixed | Kind::LastAffected => {
                 let Some(s) = start.take() else { continue };
                 let Some(end) = v else { continue };
-                let upper = if kind == Kind::Fixed {
-                    Ranges::strictly_lower_than(end)
-                } else {
-                    Ranges::lower_than(end)
-                };
-                let lower = s.map_or_else(Ranges::full, Ranges::higher_than);
-                out = out.union(&lower.intersection(&upper));
+                out = out.union(&interval(s, end, kind));
             }
         }
     }
@@ -272,6 +290,19 @@ mod tests {
         // Events out of order are sorted first.
         let r = range(vec![ev("f", "3"), ev("i", "2")]);
         assert!(r.contains(&v("2.5")) && !r.contains(&v("1")));
+        // Overlapping pairs out of order, as PYSEC-2022-236 writes them, keep every pair.
+        let r = range(vec![
+            ev("i", "0"),
+            ev("f", "3.1.1"),
+            ev("i", "3.2.0"),
+            ev("f", "3.2.2"),
+            ev("i", "3.1.1"),
+            ev("f", "3.1.3"),
+        ]);
+        assert!(r.contains(&v("3.1.2")) && r.contains(&v("3.2.1")) && !r.contains(&v("3.1.3")));
+        // An empty pair stays empty.
+        let r = range(vec![ev("i", "1.0"), ev("f", "1.0")]);
+        assert!(r.is_empty());
         // limit caps an open range.
         let r = range(vec![ev("i", "1"), ev("limit", "4")]);
         assert!(r.contains(&v("3.9")) && !r.contains(&v("4")));
@@ -309,5 +340,60 @@ mod tests {
         assert!(p.overlaps(Some(&specs)));
         let specs = VersionSpecifiers::from_str("~=2.1").unwrap();
         assert!(p.overlaps(Some(&specs)));
+    }
+
+    /// Over the real data: every version a record lists explicitly must fall inside its `ECOSYSTEM` ranges as
+    /// evaluated here. The two were produced independently by the advisory database, so a disagreement points
+    /// at our range semantics (or at the data, which the count makes visible).
+    #[test]
+    fn ranges_agree_with_explicit_lists_on_real_data() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/osv-pypi/pypi-advisories.jsonl"
+        );
+        let Ok(text) = std::fs::read(path) else {
+            eprintln!("skipped: {path} is absent");
+            return;
+        };
+        let db = crate::Database::from_texts("real", "jsonl", &[text]);
+        let (mut checked, mut outside) = (0, Vec::new());
+        for adv in db.advisories() {
+            for a in &adv.affected {
+                let p = Prepared::of(a);
+                if p.ranges.is_empty() || !p.invalid.is_empty() {
+                    continue;
+                }
+                for v in &p.versions {
+                    checked += 1;
+                    if p.ranges.contains(v) {
+                        continue;
+                    }
+                    // Two known quirks of the data, where the explicit list (also matched) is broader than
+                    // PEP 440 reads the range: pre-releases of an `introduced` release (`3.2a1` listed for
+                    // `introduced: 3.2`), and a listed version equal to a `fixed` one (gevent 23.9.0).
+                    let events: Vec<&Event> = a.ranges.iter().flat_map(|r| &r.events).collect();
+                    let is = |e: &Option<String>, x: &Version| {
+                        e.as_deref().and_then(parse).as_ref() == Some(x)
+                    };
+                    let base = v.only_release();
+                    let pre_of_introduced =
+                        v.any_prerelease() && events.iter().any(|e| is(&e.introduced, &base));
+                    let fixed_base = Version::new(v.release().iter().copied());
+                    let equals_fixed = events
+                        .iter()
+                        .any(|e| is(&e.fixed, v) || is(&e.fixed, &fixed_base));
+                    if !pre_of_introduced && !equals_fixed {
+                        outside.push(format!("{} {} {v}", adv.id, a.package.name));
+                    }
+                }
+            }
+        }
+        assert!(checked > 50_000, "only {checked} listed versions checked");
+        assert!(
+            outside.is_empty(),
+            "{} of {checked} listed versions outside the ranges: {:?}",
+            outside.len(),
+            &outside[..outside.len().min(20)]
+        );
     }
 }

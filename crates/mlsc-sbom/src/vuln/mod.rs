@@ -10,6 +10,9 @@ mod rules;
 pub use self::audit::{
     Audit, AuditOptions, DepsJson, DepsSection, Ignore, IgnoredMatch, VulnerabilityEntry, audit,
 };
-pub use self::db::{Advisory, AffectedPackage, Database, DatabaseInfo, Event, RangeEvents};
+pub use self::db::{
+    Advisory, AffectedPackage, DATABASE_FILE, Database, DatabaseInfo, Event, RangeEvents,
+    default_database_path,
+};
 pub use self::matching::{Exposure, VulnMatch};
 pub use self::rules::rules;

@@ -1,0 +1,191 @@
+//! pip's requirements format, read from real files on disk.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use mlsc_sbom::{DependencyKind, InputFormat, Platform, Project, ReadOptions, Target};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn read(path: &Path) -> Project {
+    let mut o = ReadOptions::default();
+    o.env = Some(BTreeMap::from([("TOKEN".to_owned(), "s3cr3t".to_owned())]));
+    mlsc_sbom::read_project_with(path, &Target::default(), &o).unwrap()
+}
+
+fn names(p: &Project) -> Vec<String> {
+    p.dependencies.iter().map(|d| d.name.clone()).collect()
+}
+
+#[test]
+fn the_full_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "# a comment\n\
+         --index-url https://${TOKEN}@pypi.internal/simple\n\
+         --extra-index-url https://pypi.org/simple\n\
+         --trusted-host pypi.internal\n\
+         -c constraints/pins.txt\n\
+         numpy==1.21.0 \\\n    --hash=sha256:AB12 \\\n    --hash sha256:cd34  # two hashes\n\
+         Pillow[WebP] >= 9.0 ; python_version >= \"3.8\"\n\
+         transformers===4.30.0\n\
+         mlflow==2.9.*\n\
+         -r nested/dev.txt\n\
+         https://files.example/pkgs/tokenizers-0.15.0-cp312-cp312-linux_x86_64.whl\n\
+         git+https://github.com/org/repo.git@v1#egg=my_tool\n\
+         -e ./localpkg\n\
+         requests\n\
+         fancy @ https://files.example/fancy-1.0.tar.gz ; sys_platform == 'win32'\n",
+    );
+    write(dir.path(), "constraints/pins.txt", "requests==2.25.0\n");
+    write(
+        dir.path(),
+        "nested/dev.txt",
+        "-r ../common.txt\npytest==7.0\n",
+    );
+    write(dir.path(), "common.txt", "gradio==3.50.0\n");
+    write(
+        dir.path(),
+        "localpkg/pyproject.toml",
+        "[project]\nname = \"Local_Pkg\"\n",
+    );
+    let p = read(&dir.path().join("requirements.txt"));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(
+        names(&p),
+        [
+            "numpy",
+            "pillow",
+            "transformers",
+            "mlflow",
+            "gradio",
+            "pytest",
+            "tokenizers",
+            "my-tool",
+            "local-pkg",
+            "requests",
+            "fancy"
+        ]
+    );
+    let by = |n: &str| p.dependencies.iter().find(|d| d.name == n).unwrap();
+    let numpy = by("numpy");
+    assert_eq!(numpy.kind, DependencyKind::Pinned);
+    assert_eq!(numpy.source.line, Some(6));
+    assert_eq!(numpy.hashes.len(), 2);
+    assert_eq!(numpy.hashes[0].to_string(), "sha256:ab12");
+    let pillow = by("pillow");
+    assert_eq!(
+        (pillow.kind, pillow.display_name.as_str()),
+        (DependencyKind::Range, "Pillow")
+    );
+    assert_eq!(pillow.extras, ["webp"]);
+    assert!(pillow.applies);
+    assert_eq!(
+        by("transformers").version.as_ref().unwrap().to_string(),
+        "4.30.0"
+    );
+    assert_eq!(by("mlflow").kind, DependencyKind::Range);
+    assert!(
+        by("mlflow").version.is_none(),
+        "a wildcard is a range, never a version"
+    );
+    // Nested includes are relative to the including file, and their lines are their own.
+    let gradio = by("gradio");
+    assert!(
+        gradio.source.path.ends_with("common.txt"),
+        "{}",
+        gradio.source.path
+    );
+    assert_eq!(gradio.source.line, Some(1));
+    assert!(by("pytest").source.path.ends_with("nested/dev.txt"));
+    let tok = by("tokenizers");
+    assert_eq!(tok.kind, DependencyKind::Url);
+    assert_eq!(tok.version.as_ref().unwrap().to_string(), "0.15.0");
+    assert_eq!(by("my-tool").kind, DependencyKind::Vcs);
+    assert_eq!(by("local-pkg").kind, DependencyKind::Editable);
+    assert!(!by("fancy").applies, "win32 marker on the linux target");
+    assert_eq!(p.constraints.len(), 1);
+    assert_eq!(p.constraints[0].name, "requests");
+    assert_eq!(
+        p.index.index_urls[0].0,
+        "https://s3cr3t@pypi.internal/simple"
+    );
+    assert_eq!(p.index.extra_index_urls.len(), 1);
+    assert_eq!(p.index.trusted_hosts[0].0, "pypi.internal");
+    let formats: Vec<InputFormat> = p.inputs.iter().map(|i| i.format).collect();
+    assert_eq!(
+        formats,
+        [
+            InputFormat::Requirements,
+            InputFormat::Constraints,
+            InputFormat::Requirements,
+            InputFormat::Requirements
+        ]
+    );
+    assert!(p.inputs[0].uses_hashes);
+}
+
+#[test]
+fn a_bad_line_is_reported_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "numpy==1.21.0\nthis is not a requirement\nfoo==not.a.version!\n--bogus-option\nrequests==2.25.0\n",
+    );
+    let p = read(&dir.path().join("requirements.txt"));
+    assert_eq!(names(&p), ["numpy", "requests"]);
+    let lines: Vec<(Option<u32>, bool)> = p.diagnostics.iter().map(|d| (d.line, d.fatal)).collect();
+    assert_eq!(lines, [(Some(2), true), (Some(3), true), (Some(4), false)]);
+    let shown = p.diagnostics[0].to_string();
+    assert!(shown.contains("requirements.txt:2: "), "{shown}");
+}
+
+#[test]
+fn include_cycles_are_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", "numpy==1.21.0\n-r b.txt\n");
+    write(dir.path(), "b.txt", "pillow==9.0.0\n-r a.txt\n");
+    let p = read(&dir.path().join("a.txt"));
+    assert_eq!(names(&p), ["numpy", "pillow"]);
+    assert_eq!(p.diagnostics.len(), 1);
+    let d = &p.diagnostics[0];
+    assert!(d.path.ends_with("b.txt") && d.line == Some(2), "{d}");
+    assert!(d.message.contains("include cycle"), "{d}");
+    // A missing include is an error at the including line.
+    write(dir.path(), "c.txt", "-r missing.txt\nnumpy==1.0\n");
+    let p = read(&dir.path().join("c.txt"));
+    assert_eq!(names(&p), ["numpy"]);
+    assert!(p.diagnostics[0].fatal && p.diagnostics[0].line == Some(1));
+}
+
+#[test]
+fn markers_are_evaluated_for_the_target_not_the_host() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "pywin32==306 ; sys_platform == 'win32'\nuvloop==0.19 ; sys_platform != 'win32'\n\
+         tomli==2.0 ; python_version < '3.11'\n",
+    );
+    let path = dir.path().join("requirements.txt");
+    let applies = |t: &Target| -> Vec<bool> {
+        mlsc_sbom::read_project(&path, t)
+            .unwrap()
+            .dependencies
+            .iter()
+            .map(|d| d.applies)
+            .collect()
+    };
+    assert_eq!(applies(&Target::default()), [false, true, false]);
+    assert_eq!(
+        applies(&Target::new("3.10", Platform::WindowsAmd64).unwrap()),
+        [true, false, true]
+    );
+}
