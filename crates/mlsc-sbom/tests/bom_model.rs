@@ -260,6 +260,34 @@ fn hf_cache_snapshot_gives_revision_purl_and_verified_lfs_digests() {
     assert_eq!(prop(weights, "mlsc:hf:lfs-sha256"), Some("mismatch"));
 }
 
+#[cfg(unix)]
+#[test]
+fn hf_cache_root_describes_every_model_once_with_shared_datasets() {
+    let Some(card) = corpus_card("models--bert-base-uncased--") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let files = model_files(Some(&card));
+    let a = "1111111111111111111111111111111111111111";
+    let b = "2222222222222222222222222222222222222222";
+    hf_cache(tmp.path(), "google-bert", "bert-base-uncased", a, &files);
+    hf_cache(tmp.path(), "acme", "bert-finetuned", b, &files);
+    let (doc, findings) = bom_json(tmp.path(), &deterministic());
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_valid(&doc, "cache root");
+    let comps = doc["components"].as_array().unwrap();
+    let purls: Vec<&str> = comps.iter().filter_map(|c| c["purl"].as_str()).collect();
+    assert_eq!(
+        purls,
+        [
+            format!("pkg:huggingface/acme/bert-finetuned@{b}"),
+            format!("pkg:huggingface/google-bert/bert-base-uncased@{a}"),
+        ]
+    );
+    // bookcorpus and wikipedia once each, though both models name them.
+    assert_eq!(comps.iter().filter(|c| c["type"] == "data").count(), 2);
+}
+
 #[test]
 fn directory_hash_is_the_sha256sum_manifest_digest() {
     let tmp = tempfile::tempdir().unwrap();

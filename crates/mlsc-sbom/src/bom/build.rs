@@ -404,6 +404,10 @@ pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Erro
     if !path.is_dir() {
         return project_bom(path, options);
     }
+    let repos = cache_repos(path);
+    if !repos.is_empty() && !looks_like_model_dir(path) {
+        return cache_root_bom(&repos, options);
+    }
     let is_model = looks_like_model_dir(path);
     let project =
         crate::requirements::read_project_with(path, &options.target, &Default::default()).ok();
@@ -427,6 +431,63 @@ pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Erro
             Ok(BomOutput { bom, findings })
         }
     }
+}
+
+/// The `models--*` folders directly under `dir` (a Hugging Face cache root such as `~/.cache/huggingface/hub`).
+fn cache_repos(dir: &Path) -> Vec<PathBuf> {
+    let mut repos: Vec<PathBuf> = fs_err::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with("models--"))
+                .map(|e| e.path())
+                .filter(|p| p.join("snapshots").is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    repos.sort();
+    repos
+}
+
+/// One BOM of every model of a Hugging Face cache root. A repository whose snapshot cannot be chosen (several
+/// snapshots and no `refs/main`) is a finding, and the others are still described. Datasets two models share are
+/// one `data` component.
+fn cache_root_bom(repos: &[PathBuf], options: &BomOptions) -> Result<BomOutput, Error> {
+    let mut findings = Vec::new();
+    let mut components: Vec<Component> = Vec::new();
+    let mut deps: Vec<BomDependency> = Vec::new();
+    for repo in repos {
+        match model_parts(repo, options, &mut findings) {
+            Ok((cs, ds)) => {
+                for c in cs {
+                    if !components
+                        .iter()
+                        .any(|x| x.bom_ref.is_some() && x.bom_ref == c.bom_ref)
+                    {
+                        components.push(c);
+                    }
+                }
+                for d in ds {
+                    if !deps.iter().any(|x| x.reference == d.reference) {
+                        deps.push(d);
+                    }
+                }
+            }
+            Err(e) => findings.push(
+                Finding::new(
+                    "MLSC-BOM-002",
+                    Severity::Medium,
+                    "unreadable file",
+                    e.to_string(),
+                )
+                .at(Location::file(repo.display().to_string())),
+            ),
+        }
+    }
+    let mut bom = new_bom(options.spec);
+    bom.components = components;
+    bom.dependencies = deps;
+    finish(&mut bom, options);
+    Ok(BomOutput { bom, findings })
 }
 
 /// Sets the timestamp and serial number: reproducible ones when the options say so.
