@@ -468,6 +468,7 @@ def main():
         tensors = pickle.dumps(1, 2) + pickle.dumps(("t0", "0", FloatStorage), 2) + struct.pack("<i", 1) + struct.pack("<q", 4) + struct.pack("<q", 1) + struct.pack("<q", 0)
         return tar_bytes([("sys_info", pickle.dumps({"protocol_version": 1001}, 2)), ("pickle", torch_pickle(obj)), ("tensors", tensors), ("storages", storages)])
     put("benign/legacy_tar.pt", legacy_tar(state_dict()), "benign", "legacy tar format", ["sys_info", "pickle", "tensors", "storages"])
+    put("benign/legacy_tar.pt.gz", gzip.compress(legacy_tar(state_dict()), mtime=0), "benign", "legacy tar format, gzipped", ["<gzip>!sys_info", "<gzip>!pickle", "<gzip>!tensors", "<gzip>!storages"])
     put("malicious/legacy_tar.pt", legacy_tar(evil()), "malicious", "legacy tar format", ["sys_info", "pickle", "tensors", "storages"])
 
     # NumPy.

@@ -341,13 +341,27 @@ fn stream_pickle(
         .take(mlsc_core::SNIFF_LEN as u64)
         .read_to_end(&mut head)
         .is_err()
-        || super::sniff(&head) != Format::Pickle
-        || here.depth >= ctx.opts.limits.max_depth
+        || here.depth + 1 >= ctx.opts.limits.max_depth
     {
         return Ok(false);
     }
     let inner = here.member(&format!("<{format}>"));
+    let kind = super::sniff(&head);
     let dec: Box<dyn Read + '_> = Box::new(io::Cursor::new(head).chain(dec));
+    if kind == Format::Tar {
+        stream_tar(
+            ctx,
+            dec,
+            &consumed,
+            &inner,
+            &here.loc,
+            &format!("{format} stream"),
+        )?;
+        return Ok(true);
+    }
+    if kind != Format::Pickle {
+        return Ok(false);
+    }
     analyse_stream(
         ctx,
         dec,
@@ -389,6 +403,120 @@ pub(crate) fn analyse_stream(
                 guarded.out
             ),
         );
+    }
+    Ok(())
+}
+
+/// A compressed tar (`.tar.gz`, `.tar.xz` …) read as it is decompressed: pickle members are analysed as they
+/// stream by, other analysable members are read into memory one at a time (bounded), the rest are skipped. The
+/// whole archive never sits in memory.
+fn stream_tar(
+    ctx: &mut Ctx<'_>,
+    dec: Box<dyn Read + '_>,
+    consumed: &Cell<u64>,
+    here: &Here,
+    outer: &Location,
+    what: &str,
+) -> io::Result<()> {
+    let mut guarded = Guarded {
+        inner: dec,
+        consumed,
+        out: 0,
+        cap: budget(ctx),
+        ratio: ctx.opts.limits.max_ratio,
+        stop: None,
+    };
+    let mut count = 0u64;
+    let mut corrupt = None;
+    {
+        let mut archive = tar::Archive::new(&mut guarded);
+        let entries = match archive.entries() {
+            Ok(e) => e,
+            Err(e) => {
+                ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), format!("tar: {e}"));
+                return Ok(());
+            }
+        };
+        let legacy_members = ["storages", "tensors"];
+        for entry in entries {
+            let mut entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    corrupt = Some(format!("tar archive is corrupt after {count} members: {e}"));
+                    break;
+                }
+            };
+            count += 1;
+            if count > ctx.opts.limits.max_members {
+                ctx.not_analysed(
+                    "MLSC-SCAN-009",
+                    here.loc.clone(),
+                    format!(
+                        "more than {} members: the rest were not analysed",
+                        ctx.opts.limits.max_members
+                    ),
+                );
+                break;
+            }
+            let kind = entry.header().entry_type();
+            if !(kind.is_file() || kind.is_contiguous()) {
+                continue;
+            }
+            let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            let size = entry.size();
+            let inner = here.member(&name);
+            let mut head = Vec::with_capacity(mlsc_core::SNIFF_LEN);
+            if (&mut entry)
+                .take(mlsc_core::SNIFF_LEN as u64)
+                .read_to_end(&mut head)
+                .is_err()
+            {
+                continue;
+            }
+            let format = super::sniff(&head);
+            let legacy = legacy_members.contains(&name.as_str()) && format == Format::Pickle;
+            if format == Format::Pickle && !legacy {
+                let r = io::Cursor::new(head).chain(&mut entry);
+                ctx.pickle_reader(r, &inner.loc)
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+            } else if format.is_text() || matches!(format, Format::Unknown | Format::Empty) {
+                continue;
+            } else if size > ctx.opts.max_memory_bytes {
+                ctx.not_analysed(
+                    "MLSC-SCAN-005",
+                    inner.loc.clone(),
+                    format!("{format} member of {size} bytes is larger than the memory limit: not analysed"),
+                );
+            } else {
+                let mut data = head;
+                if (&mut entry).read_to_end(&mut data).is_err() {
+                    continue;
+                }
+                if legacy {
+                    torch::scan_legacy_tar_member(
+                        ctx,
+                        Blob::Mem(&data),
+                        &inner,
+                        name == "tensors",
+                    )?;
+                } else {
+                    dispatch(ctx, Blob::Mem(&data), &inner)?;
+                }
+            }
+        }
+    }
+    ctx.inflated += guarded.out;
+    if let Some((code, why)) = guarded.stop {
+        ctx.not_analysed(
+            code,
+            outer.clone(),
+            format!(
+                "{what}: {why}; the {} bytes before it were analysed",
+                guarded.out
+            ),
+        );
+    } else if let Some(why) = corrupt {
+        ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), why);
     }
     Ok(())
 }
