@@ -313,3 +313,62 @@ fn model_repository_with_requirements_is_one_bom() {
             .any(|c| c.purl.as_deref() == Some("pkg:pypi/torch@2.2.0"))
     );
 }
+
+#[test]
+fn uv_lock_gives_hashes_and_the_graph() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lock = format!(
+        r#"version = 1
+requires-python = ">=3.12"
+
+[[package]]
+name = "proj"
+version = "0.1.0"
+source = {{ editable = "." }}
+dependencies = [{{ name = "requests" }}]
+
+[[package]]
+name = "requests"
+version = "2.25.0"
+source = {{ registry = "https://pypi.org/simple" }}
+dependencies = [{{ name = "idna" }}]
+sdist = {{ url = "https://files.example/requests-2.25.0.tar.gz", hash = "sha256:{SHA_A}", size = 10 }}
+wheels = [{{ url = "https://files.example/requests-2.25.0-py3-none-any.whl", hash = "sha256:{SHA_B}", size = 10 }}]
+
+[[package]]
+name = "idna"
+version = "2.10"
+source = {{ registry = "https://pypi.org/simple" }}
+wheels = [{{ url = "https://files.example/idna-2.10-py3-none-any.whl", hash = "sha256:{SHA_A}", size = 10 }}]
+"#
+    );
+    std::fs::write(tmp.path().join("uv.lock"), lock).unwrap();
+    std::fs::write(
+        tmp.path().join("pyproject.toml"),
+        "[project]\nname = \"proj\"\nversion = \"0.1.0\"\ndependencies = [\"requests>=2\"]\n",
+    )
+    .unwrap();
+    let (bom, doc) = project_bom(tmp.path());
+    assert_valid(&doc, "uv.lock");
+    let requests = bom
+        .components
+        .iter()
+        .find(|c| c.purl.as_deref() == Some("pkg:pypi/requests@2.25.0"))
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    let hashes: Vec<&str> = requests.hashes.iter().map(|h| h.content.as_str()).collect();
+    assert_eq!(hashes, [SHA_A, SHA_B]);
+    let dep = bom
+        .dependencies
+        .iter()
+        .find(|d| d.reference == "pkg:pypi/requests@2.25.0")
+        .unwrap();
+    assert_eq!(dep.depends_on.as_deref().unwrap(), ["pkg:pypi/idna@2.10"]);
+    // The range in pyproject.toml joins the locked version of the same package: one component.
+    assert_eq!(
+        bom.components
+            .iter()
+            .filter(|c| c.name.eq_ignore_ascii_case("requests"))
+            .count(),
+        1
+    );
+}
