@@ -489,7 +489,7 @@ fn stream_tar(
                 );
             } else {
                 let mut data = head;
-                if (&mut entry).read_to_end(&mut data).is_err() {
+                if entry.read_to_end(&mut data).is_err() {
                     continue;
                 }
                 if legacy {
