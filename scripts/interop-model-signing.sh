@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Interop with OpenSSF model_signing, both directions, live:
-#   1. a model signed by `mlsc sign` (sha256 files, sha256 shards, P-256 and P-384 keys) verifies with
-#      `model_signing verify key`;
-#   2. a model signed by `model_signing sign key` verifies with `mlsc verify`;
+#   1. a model signed by `mlsc sign` (sha256 files, sha256 shards, P-256 and P-384 keys, an ignore glob, the
+#      certificate method) verifies with `model_signing verify key|certificate` (or its API for shards);
+#   2. a model signed by `model_signing sign key|certificate` (files, shards, P-384) verifies with `mlsc verify`;
 #   3. a tampered model fails both ways.
 # model_signing 1.1.1 imports OpenSSL (pyopenssl) without declaring it: the script installs it beside.
 # Known model_signing 1.1.1 limits, reported, not failed on: it cannot verify BLAKE2b signatures (its own
@@ -46,6 +46,34 @@ open(sys.argv[1], "wb").write(k.private_bytes(serialization.Encoding.PEM, serial
 open(sys.argv[2], "wb").write(k.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
 PY
 
+# A CA and a code-signing certificate for the P-256 key, for the certificate method.
+"$venv/bin/python" - "$work" <<'PY'
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+work = sys.argv[1]
+now = datetime.datetime.now(datetime.timezone.utc)
+ca_key = ec.generate_private_key(ec.SECP256R1())
+name = lambda cn: x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+ca = (x509.CertificateBuilder().subject_name(name("interop CA")).issuer_name(name("interop CA"))
+      .public_key(ca_key.public_key()).serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+      .not_valid_after(now + datetime.timedelta(days=30))
+      .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+      .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+      .sign(ca_key, hashes.SHA256()))
+leaf_key = serialization.load_pem_private_key(open(f"{work}/p256.pem", "rb").read(), None)
+leaf = (x509.CertificateBuilder().subject_name(name("interop signer")).issuer_name(ca.subject)
+        .public_key(leaf_key.public_key()).serial_number(2).not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=7))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
+        .sign(ca_key, hashes.SHA256()))
+open(f"{work}/ca.pem", "wb").write(ca.public_bytes(serialization.Encoding.PEM))
+open(f"{work}/leaf.pem", "wb").write(leaf.public_bytes(serialization.Encoding.PEM))
+PY
+
 pass=0; fail=0
 check() { # name, expected (ok|fail), command...
   local name="$1" want="$2"; shift 2
@@ -84,6 +112,14 @@ mkdir -p "$model/cache"; printf 'x' > "$model/cache/run.tmp"; printf 'y' > "$mod
 check "mlsc sign --ignore '**/*.tmp' (recorded as the paths it matched) -> model_signing verify (CLI)" ok \
   "$ms" verify key "$model" --public_key "$work/p256.pub.pem" --signature "$work/mlsc-glob.sig"
 rm -r "$model/cache" "$model/scratch.tmp"
+"$MLSC" -q sign "$model" --private-key "$work/p256.pem" --signature "$work/mlsc-cert.sig" \
+  --signing-certificate "$work/leaf.pem" --certificate-chain "$work/ca.pem"
+check "mlsc sign (certificate method) -> model_signing verify certificate" ok \
+  "$ms" verify certificate "$model" --certificate_chain "$work/ca.pem" --signature "$work/mlsc-cert.sig"
+"$ms" sign certificate "$model" --private_key "$work/p256.pem" --signing_certificate "$work/leaf.pem" \
+  --certificate_chain "$work/ca.pem" --signature "$work/ms-cert.sig" >/dev/null
+check "model_signing sign certificate -> mlsc verify --certificate-chain" ok \
+  "$MLSC" -q verify "$model" --signature "$work/ms-cert.sig" --certificate-chain "$work/ca.pem"
 "$ms" sign key "$model" --private_key "$work/p256.pem" --signature "$work/ms-shards.sig" >/dev/null 2>&1 || true
 "$venv/bin/python" - "$model" "$work/p256.pem" "$work/ms-shards.sig" <<'PY'
 import sys, model_signing

@@ -508,3 +508,65 @@ fn verify_outputs_snapshot() {
         String::from_utf8(out.stderr).unwrap().replace(tmp, "[TMP]")
     );
 }
+
+#[test]
+fn certificate_method_sign_and_verify() {
+    let Some(c) = corpus() else { return };
+    let oms = c.join("oms");
+    let dir = tempfile::tempdir().unwrap();
+    let sig = dir.path().join("cert.sig");
+    let out = mlsc(&[
+        "sign",
+        s(&oms.join("model")),
+        "--private-key",
+        s(&oms.join("keys/ec-p256.key.pem")),
+        "--signature",
+        s(&sig),
+        "--signing-certificate",
+        s(&oms.join("keys/leaf.crt.pem")),
+        "--certificate-chain",
+        s(&oms.join("keys/ca.crt.pem")),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = mlsc(&[
+        "verify",
+        s(&oms.join("model")),
+        "--signature",
+        s(&sig),
+        "--certificate-chain",
+        s(&oms.join("keys/ca.crt.pem")),
+    ]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expected = if now < 1_827_292_548 { 0 } else { 1 };
+    assert_eq!(
+        out.status.code(),
+        Some(expected),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The wrong private key for the certificate: a usage error.
+    let key = dir.path().join("k.pem");
+    assert_eq!(
+        mlsc(&["keygen", "--private-key", s(&key)]).status.code(),
+        Some(0)
+    );
+    let out = mlsc(&[
+        "sign",
+        s(&oms.join("model")),
+        "--private-key",
+        s(&key),
+        "--signature",
+        s(&sig),
+        "--signing-certificate",
+        s(&oms.join("keys/leaf.crt.pem")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -164,7 +164,7 @@ pub fn attest(options: &AttestOptions, key: &PrivateKey) -> Result<Attestation, 
         },
     });
     let statement = serde_json::to_vec_pretty(&statement).expect("a JSON value always serialises");
-    let bundle = bundle::sign_bundle(&statement, key);
+    let bundle = bundle::sign_bundle(&statement, key, &[]);
     Ok(Attestation {
         statement,
         bundle,

@@ -163,16 +163,28 @@ impl Bundle {
 }
 
 /// Signs `payload` (an in-toto statement) with `key` and returns the bundle JSON, byte for byte in the layout
-/// model_signing writes: compact, `mediaType`, `verificationMaterial` (key hint, empty `tlogEntries`), then
-/// `dsseEnvelope`.
-pub(crate) fn sign_bundle(payload: &[u8], key: &PrivateKey) -> String {
+/// model_signing writes: compact, `mediaType`, `verificationMaterial` (the key hint, or the certificate chain when
+/// `certificates` is not empty, and an empty `tlogEntries`), then `dsseEnvelope`.
+pub(crate) fn sign_bundle(payload: &[u8], key: &PrivateKey, certificates: &[Vec<u8>]) -> String {
     let sig = key.sign(&pae(IN_TOTO_PAYLOAD_TYPE, payload));
-    let bundle = serde_json::json!({
-        "mediaType": BUNDLE_MEDIA_TYPE,
-        "verificationMaterial": {
+    let material = if certificates.is_empty() {
+        serde_json::json!({
             "publicKey": { "hint": key.public_key().hint() },
             "tlogEntries": [],
-        },
+        })
+    } else {
+        let certs: Vec<serde_json::Value> = certificates
+            .iter()
+            .map(|c| serde_json::json!({ "rawBytes": STANDARD.encode(c) }))
+            .collect();
+        serde_json::json!({
+            "x509CertificateChain": { "certificates": certs },
+            "tlogEntries": [],
+        })
+    };
+    let bundle = serde_json::json!({
+        "mediaType": BUNDLE_MEDIA_TYPE,
+        "verificationMaterial": material,
         "dsseEnvelope": {
             "payload": STANDARD.encode(payload),
             "payloadType": IN_TOTO_PAYLOAD_TYPE,
@@ -199,7 +211,7 @@ mod tests {
     #[test]
     fn signed_bundle_parses_back() {
         let key = PrivateKey::generate_p256();
-        let text = sign_bundle(b"{}", &key);
+        let text = sign_bundle(b"{}", &key, &[]);
         let b = Bundle::parse(text.as_bytes()).unwrap();
         assert_eq!(b.media_type, BUNDLE_MEDIA_TYPE);
         assert_eq!(b.payload, b"{}");

@@ -28,8 +28,8 @@ pub use crate::manifest::{
 };
 pub use crate::oms::{
     MODEL_SIGNING_PREDICATE, SLSA_PREDICATE, STATEMENT_TYPE, SignOptions, Signed, Trust,
-    VerifyOptions, model_statement, sign_model, sign_statement, verify_signature,
-    verify_signature_bytes,
+    VerifyOptions, model_statement, read_certificates, sign_model, sign_statement,
+    verify_signature, verify_signature_bytes,
 };
 pub use crate::rules::{RULES, codes};
 

@@ -35,6 +35,9 @@ pub struct SignOptions {
     /// Where the signature will be written: when it is inside the model directory it is ignored, as
     /// model_signing's command line does. By default, none.
     pub signature_path: Option<PathBuf>,
+    /// The certificate method: DER certificates, the signing certificate (holding the key's public half) first,
+    /// then the chain. By default, none (the key method).
+    pub certificates: Vec<Vec<u8>>,
 }
 
 /// A signed model: its manifest, the signed statement and the bundle text to write.
@@ -107,9 +110,16 @@ pub fn sign_model(model: &Path, key: &PrivateKey, options: &SignOptions) -> Resu
     {
         mopts.ignore.push(rel);
     }
+    if let Some(leaf) = options.certificates.first()
+        && leaf_key(leaf).as_ref() != Some(&key.public_key())
+    {
+        return Err(Error::InvalidOption(
+            "the signing certificate does not hold the private key's public key".to_owned(),
+        ));
+    }
     let manifest = build_manifest(model, &mopts)?;
     let statement = model_statement(&manifest);
-    let bundle = bundle::sign_bundle(&statement, key);
+    let bundle = bundle::sign_bundle(&statement, key, &options.certificates);
     Ok(Signed {
         manifest,
         statement,
@@ -120,7 +130,7 @@ pub fn sign_model(model: &Path, key: &PrivateKey, options: &SignOptions) -> Resu
 /// Signs any in-toto statement with `key` into a Sigstore bundle v0.3 with a DSSE envelope (the format of
 /// [`sign_model`] and [`crate::attest()`]).
 pub fn sign_statement(statement: &[u8], key: &PrivateKey) -> String {
-    bundle::sign_bundle(statement, key)
+    bundle::sign_bundle(statement, key, &[])
 }
 
 /// What a signature is checked against.
@@ -141,14 +151,17 @@ impl Trust {
 
     /// Reads a PEM file of one or more CA certificates.
     pub fn certificate_file(path: &Path) -> Result<Trust, Error> {
-        let bytes = read_small(path, 8 << 20)?;
-        x509::pem_certificates(&String::from_utf8_lossy(&bytes))
-            .map(Trust::Certificates)
-            .map_err(|reason| Error::Certificate {
-                path: path.to_owned(),
-                reason,
-            })
+        read_certificates(path).map(Trust::Certificates)
     }
+}
+
+/// The DER certificates of a PEM file (every `CERTIFICATE` block, in order).
+pub fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, Error> {
+    let bytes = read_small(path, 8 << 20)?;
+    x509::pem_certificates(&String::from_utf8_lossy(&bytes)).map_err(|reason| Error::Certificate {
+        path: path.to_owned(),
+        reason,
+    })
 }
 
 /// Options of [`verify_signature`].

@@ -391,3 +391,28 @@ fn dvc_legacy_entries_use_dos2unix_md5_and_dvc3_entries_do_not() {
     assert_eq!(codes_of(&r), [codes::DVC_MALFORMED]);
     assert!(r.findings[0].location.line.is_some());
 }
+
+#[test]
+fn certificate_method_signing_with_the_vector_keys() {
+    let Some(c) = corpus() else { return };
+    let oms = c.join("oms");
+    let key = mlsc_provenance::PrivateKey::read(&oms.join("keys/ec-p256.key.pem")).unwrap();
+    let mut chain = mlsc_provenance::read_certificates(&oms.join("keys/leaf.crt.pem")).unwrap();
+    chain.extend(mlsc_provenance::read_certificates(&oms.join("keys/ca.crt.pem")).unwrap());
+    let mut opts = mlsc_provenance::SignOptions::default();
+    opts.certificates = chain.clone();
+    let signed = mlsc_provenance::sign_model(&oms.join("model"), &key, &opts).unwrap();
+    assert!(signed.bundle.contains("x509CertificateChain"));
+    let dir = tempfile::tempdir().unwrap();
+    let sig = dir.path().join("cert.sig");
+    std::fs::write(&sig, &signed.bundle).unwrap();
+    let ca = Trust::certificate_file(&oms.join("keys/ca.crt.pem")).unwrap();
+    let mut vo = VerifyOptions::default();
+    vo.now = Some(1_800_000_000);
+    let r = verify_signature(&oms.join("model"), &sig, &ca, &vo).unwrap();
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    // A certificate that does not hold the key is refused at signing.
+    let other = mlsc_provenance::PrivateKey::generate_p256();
+    let err = mlsc_provenance::sign_model(&oms.join("model"), &other, &opts).unwrap_err();
+    assert!(err.to_string().contains("does not hold"), "{err}");
+}

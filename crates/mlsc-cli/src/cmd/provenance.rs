@@ -74,6 +74,12 @@ pub(crate) struct SignArgs {
     /// Where to write the signature (a Sigstore bundle, model_signing's format).
     #[arg(long, value_name = "OUT")]
     pub(crate) signature: PathBuf,
+    /// Certificate method: the signing certificate (PEM) holding the private key's public half.
+    #[arg(long, value_name = "CERT.pem")]
+    pub(crate) signing_certificate: Option<PathBuf>,
+    /// Certificate method: the certificates that chain it to a root (PEM); repeatable.
+    #[arg(long, value_name = "CHAIN.pem", requires = "signing_certificate")]
+    pub(crate) certificate_chain: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) hash: HashArgs,
 }
@@ -224,6 +230,13 @@ pub(crate) fn run_sign(global: &GlobalArgs, args: &SignArgs) -> anyhow::Result<S
     let mut opts = SignOptions::default();
     opts.manifest = args.hash.options()?;
     opts.signature_path = Some(args.signature.clone());
+    if let Some(cert) = &args.signing_certificate {
+        opts.certificates = mlsc_provenance::read_certificates(cert)?;
+        for c in &args.certificate_chain {
+            opts.certificates
+                .extend(mlsc_provenance::read_certificates(c)?);
+        }
+    }
     let started = std::time::Instant::now();
     let signed = mlsc_provenance::sign_model(&args.path, &key, &opts)?;
     let elapsed = started.elapsed();
