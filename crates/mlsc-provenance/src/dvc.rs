@@ -362,7 +362,8 @@ fn verify_record(
     }
     let digest = digest.to_ascii_lowercase();
     let recorded_size = rec.value.get("size").and_then(Value::as_u64);
-    let meta = match fs_err::symlink_metadata(&target) {
+    // Followed: with DVC's `symlink` cache link type the workspace files are links into `.dvc/cache`.
+    let meta = match fs_err::metadata(&target) {
         Ok(m) => m,
         Err(_) => {
             ctx.report.push_finding(finding(
@@ -412,7 +413,8 @@ fn verify_record(
         ));
         return Ok((0, 0));
     }
-    let listed = list_files(&target, false, &Ignorer::new(&[], &[])?, 10_000_000)?;
+    // Symlinks followed for the same reason (DVC hashes what they point to).
+    let listed = list_files(&target, true, &Ignorer::new(&[], &[])?, 10_000_000)?;
     let hashed: Vec<(String, String, u64)> = listed
         .files
         .par_iter()

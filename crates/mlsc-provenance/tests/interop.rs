@@ -416,3 +416,35 @@ fn certificate_method_signing_with_the_vector_keys() {
     let err = mlsc_provenance::sign_model(&oms.join("model"), &other, &opts).unwrap_err();
     assert!(err.to_string().contains("does not hold"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn dvc_symlink_link_type_is_followed() {
+    use md5::Digest as _;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join(".dvc/cache/files/md5/ab");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(cache.join("cdef"), b"payload").unwrap();
+    std::fs::create_dir(dir.path().join("d")).unwrap();
+    std::os::unix::fs::symlink(cache.join("cdef"), dir.path().join("d/f.bin")).unwrap();
+    std::os::unix::fs::symlink(cache.join("cdef"), dir.path().join("single.bin")).unwrap();
+    let md5 = mlsc_core::hex(&md5::Md5::digest(b"payload"));
+    let dir_json = format!("[{{\"md5\": \"{md5}\", \"relpath\": \"f.bin\"}}]");
+    let dir_md5 = mlsc_core::hex(&md5::Md5::digest(dir_json.as_bytes()));
+    let p = dir.path().join("d.dvc");
+    std::fs::write(
+        &p,
+        format!("outs:\n- md5: {dir_md5}.dir\n  hash: md5\n  path: d\n"),
+    )
+    .unwrap();
+    let r = verify_dvc(&p, &DvcOptions::default()).unwrap();
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    let p = dir.path().join("single.bin.dvc");
+    std::fs::write(
+        &p,
+        format!("outs:\n- md5: {md5}\n  size: 7\n  hash: md5\n  path: single.bin\n"),
+    )
+    .unwrap();
+    let r = verify_dvc(&p, &DvcOptions::default()).unwrap();
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+}
