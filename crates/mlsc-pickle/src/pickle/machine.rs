@@ -258,7 +258,10 @@ pub(crate) struct Machine<'o, 'd> {
     depth: u32,
     stack: Vec<Value>,
     marks: Vec<usize>,
-    memo: Vec<Value>,
+    /// Memo slots: an index into `memo_vals`, or one of the `slot` kinds for values that carry nothing the
+    /// analysis needs (4 bytes per entry instead of 16: a benign stream memoizes millions).
+    memo: Vec<u32>,
+    memo_vals: Vec<Value>,
     memo_sparse: HashMap<u64, Value>,
     memo_len: u64,
     arena: Vec<u8>,
@@ -309,6 +312,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             stack: Vec::with_capacity(256),
             marks: Vec::with_capacity(64),
             memo: Vec::new(),
+            memo_vals: Vec::new(),
             memo_sparse: HashMap::new(),
             memo_len: 0,
             arena: Vec::new(),
@@ -333,6 +337,7 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.stack.clear();
         self.marks.clear();
         self.memo.clear();
+        self.memo_vals.clear();
         self.memo_sparse.clear();
         self.memo_len = 0;
         self.arena.clear();
@@ -434,26 +439,88 @@ impl<'o, 'd> Machine<'o, 'd> {
         let v = *self.top(off, "PUT")?;
         // The common case: MEMOIZE, or BINPUT with the next index.
         if idx == self.memo.len() as u64 {
-            self.memo.push(v);
+            let s = self.encode_slot(v);
+            self.memo.push(s);
             return self.memo_counted(off);
         }
         self.memo_put_slow(idx, v, off)
     }
 
+    #[inline(always)]
+    fn encode_slot(&mut self, v: Value) -> u32 {
+        match v {
+            Value::None => slot::NONE,
+            Value::Bool(true) => slot::TRUE,
+            Value::Bool(false) => slot::FALSE,
+            Value::Float => slot::FLOAT,
+            Value::BigInt => slot::BIGINT,
+            Value::List => slot::LIST,
+            Value::Set => slot::SET,
+            Value::OpaqueTuple => slot::OPAQUE_TUPLE,
+            Value::Tuple(_, 0) => slot::EMPTY_TUPLE,
+            Value::Dict(_) if !self.joblib_seen => slot::DICT,
+            Value::Span {
+                bytes, lost: false, ..
+            } if self.whole.is_none() => {
+                if bytes {
+                    slot::BYTES
+                } else {
+                    slot::STR
+                }
+            }
+            Value::Buffer => slot::BUFFER,
+            v => {
+                self.memo_vals.push(v);
+                // max_memo (checked on every new entry) keeps this far below the kinds' range.
+                (self.memo_vals.len() - 1) as u32
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn decode_slot(&self, s: u32) -> Value {
+        match s {
+            slot::HOLE => Value::Hole,
+            slot::NONE => Value::None,
+            slot::TRUE => Value::Bool(true),
+            slot::FALSE => Value::Bool(false),
+            slot::FLOAT => Value::Float,
+            slot::BIGINT => Value::BigInt,
+            slot::LIST => Value::List,
+            slot::SET => Value::Set,
+            slot::OPAQUE_TUPLE => Value::OpaqueTuple,
+            slot::EMPTY_TUPLE => Value::Tuple(0, 0),
+            slot::DICT => Value::Dict(0),
+            slot::STR | slot::BYTES => Value::Span {
+                bytes: s == slot::BYTES,
+                lost: false,
+                len: u32::MAX,
+                off: u64::MAX,
+            },
+            slot::BUFFER => Value::Buffer,
+            i => self
+                .memo_vals
+                .get(i as usize)
+                .copied()
+                .unwrap_or(Value::Hole),
+        }
+    }
+
     #[cold]
     fn memo_put_slow(&mut self, idx: u64, v: Value, off: u64) -> Step<()> {
+        let encoded = self.encode_slot(v);
         let slot = if idx < self.memo.len() as u64 {
             Some(&mut self.memo[idx as usize])
         } else if idx < 2 * self.memo.len() as u64 + 4096 {
-            self.memo.resize(idx as usize + 1, Value::Hole);
+            self.memo.resize(idx as usize + 1, slot::HOLE);
             Some(&mut self.memo[idx as usize])
         } else {
             None
         };
         let fresh = match slot {
             Some(s) => {
-                let fresh = matches!(s, Value::Hole) && !self.memo_sparse.contains_key(&idx);
-                *s = v;
+                let fresh = *s == slot::HOLE && !self.memo_sparse.contains_key(&idx);
+                *s = encoded;
                 fresh
             }
             None => self.memo_sparse.insert(idx, v).is_none(),
@@ -468,7 +535,7 @@ impl<'o, 'd> Machine<'o, 'd> {
     #[inline(always)]
     fn memo_counted(&mut self, off: u64) -> Step<()> {
         self.memo_len += 1;
-        if self.memo_len > self.opts.limits.max_memo {
+        if self.memo_len > self.opts.limits.max_memo.min(u64::from(slot::FIRST_KIND)) {
             return Err(End::Limit(
                 off,
                 format!("the memo exceeds {} entries", self.opts.limits.max_memo),
@@ -480,8 +547,8 @@ impl<'o, 'd> Machine<'o, 'd> {
     #[inline(always)]
     fn memo_get(&self, idx: u64, off: u64) -> Step<Value> {
         match self.memo.get(idx as usize) {
-            Some(Value::Hole) | None => self.memo_get_slow(idx, off),
-            Some(v) => Ok(*v),
+            Some(&slot::HOLE) | None => self.memo_get_slow(idx, off),
+            Some(&s) => Ok(self.decode_slot(s)),
         }
     }
 
@@ -682,7 +749,10 @@ impl<'o, 'd> Machine<'o, 'd> {
         let n = self.stack.len() - start;
         let v = if n == 0 {
             Value::Tuple(0, 0)
-        } else if n <= TUPLE_MAX && self.tuples.len() + n <= TUPLE_BUDGET {
+        } else if n <= TUPLE_MAX
+            && self.tuples.len() + n <= TUPLE_BUDGET
+            && (self.joblib_seen || self.stack[start..].iter().any(|v| self.informative(v)))
+        {
             let s = self.tuples.len() as u32;
             self.tuples.extend_from_slice(&self.stack[start..]);
             Value::Tuple(s, n as u32)
@@ -697,6 +767,26 @@ impl<'o, 'd> Machine<'o, 'd> {
         };
         self.stack.truncate(start);
         v
+    }
+
+    /// A tuple is kept only when an item says something (a name, a global, a call result, a string of a slice):
+    /// tuples of numbers are opaque unless the stream is a joblib one, whose array shapes matter.
+    fn informative(&self, v: &Value) -> bool {
+        match v {
+            Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float
+            | Value::BigInt
+            | Value::List
+            | Value::Set
+            | Value::Dict(_)
+            | Value::OpaqueTuple
+            | Value::Buffer
+            | Value::Tuple(_, 0) => false,
+            Value::Span { lost: false, .. } => self.whole.is_some(),
+            _ => true,
+        }
     }
 
     // ----- rendering -------------------------------------------------------------------------------------------
@@ -730,6 +820,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                         .collect();
                     out.push_str(&py_repr_str(&s));
                 }
+                None if *len == u32::MAX => out.push_str(if *bytes { "<bytes>" } else { "<str>" }),
                 None => out.push_str(&format!(
                     "<{} of {len} bytes>",
                     if *bytes { "bytes" } else { "str" }
@@ -2210,6 +2301,26 @@ fn dtype_info(spec: &str) -> DtypeInfo {
         info.itemsize = Some(1);
     }
     info
+}
+
+/// The memo's kinds of values that carry nothing the analysis needs, at the top of the `u32` range.
+mod slot {
+    pub(super) const HOLE: u32 = u32::MAX;
+    pub(super) const NONE: u32 = u32::MAX - 1;
+    pub(super) const TRUE: u32 = u32::MAX - 2;
+    pub(super) const FALSE: u32 = u32::MAX - 3;
+    pub(super) const FLOAT: u32 = u32::MAX - 4;
+    pub(super) const BIGINT: u32 = u32::MAX - 5;
+    pub(super) const LIST: u32 = u32::MAX - 6;
+    pub(super) const SET: u32 = u32::MAX - 7;
+    pub(super) const OPAQUE_TUPLE: u32 = u32::MAX - 8;
+    pub(super) const EMPTY_TUPLE: u32 = u32::MAX - 9;
+    pub(super) const DICT: u32 = u32::MAX - 10;
+    pub(super) const STR: u32 = u32::MAX - 11;
+    pub(super) const BYTES: u32 = u32::MAX - 12;
+    pub(super) const BUFFER: u32 = u32::MAX - 13;
+    /// Indices of kept values stay below this.
+    pub(super) const FIRST_KIND: u32 = u32::MAX - 64;
 }
 
 /// What a string used as a name turned out to be.
