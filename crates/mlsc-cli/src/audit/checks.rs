@@ -294,24 +294,9 @@ fn relative(base: &Path, path: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------------------------------
 // deps
 
-/// Where `mlsc db update` keeps the database: `$MLSC_DB`, else `$XDG_CACHE_HOME/mlsc/osv/PyPI-all.zip`, else
-/// `~/.cache/mlsc/osv/PyPI-all.zip` (the convention of `mlsc deps` and `mlsc db`).
-fn default_db_path() -> Option<PathBuf> {
-    let var = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(p) = var("MLSC_DB") {
-        return Some(p);
-    }
-    let cache = var("XDG_CACHE_HOME").or_else(|| var("HOME").map(|h| h.join(".cache")))?;
-    Some(cache.join("mlsc").join("osv").join("PyPI-all.zip"))
-}
-
 /// The database of `--db`, else of the cache `mlsc db update` fills; the error says what is missing.
 fn load_db(options: &AuditOptions) -> Result<mlsc_sbom::Database, String> {
-    match options.db.clone().or_else(default_db_path) {
+    match options.db.clone().or_else(mlsc_sbom::default_database_path) {
         Some(p) if p.exists() => mlsc_sbom::Database::load(&p).map_err(|e| {
             format!(
                 "the advisory database `{}` could not be loaded: {e}",
