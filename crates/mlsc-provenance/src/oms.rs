@@ -372,10 +372,16 @@ fn check_bundle(
                     report.push_finding(finding(
                         codes::BAD_SIGNATURE,
                         Severity::Critical,
-                        format!(
-                            "the {} signature does not verify over the DSSE payload with the given key: the payload or the signature was altered",
-                            k.curve()
-                        ),
+                        match material {
+                            Material::PublicKeyHint(Some(_)) | Material::Certificates(_) => format!(
+                                "the signature does not verify over the DSSE payload with the given {} key, which the bundle names as its signer: the payload or the signature was altered",
+                                k.curve()
+                            ),
+                            _ => format!(
+                                "the signature does not verify over the DSSE payload with the given {} key: the payload or the signature was altered, or another key signed it (the bundle does not name its key)",
+                                k.curve()
+                            ),
+                        },
                         loc.clone().at_pointer("dsseEnvelope.signatures[0].sig"),
                     ));
                 } else {
