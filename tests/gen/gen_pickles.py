@@ -7,7 +7,7 @@ from opcodes, or written with `pickle.dumps` of harmless classes whose `__reduce
 too (they are committed, so the tests do not need those libraries).
 
 Usage: PYTHONHASHSEED=0 python3 tests/gen/gen_pickles.py   (from the repository root; the seed keeps set order,
-so scikit-learn vocabularies, byte-identical between runs)
+so scikit-learn vocabularies, byte-identical between runs; TfidfVectorizer still records an id() that differs)
 Also writes tests/fixtures/pickle/dis/*.txt: `pickletools.dis` output of some files, for `mlsc disasm` tests.
 """
 
@@ -391,6 +391,14 @@ def malicious():
         ["builtins.exec"], "PROTO 2 just before STACK_GLOBAL turns on _compat_pickle mapping of __builtin__")
     mal("text_first_then_proto.pkl", b"(" + PROTO(2) + b"cos\nsystem\nS'id'\no.", ["posix.system"],
         "protocol 0 opening, PROTO after it")
+    # Exception-Oriented Programming (Hide and Seek): the payload runs, then the stream makes the unpickler raise;
+    # a scanner that gives up on a parse error must not drop what came before it.
+    mal("eop_payload_then_bad_opcode.pkl", p4(call1(sg("os", "system"), sbu("id")) + b"\xff\xfe"),
+        ["posix.system"], "os.system, then an unknown opcode: the loader raises after the call ran", "arXiv:2508.19774")
+    mal("eop_payload_then_underflow.pkl", p4(call1(sg("os", "system"), sbu("id")) + POP + POP + REDUCE),
+        ["posix.system"], "os.system, then a stack underflow", "arXiv:2508.19774")
+    mal("eop_payload_then_bad_memo.pkl", p4(call1(sg("os", "system"), sbu("id")) + binget(200)),
+        ["posix.system"], "os.system, then a GET of a memo entry never stored", "arXiv:2508.19774")
     joblib_like()
 
 
