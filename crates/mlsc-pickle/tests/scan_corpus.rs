@@ -494,3 +494,39 @@ fn overlapping_members_share_one_decompression_budget() {
         "{limited:#?}"
     );
 }
+
+#[test]
+fn deflated_npz_arrays_are_checked_from_their_header() {
+    let npy = |shape: usize, data: usize| {
+        let header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({shape},), }}");
+        let mut h = header.into_bytes();
+        while (10 + h.len() + 1) % 64 != 0 {
+            h.push(b' ');
+        }
+        h.push(b'\n');
+        let mut v = b"\x93NUMPY\x01\x00".to_vec();
+        v.extend_from_slice(&(h.len() as u16).to_le_bytes());
+        v.extend_from_slice(&h);
+        v.resize(v.len() + data, 0x3f);
+        v
+    };
+    let mut cur = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut cur);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("good.npy", deflated).unwrap();
+    std::io::Write::write_all(&mut z, &npy(1 << 18, 1 << 20)).unwrap();
+    z.start_file("short.npy", deflated).unwrap();
+    std::io::Write::write_all(&mut z, &npy(1 << 18, (1 << 20) - 4)).unwrap();
+    z.finish().unwrap();
+    let r = scan_bytes("arrays.npz", cur.get_ref(), &ScanOptions::default());
+    let mismatches: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "MLSC-NPY-003")
+        .collect();
+    assert_eq!(mismatches.len(), 1, "{:#?}", r.findings);
+    assert_eq!(mismatches[0].location.members, ["short.npy"]);
+    assert!(mismatches[0].message.contains("1048576") && mismatches[0].message.contains("1048572"));
+    assert!(!r.fails(Severity::Medium), "{:#?}", r.findings);
+}

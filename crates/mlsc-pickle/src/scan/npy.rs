@@ -188,6 +188,20 @@ fn itemsize(descr: &Lit) -> Option<u64> {
 
 /// A `.npy` array.
 pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Result<()> {
+    scan_npy_sized(ctx, blob, here, None).map(|_| ())
+}
+
+/// A `.npy` array of which `blob` may hold only the start (a deflated `.npz` member is not inflated past its
+/// header), the whole being `total` bytes. Returns `Ok(false)` when the array has an object dtype and `blob`
+/// does not hold it all: the caller must then provide the whole member.
+pub(crate) fn scan_npy_sized(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    total: Option<u64>,
+) -> io::Result<bool> {
+    let total = total.unwrap_or(blob.len());
+    let partial = total > blob.len();
     let head = blob.prefix(12)?;
     let bad = |ctx: &mut Ctx<'_>, at: u64, why: String| {
         ctx.emit("MLSC-NPY-001", Severity::Medium, here.at(at), why);
@@ -195,7 +209,7 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
     };
     if head.len() < 10 {
         bad(ctx, 0, "truncated before the header length".into());
-        return Ok(());
+        return Ok(true);
     }
     let (major, minor) = (head[6], head[7]);
     let (hlen, hstart) = match major {
@@ -206,7 +220,7 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
         ),
         _ => {
             bad(ctx, 6, format!("unknown format version {major}.{minor}"));
-            return Ok(());
+            return Ok(true);
         }
     };
     if hlen > ctx.opts.limits.max_header || hstart + hlen > blob.len() {
@@ -219,14 +233,14 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
                 ctx.opts.limits.max_header
             ),
         );
-        return Ok(());
+        return Ok(true);
     }
     let text = blob.read_at(hstart, hlen as usize)?;
     let dict = match parse_header(&text) {
         Ok(Lit::Dict(d)) => d,
         Ok(_) => {
             bad(ctx, hstart, "the header is not a dictionary".into());
-            return Ok(());
+            return Ok(true);
         }
         Err(e) => {
             bad(
@@ -234,7 +248,7 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
                 hstart,
                 format!("the header is not a Python literal: {e}"),
             );
-            return Ok(());
+            return Ok(true);
         }
     };
     let get = |k: &str| {
@@ -250,10 +264,14 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
             hstart,
             "the header lacks `descr`, a boolean `fortran_order` or a tuple `shape`".into(),
         );
-        return Ok(());
+        return Ok(true);
     };
     let data_at = hstart + hlen;
     let data = blob.sub(data_at, u64::MAX);
+    let data_len = total.saturating_sub(data_at);
+    if has_object(descr) && partial {
+        return Ok(false);
+    }
     if has_object(descr) {
         ctx.emit(
             "MLSC-NPY-002",
@@ -262,7 +280,7 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
             "object dtype: the array data is a pickle (numpy.load(allow_pickle=True) unpickles it); analysed",
         );
         ctx.pickle_blob(data, &here.loc, data_at)?;
-        return Ok(());
+        return Ok(true);
     }
     let count = shape.iter().try_fold(1u64, |a, d| match d {
         Lit::Int(i) => a.checked_mul(u64::try_from(*i).ok()?),
@@ -274,10 +292,10 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
             hstart,
             format!("the shape {shape:?} is not a tuple of sizes"),
         );
-        return Ok(());
+        return Ok(true);
     };
     if let Some(size) = itemsize(descr).and_then(|s| s.checked_mul(count))
-        && size != data.len()
+        && size != data_len
     {
         ctx.emit(
             "MLSC-NPY-003",
@@ -285,11 +303,11 @@ pub(crate) fn scan_npy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
             here.at(data_at),
             format!(
                 "shape and dtype need {size} bytes of data, the file has {}",
-                data.len()
+                data_len
             ),
         );
     }
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]

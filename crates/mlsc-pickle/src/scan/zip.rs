@@ -459,6 +459,13 @@ fn scan_directory(
             dispatch(ctx, data, &inner)?;
             continue;
         }
+        if e.method == 8 && format == Format::Numpy && e.usize > mlsc_core::SNIFF_LEN as u64 {
+            // A deflated .npz array: its header is in the first bytes; only an object array needs the rest.
+            let head = member_prefix(e, data, 1 << 16)?;
+            if super::npy::scan_npy_sized(ctx, Blob::Mem(&head), &inner, Some(e.usize))? {
+                continue;
+            }
+        }
         if e.method == 8 && format == Format::Pickle && e.usize > 16 << 20 {
             // A large deflated pickle: analysed as it is inflated, in bounded memory (its CRC is not checked).
             let consumed = std::cell::Cell::new(0u64);
