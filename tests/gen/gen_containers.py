@@ -389,8 +389,10 @@ def fake_h5(config):
 # --- the corpus -------------------------------------------------------------------------------------------------------
 
 def main():
-    if os.path.isdir(ROOT):
-        shutil.rmtree(ROOT)
+    # fuzz/ holds crash inputs found by `cargo fuzz` (regression tests read them): kept across runs.
+    for sub in ("benign", "malicious", "suspicious", "inconclusive"):
+        if os.path.isdir(os.path.join(ROOT, sub)):
+            shutil.rmtree(os.path.join(ROOT, sub))
     benign_obj = {"epoch": 3, "lr": 0.001, "names": ["a", "b"], "weights": [1.0, 2.0, 3.0]}
 
     # Raw pickles, named as anything: identification is by content.

@@ -156,7 +156,10 @@ fn itemsize(descr: &Lit) -> Option<u64> {
         Lit::Str(s) => {
             let t = s.trim_start_matches(['<', '>', '|', '=']);
             let kind = t.chars().next()?;
-            let digits: String = t[1..].chars().take_while(char::is_ascii_digit).collect();
+            let digits: String = t[kind.len_utf8()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
             let n: u64 = if digits.is_empty() {
                 0
             } else {
