@@ -956,3 +956,58 @@ fn policy_thresholds_grade_findings() {
     assert_eq!(outcome_of("MLSC-PROV-020").as_deref(), Some("warn"));
     assert!(reasons.iter().all(|r| r["check"] != "card"), "{reasons:#?}");
 }
+
+/// Dependency licences come from installed environments (`METADATA`); `[policy.dependencies]` denies them, and
+/// the finding points at the distribution that declares it.
+#[test]
+fn dependency_licence_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir
+        .path()
+        .join("project/.venv/lib/python3.12/site-packages/gplpkg-1.0.dist-info");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(
+        dir.path().join("project/.venv/pyvenv.cfg"),
+        "home = /usr/bin\nversion = 3.12.1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("METADATA"),
+        "Metadata-Version: 2.1\nName: gplpkg\nVersion: 1.0\nLicense: GPL-3.0-only\n",
+    )
+    .unwrap();
+    let config = dir.path().join("mlsc.toml");
+    std::fs::write(
+        &config,
+        "[policy.dependencies]\ndeny_licenses = [\"gpl-3.0-only\"]\n",
+    )
+    .unwrap();
+    let target = dir.path().join("project").display().to_string();
+    let config = config.display().to_string();
+    let run = mlsc(&[
+        "audit",
+        &target,
+        "--db",
+        "examples/osv",
+        "--config",
+        &config,
+        "--format",
+        "json",
+    ]);
+    let v = json(&run);
+    assert_eq!(v["verdict"], "fail", "{}", run.stdout);
+    let finding = v["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "MLSC-AUDIT-001")
+        .expect("a licence finding");
+    assert!(finding["message"].as_str().unwrap().contains("gplpkg"));
+    assert!(
+        finding["location"]["path"]
+            .as_str()
+            .unwrap()
+            .contains("gplpkg-1.0.dist-info"),
+        "{finding:#}"
+    );
+}

@@ -19,8 +19,8 @@ pub(crate) struct Signals {
     pub(crate) model_licenses: Vec<(String, Option<String>)>,
     /// `(card path, licence id)` of each dataset card.
     pub(crate) dataset_licenses: Vec<(String, Option<String>)>,
-    /// `(package, licence)` of dependencies whose licence is known.
-    pub(crate) dependency_licenses: Vec<(String, String)>,
+    /// `(package, licence, where it is declared)` of dependencies whose licence is known.
+    pub(crate) dependency_licenses: Vec<(String, String, mlsc_core::Location)>,
     /// `(card path, score 0–100)`.
     pub(crate) card_scores: Vec<(String, f64)>,
     /// `Some(true)` when a signature over the model verified, `Some(false)` when one failed, `None` when none was
@@ -445,9 +445,11 @@ fn deps(
     }
     for d in &applied {
         if let Some(licence) = &d.license {
-            ran.signals
-                .dependency_licenses
-                .push((d.name.clone(), licence.clone()));
+            ran.signals.dependency_licenses.push((
+                d.name.clone(),
+                licence.clone(),
+                d.source.location(),
+            ));
         }
     }
     ran.summary = format!(

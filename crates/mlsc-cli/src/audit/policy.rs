@@ -196,13 +196,12 @@ impl Builder<'_> {
     fn licence(
         &mut self,
         kind: &str,
-        path: &str,
+        loc: Location,
         licence: Option<&str>,
         lists: &LicensePolicy,
         commercial_terms_matter: bool,
     ) {
         let commercial = self.config.policy.commercial;
-        let loc = Location::file(path).at_pointer("license");
         let Some(id) = licence.map(str::trim).filter(|s| !s.is_empty()) else {
             // Without a commercial policy the card check's own licence finding says it; with one, it blocks.
             if commercial && commercial_terms_matter {
@@ -432,7 +431,7 @@ pub(crate) fn decide(
         for (path, licence) in &s.model_licenses {
             b.licence(
                 "model",
-                path,
+                Location::file(path).at_pointer("license"),
                 licence.as_deref(),
                 &config.policy.models,
                 true,
@@ -441,16 +440,16 @@ pub(crate) fn decide(
         for (path, licence) in &s.dataset_licenses {
             b.licence(
                 "dataset",
-                path,
+                Location::file(path).at_pointer("license"),
                 licence.as_deref(),
                 &config.policy.datasets,
                 true,
             );
         }
-        for (package, licence) in &s.dependency_licenses {
+        for (package, licence, location) in &s.dependency_licenses {
             b.licence(
                 &format!("dependency `{package}`"),
-                package,
+                location.clone(),
                 Some(licence),
                 &config.policy.dependencies,
                 false,
