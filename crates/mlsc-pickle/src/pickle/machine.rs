@@ -436,42 +436,36 @@ impl<'o, 'd> Machine<'o, 'd> {
 
     #[inline(always)]
     fn memo_put(&mut self, idx: u64, off: u64) -> Step<()> {
-        let v = *self.top(off, "PUT")?;
-        // The common case: MEMOIZE, or BINPUT with the next index.
+        let len = self.stack.len();
+        if len <= self.fence() {
+            return Err(End::Malformed(
+                off,
+                "PUT needs a value on the stack (stack underflow)".into(),
+            ));
+        }
+        // The common case: MEMOIZE, or BINPUT with the next index. The kind is read in place: copying the value
+        // out first cost a store-forwarding stall per MEMOIZE.
         if idx == self.memo.len() as u64 {
-            let s = self.encode_slot(v);
+            let top = &self.stack[len - 1];
+            let s = match slot::kind(top, self.joblib_seen, self.whole.is_some()) {
+                Some(k) => k,
+                None => {
+                    self.memo_vals.push(*top);
+                    (self.memo_vals.len() - 1) as u32
+                }
+            };
             self.memo.push(s);
             return self.memo_counted(off);
         }
+        let v = self.stack[len - 1];
         self.memo_put_slow(idx, v, off)
     }
 
-    #[inline(always)]
     fn encode_slot(&mut self, v: Value) -> u32 {
-        match v {
-            Value::None => slot::NONE,
-            Value::Bool(true) => slot::TRUE,
-            Value::Bool(false) => slot::FALSE,
-            Value::Float => slot::FLOAT,
-            Value::BigInt => slot::BIGINT,
-            Value::List => slot::LIST,
-            Value::Set => slot::SET,
-            Value::OpaqueTuple => slot::OPAQUE_TUPLE,
-            Value::Tuple(_, 0) => slot::EMPTY_TUPLE,
-            Value::Dict(_) if !self.joblib_seen => slot::DICT,
-            Value::Span {
-                bytes, lost: false, ..
-            } if self.whole.is_none() => {
-                if bytes {
-                    slot::BYTES
-                } else {
-                    slot::STR
-                }
-            }
-            Value::Buffer => slot::BUFFER,
-            v => {
+        match slot::kind(&v, self.joblib_seen, self.whole.is_some()) {
+            Some(k) => k,
+            None => {
                 self.memo_vals.push(v);
-                // max_memo (checked on every new entry) keeps this far below the kinds' range.
                 (self.memo_vals.len() - 1) as u32
             }
         }
@@ -2321,6 +2315,37 @@ mod slot {
     pub(super) const FIRST_KIND: u32 = u32::MAX - 13;
 
     use super::Value;
+
+    /// The kind of `v` when it carries nothing the analysis needs (dict serials matter in joblib streams, string
+    /// offsets when the input is a slice that can show them).
+    #[inline(always)]
+    pub(super) fn kind(v: &Value, joblib: bool, slice: bool) -> Option<u32> {
+        Some(match v {
+            Value::None => NONE,
+            Value::Bool(true) => TRUE,
+            Value::Bool(false) => FALSE,
+            Value::Float => FLOAT,
+            Value::BigInt => BIGINT,
+            Value::List => LIST,
+            Value::Set => SET,
+            Value::OpaqueTuple => OPAQUE_TUPLE,
+            Value::Tuple(_, 0) => EMPTY_TUPLE,
+            Value::Dict(_) if !joblib => DICT,
+            Value::Span {
+                bytes: false,
+                lost: false,
+                ..
+            } if !slice => STR,
+            Value::Span {
+                bytes: true,
+                lost: false,
+                ..
+            } if !slice => BYTES,
+            Value::Buffer => BUFFER,
+            _ => return None,
+        })
+    }
+
     /// The value of each kind, by `u32::MAX - kind`.
     pub(super) static VALUES: [Value; 14] = [
         Value::Hole,
