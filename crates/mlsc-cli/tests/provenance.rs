@@ -570,3 +570,42 @@ fn certificate_method_sign_and_verify() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn croissant_with_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("elsewhere");
+    std::fs::create_dir_all(data.join("data")).unwrap();
+    std::fs::write(data.join("data/a.csv"), b"x\n1\n").unwrap();
+    let sha = mlsc_core::Sha256Digest::of(b"x\n1\n").to_hex();
+    let doc = serde_json::json!({
+        "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
+        "@type": "sc:Dataset",
+        "distribution": [{"@type": "cr:FileObject", "@id": "a", "contentUrl": "data/a.csv", "sha256": sha}]
+    });
+    let card = dir.path().join("croissant.json");
+    std::fs::write(&card, doc.to_string()).unwrap();
+    // Resolved against the JSON's folder: missing there.
+    let out = mlsc(&["--format", "json", "verify", s(&card)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["findings"][0]["code"], "MLSC-PROV-031");
+    // Resolved against --data-dir: verified.
+    let out = mlsc(&["verify", s(&card), "--data-dir", s(&data)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::write(data.join("data/a.csv"), b"x\n2\n").unwrap();
+    let out = mlsc(&[
+        "--format",
+        "json",
+        "verify",
+        s(&card),
+        "--data-dir",
+        s(&data),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["findings"][0]["code"], "MLSC-PROV-030");
+}
