@@ -22,7 +22,8 @@ fn every_limit_is_inconclusive_with_a_finding() {
             .verdict
             .is_clean()
     );
-    let cases: [(&str, fn(&mut mlsc_core::Limits)); 3] = [
+    type SetLimit = fn(&mut mlsc_core::Limits);
+    let cases: [(&str, SetLimit); 3] = [
         ("opcodes", |l| l.max_opcodes = 20),
         ("stack", |l| l.max_stack = 3),
         ("memo", |l| l.max_memo = 10),
