@@ -118,3 +118,10 @@ fn analyse_one_ends_past_stop_and_reports_truncation() {
     assert_eq!(t.verdict.completeness, Completeness::Inconclusive);
     assert_eq!(t.findings[0].code, "MLSC-PKL-011");
 }
+
+#[test]
+fn an_empty_stream_is_not_clean() {
+    let a = analyse_pickle(b"", &AnalyseOptions::default());
+    assert_eq!(a.verdict.completeness, Completeness::Inconclusive);
+    assert_eq!(a.findings[0].code, "MLSC-PKL-011");
+}

@@ -1385,7 +1385,19 @@ impl<'o, 'd> Machine<'o, 'd> {
                         return Ok(last_stop);
                     }
                 }
-                End::Empty => return Ok(last_stop),
+                End::Empty => {
+                    if pickles == 0 {
+                        // `pickle.load` of nothing raises EOFError: there is no pickle to call clean.
+                        self.finding(
+                            TRUNCATED,
+                            Severity::Medium,
+                            start,
+                            "the stream is empty: it holds no pickle".to_owned(),
+                        );
+                        self.out.inconclusive = true;
+                    }
+                    return Ok(last_stop);
+                }
                 End::Limit(off, what) => {
                     self.finding(
                         NOT_ANALYSED,
