@@ -620,6 +620,11 @@ def real_libraries():
     for name, obj in objs.items():
         for p in (2, 4, 5):
             ben(f"real/{name}_p{p}.pkl", pickle.dumps(obj, protocol=p), f"{name} by pickle protocol {p}")
+        if name.startswith("np_"):
+            # NumPy 1 wrote numpy.core where NumPy 2 writes numpy._core; protocol 2 names are GLOBAL lines, so the
+            # NumPy 1 stream is the same bytes with the module renamed.
+            data = pickle.dumps(obj, protocol=2).replace(b"numpy._core", b"numpy.core")
+            ben(f"real/{name}_numpy1_p2.pkl", data, f"{name} as NumPy 1 pickles it (numpy.core paths)")
         b = io.BytesIO()
         joblib.dump(obj, b)
         ben(f"real/{name}.joblib", b.getvalue(), f"{name} by joblib.dump (inline arrays)")
