@@ -68,6 +68,7 @@ FloatStorage = _cls("torch", "FloatStorage")
 np_reconstruct = _fn("numpy.core.multiarray", "_reconstruct")
 np_ndarray = _cls("numpy", "ndarray")
 np_dtype = _cls("numpy", "dtype")
+TorchScriptNet = _cls("__torch__", "Net")
 
 
 NumpyArrayWrapper = _cls("joblib.numpy_pickle", "NumpyArrayWrapper")
@@ -452,6 +453,18 @@ def main():
     i = z.rindex(b"archive/data.pkl") - 46
     z = z[:i + 8] + struct.pack("<H", 1) + z[i + 10:]
     put("inconclusive/encrypted_member.pt", z, "inconclusive", "encrypted data.pkl", [])
+
+    # TorchScript (torch.jit.save): data.pkl builds `__torch__` classes compiled from code/; torch.jit.load's C++
+    # unpickler imports no Python, but the TorchScript code is not analysed: inconclusive, never clean.
+    def torchscript(data_obj):
+        net = TorchScriptNet.__new__(TorchScriptNet)
+        net.__dict__.update({"training": False, "fc": data_obj})
+        members = [("data.pkl", torch_pickle(net)), ("constants.pkl", pickle.dumps((), 2)),
+                   ("code/__torch__.py", b"class Net(Module):\n  __parameters__ = []\n  training : bool\n  def forward(self: __torch__.Net, x: Tensor) -> Tensor:\n    return x\n"),
+                   ("data/0", noise(64, 11)), ("version", b"6\n")]
+        return torch_zip(members, name="net")
+    put("inconclusive/torchscript.pt", torchscript(tensor("0", (4, 4))), "inconclusive", "TorchScript archive (code not analysed; __torch__ classes not flagged)", ["net/data.pkl", "net/constants.pkl"])
+    put("malicious/torchscript.pt", torchscript(evil()), "malicious", "TorchScript archive carrying a Python payload", ["net/data.pkl", "net/constants.pkl"])
 
     # Legacy torch.save: stacked pickles, then raw storages.
     def legacy(obj):

@@ -101,6 +101,8 @@ pub(crate) struct Ctx<'o> {
     pub(crate) pickles: Vec<(Location, u64, usize)>,
     /// Bytes decompressed so far in this file, against `Limits::max_decompressed_bytes`.
     pub(crate) inflated: u64,
+    /// True while the members of a TorchScript archive are analysed.
+    pub(crate) torchscript: bool,
 }
 
 impl<'o> Ctx<'o> {
@@ -112,6 +114,7 @@ impl<'o> Ctx<'o> {
             base_dir: None,
             pickles: Vec::new(),
             inflated: 0,
+            torchscript: false,
         }
     }
 
@@ -159,9 +162,28 @@ impl<'o> Ctx<'o> {
 
     /// Runs the pickle analyser over `data`, whose first byte is at `base` inside `location`'s innermost part.
     pub(crate) fn pickle(&mut self, data: &[u8], location: &Location, base: u64) -> usize {
-        let options = self.analyse_options(location);
+        let mut options = self.analyse_options(location);
         self.pickles.push((location.clone(), base, data.len()));
-        let analysis = crate::pickle::analyse_pickle(data, &options);
+        let mut analysis = crate::pickle::analyse_pickle(data, &options);
+        if self.torchscript {
+            // torch.jit.load's C++ unpickler resolves `__torch__.*` to classes compiled from the archive's code/
+            // and `torch.jit._pickle.*` to its builders; it imports no Python. Those names are no unknown Python
+            // callables here, so the pickle is analysed again with them allowed.
+            let names: Vec<String> = analysis
+                .calls
+                .iter()
+                .filter(|c| {
+                    !c.allowed
+                        && (c.callable.starts_with("__torch__.")
+                            || c.callable.starts_with("torch.jit._pickle."))
+                })
+                .map(|c| c.callable.clone())
+                .collect();
+            if !names.is_empty() {
+                options.policy = options.policy.with_allowed(names);
+                analysis = crate::pickle::analyse_pickle(data, &options);
+            }
+        }
         self.absorb(analysis, base)
     }
 

@@ -299,6 +299,48 @@ fn scan_directory(
         (e.name == "data.pkl" || e.name.ends_with("/data.pkl"))
             .then(|| format!("{}data/", &e.name[..e.name.len() - "data.pkl".len()]))
     });
+    // TorchScript (torch.jit.save): `<prefix>/constants.pkl` and `<prefix>/code/`. torch.load hands it to
+    // torch.jit.load, whose unpickler builds TorchScript classes and whose code/ is TorchScript, not analysed here.
+    let torchscript_prefix = dir.entries.iter().find_map(|e| {
+        let prefix = e.name.strip_suffix("constants.pkl")?;
+        let code = format!("{prefix}code/");
+        dir.entries
+            .iter()
+            .any(|c| c.name.starts_with(&code))
+            .then(|| prefix.to_owned())
+    });
+    if let Some(prefix) = &torchscript_prefix {
+        let code = format!("{prefix}code/");
+        let files = dir
+            .entries
+            .iter()
+            .filter(|e| e.name.starts_with(&code))
+            .count();
+        ctx.not_analysed(
+            "MLSC-SCAN-007",
+            here.loc.clone(),
+            format!(
+                "TorchScript archive: its {files} file(s) under `{code}` are TorchScript, which torch.jit runs (class `__setstate__` methods on load) and which is not analysed; its pickles were analysed with TorchScript's own class names allowed"
+            ),
+        );
+    }
+    let was_torchscript = ctx.torchscript;
+    ctx.torchscript = torchscript_prefix.is_some();
+    let result = scan_members(ctx, blob, here, dir, storage_prefix.as_deref());
+    ctx.torchscript = was_torchscript;
+    result?;
+    keras::check_keras_zip(ctx, blob, here, dir)?;
+    Ok(())
+}
+
+/// The members of an archive, after the archive-level checks.
+fn scan_members(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    dir: &Directory,
+    storage_prefix: Option<&str>,
+) -> io::Result<()> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for e in &dir.entries {
         *counts.entry(e.name.as_str()).or_default() += 1;
@@ -402,10 +444,7 @@ fn scan_directory(
             );
             continue;
         }
-        if storage_prefix
-            .as_deref()
-            .is_some_and(|p| e.name.starts_with(p))
-        {
+        if storage_prefix.is_some_and(|p| e.name.starts_with(p)) {
             skipped_storages += 1;
             continue;
         }
@@ -545,7 +584,7 @@ fn scan_directory(
             "MLSC-ZIP-013",
             Severity::Info,
             here.loc.clone(),
-            format!("{skipped_storages} tensor storage(s) under `{}` not read: torch never unpickles them", storage_prefix.as_deref().unwrap_or("")),
+            format!("{skipped_storages} tensor storage(s) under `{}` not read: torch never unpickles them", storage_prefix.unwrap_or("")),
         );
     }
     spans.sort_unstable();
@@ -560,7 +599,6 @@ fn scan_directory(
             ),
         );
     }
-    keras::check_keras_zip(ctx, blob, here, dir)?;
     Ok(())
 }
 
