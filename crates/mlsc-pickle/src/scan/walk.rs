@@ -126,7 +126,8 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
             let path = entry.path();
             let rel = path.strip_prefix(root).unwrap_or(path);
             let display = path.display().to_string();
-            if entry.file_type().is_dir() {
+            // Only regular files (and links, resolved below): opening a FIFO or a device would block or never end.
+            if !entry.file_type().is_file() && !entry.path_is_symlink() {
                 continue;
             }
             if let Some(inc) = &include
@@ -173,6 +174,9 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
                         )
                     };
                     out.findings.push(finding(code, sev, title, &display, msg));
+                    continue;
+                }
+                if !target.is_file() {
                     continue;
                 }
                 let inside = target.starts_with(&canon_root);
