@@ -562,6 +562,7 @@ def main():
     put("benign/chatml.gguf", gguf(CHATML), "benign", "ordinary ChatML template", [])
     put("benign/llama3.gguf", gguf(LLAMA3), "benign", "ordinary Llama 3 template", [])
     put("benign/no_template.gguf", gguf(None), "benign", "GGUF without template", [])
+    put("benign/system_var.gguf", gguf("{%- set system = messages[0]['content'] if messages[0]['role'] == 'system' else '' %}{%- set config = namespace(open=false) %}{{ bos_token + system }}" + CHATML), "benign", "template with variables named system/config/open", [])
     put("malicious/ssti_mro.gguf", gguf("{{ ''.__class__.__mro__[1].__subclasses__() }}" + CHATML), "malicious", "template reaching __subclasses__", [])
     put("malicious/ssti_cycler.gguf", gguf("{{ cycler.__init__.__globals__.os.popen('id').read() }}"), "malicious", "template via cycler globals", [])
     put("malicious/ssti_attr.gguf", gguf("{{ ''|attr('\\x5f\\x5fclass\\x5f\\x5f') }}" + CHATML), "malicious", "template with escaped dunder via attr filter", [])
