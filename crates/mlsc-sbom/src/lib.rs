@@ -22,8 +22,8 @@ pub use crate::bom::{
 pub use crate::error::Error;
 pub use crate::requirements::{
     Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan, IndexOptions, Input,
-    InputFormat, Platform, Project, ReadOptions, Source, Target, normalize_name, plan_fixes, read_file,
-    read_project, read_project_with,
+    InputFormat, Platform, Project, ReadOptions, Source, Target, normalize_name, parse_text, plan_fixes,
+    read_file, read_project, read_project_with,
 };
 pub use crate::vuln::{
     Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo, DepsJson, DepsSection, Event,

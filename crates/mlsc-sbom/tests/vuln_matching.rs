@@ -185,3 +185,26 @@ fn constraints_pin_ranges() {
     assert_eq!(a.fixes.len(), 1);
     assert!(a.fixes[0].path.ends_with("c.txt"));
 }
+
+#[test]
+fn a_record_that_only_fails_the_full_parse_is_an_error_not_a_pass() {
+    // The index fields are fine; `versions` holds a number, which the whole parse rejects.
+    let bad = r#"{"id":"PYSEC-2099-9","affected":[{"package":{"ecosystem":"PyPI","name":"demo-pkg"},"versions":[1.5]}]}"#;
+    let db = db(&[bad]);
+    assert_eq!(db.info().records, 1);
+    let a = audit(&db, "demo-pkg==1.5\n", &AuditOptions::default());
+    assert!(a.deps.vulnerabilities.is_empty());
+    assert_eq!(a.report.errors.len(), 1);
+    assert!(
+        a.report.errors[0].message.contains("PYSEC-2099-9"),
+        "{:?}",
+        a.report.errors
+    );
+    // Other packages are unaffected by it.
+    assert!(
+        audit(&db, "other==1.0\n", &AuditOptions::default())
+            .report
+            .errors
+            .is_empty()
+    );
+}

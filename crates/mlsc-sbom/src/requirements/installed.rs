@@ -237,41 +237,14 @@ pub(crate) fn read_environment(
                 }
             };
             size += bytes.len() as u64;
-            let meta = parse_metadata(&String::from_utf8_lossy(&bytes));
-            let (Some(name), Some(version)) = (meta.name.as_deref(), meta.version.as_deref())
-            else {
-                project.diagnostics.push(Diagnostic::at(
-                    &meta_shown,
-                    None,
-                    "metadata without `Name` or `Version`",
-                ));
+            let Some(mut d) = dependency_of_metadata(
+                &String::from_utf8_lossy(&bytes),
+                &meta_shown,
+                target,
+                project,
+            ) else {
                 continue;
             };
-            let source = Source::new(meta_shown.clone(), None, InputFormat::Installed);
-            let mut d = match Version::from_str(version) {
-                Ok(v) => Dependency::pinned(name, v, source),
-                Err(_) => {
-                    let mut d = Dependency::new(name, DependencyKind::Pinned, source);
-                    d.arbitrary_version = Some(version.to_owned());
-                    d.specifier = format!("==={version}");
-                    d
-                }
-            };
-            d.direct = false;
-            d.license = meta.license();
-            for req in &meta.requires_dist {
-                let Ok(sp) = super::pep508::split(req) else {
-                    continue;
-                };
-                let applies = sp
-                    .marker
-                    .is_none_or(|m| target.evaluate(m, &[]).unwrap_or(true));
-                if applies {
-                    d.depends_on.push(super::normalize_name(sp.name));
-                }
-            }
-            d.depends_on.sort();
-            d.depends_on.dedup();
             if dist.is_dir() {
                 check_record(&dist, &bytes, &meta_shown, &shown, project);
                 direct_url(&dist, &mut d);
@@ -288,6 +261,68 @@ pub(crate) fn read_environment(
         uses_hashes: false,
         superseded_by: None,
     });
+}
+
+/// A pinned dependency from the text of a `METADATA` file, its licence and its `Requires-Dist` edges.
+fn dependency_of_metadata(
+    text: &str,
+    shown: &str,
+    target: &Target,
+    project: &mut Project,
+) -> Option<Dependency> {
+    let meta = parse_metadata(text);
+    let (Some(name), Some(version)) = (meta.name.as_deref(), meta.version.as_deref()) else {
+        project.diagnostics.push(Diagnostic::at(
+            shown,
+            None,
+            "metadata without `Name` or `Version`",
+        ));
+        return None;
+    };
+    if !super::name::is_valid_name(name) {
+        project.diagnostics.push(Diagnostic::at(
+            shown,
+            None,
+            format!(
+                "invalid distribution name `{}`",
+                super::pep508::truncate(name)
+            ),
+        ));
+        return None;
+    }
+    let source = Source::new(shown.to_owned(), None, InputFormat::Installed);
+    let mut d = match Version::from_str(version) {
+        Ok(v) => Dependency::pinned(name, v, source),
+        Err(_) => {
+            let mut d = Dependency::new(name, DependencyKind::Pinned, source);
+            d.arbitrary_version = Some(version.to_owned());
+            d.specifier = format!("==={version}");
+            d
+        }
+    };
+    d.direct = false;
+    d.license = meta.license();
+    for req in &meta.requires_dist {
+        let Ok(sp) = super::pep508::split(req) else {
+            continue;
+        };
+        let applies = sp
+            .marker
+            .is_none_or(|m| target.evaluate(m, &[]).unwrap_or(true));
+        if applies {
+            d.depends_on.push(super::normalize_name(sp.name));
+        }
+    }
+    d.depends_on.sort();
+    d.depends_on.dedup();
+    Some(d)
+}
+
+/// [`dependency_of_metadata`] for [`super::parse_text`].
+pub(crate) fn metadata_dependency(text: &str, shown: &str, target: &Target, project: &mut Project) {
+    if let Some(d) = dependency_of_metadata(text, shown, target, project) {
+        project.dependencies.push(d);
+    }
 }
 
 /// Compares `METADATA` with the digest `RECORD` lists for it: a mismatch means the metadata (and so the version

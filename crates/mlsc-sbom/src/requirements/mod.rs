@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use self::fix::{FixEdit, FixPlan, plan_fixes};
 pub use self::name::normalize_name;
-pub use self::project::{ReadOptions, read_file, read_project, read_project_with};
+pub use self::project::{ReadOptions, parse_text, read_file, read_project, read_project_with};
 pub use self::target::{Platform, Target};
 
 /// What kind of requirement a [`Dependency`] is.

@@ -205,6 +205,63 @@ fn read_one(
     }
 }
 
+/// Parses one input given as text, never touching the file system: `-r`/`-c` includes are reported as
+/// diagnostics instead of being read. `path` names the input in sources and diagnostics; `format` says what it is
+/// ([`InputFormat::Installed`] is read as one `METADATA` file).
+///
+/// ```
+/// use mlsc_sbom::{InputFormat, Target};
+///
+/// let p = mlsc_sbom::parse_text("torch==2.2.0+cpu\n-r other.txt\n", "requirements.txt", InputFormat::Requirements, &Target::default());
+/// assert_eq!(p.dependencies[0].version.as_ref().unwrap().to_string(), "2.2.0+cpu");
+/// assert_eq!(p.diagnostics[0].line, Some(2));
+/// ```
+pub fn parse_text(text: &str, path: &str, format: InputFormat, target: &Target) -> Project {
+    let mut project = Project {
+        root: path.to_owned(),
+        target: target.to_string(),
+        ..Project::default()
+    };
+    let options = ReadOptions::default();
+    let before = project.dependencies.len();
+    let ok = match format {
+        InputFormat::Requirements | InputFormat::Constraints => {
+            let mut txt = TxtReader::new(target, &options);
+            txt.no_files = true;
+            txt.read_content(
+                text.as_bytes(),
+                Path::new(path).to_path_buf(),
+                Path::new(path),
+                path,
+                format,
+                &mut project,
+            );
+            return project;
+        }
+        InputFormat::Pyproject => read_pyproject(text, path, target, &mut project),
+        InputFormat::UvLock => read_uv_lock(text, path, target, &mut project),
+        InputFormat::PoetryLock => read_poetry_lock(text, path, target, &mut project),
+        InputFormat::PipfileLock => read_pipfile_lock(text, path, target, &mut project),
+        InputFormat::Pylock => read_pylock(text, path, target, &mut project),
+        InputFormat::Installed => {
+            super::installed::metadata_dependency(text, path, target, &mut project);
+            true
+        }
+    };
+    if ok {
+        let added = project.dependencies.len() - before;
+        project.inputs.push(Input {
+            path: path.to_owned(),
+            format,
+            size: text.len() as u64,
+            dependencies: added,
+            uses_hashes: project.dependencies.iter().any(|d| !d.hashes.is_empty()),
+            superseded_by: None,
+        });
+    }
+    project
+}
+
 /// Reads a file, an installed environment, or a project folder (searched for requirements files,
 /// `pyproject.toml`, lock files and environments), evaluating markers for `target`.
 ///

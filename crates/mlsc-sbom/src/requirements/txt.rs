@@ -166,6 +166,8 @@ pub(crate) struct TxtReader<'a> {
     pub(crate) options: &'a ReadOptions,
     stack: Vec<PathBuf>,
     seen: HashSet<PathBuf>,
+    /// Text given in memory: includes are reported, not read, and no local project is looked at.
+    pub(crate) no_files: bool,
 }
 
 impl<'a> TxtReader<'a> {
@@ -175,6 +177,7 @@ impl<'a> TxtReader<'a> {
             options,
             stack: Vec::new(),
             seen: HashSet::new(),
+            no_files: false,
         }
     }
 
@@ -216,6 +219,16 @@ impl<'a> TxtReader<'a> {
             // Included twice without a cycle (a diamond): its requirements are already there.
             return;
         }
+        if self.no_files {
+            if let Some((p, l)) = included_from {
+                project.diagnostics.push(Diagnostic::at(
+                    p,
+                    Some(l),
+                    format!("`{display}` is not read: the input was given as text"),
+                ));
+            }
+            return;
+        }
         let content = match read_bounded(path, self.options.max_file_bytes) {
             Ok(c) => c,
             Err(message) => {
@@ -231,6 +244,19 @@ impl<'a> TxtReader<'a> {
                 return;
             }
         };
+        self.read_content(&content, key, path, display, format, project);
+    }
+
+    /// Reads the requirements in `content` (the file `path`, shown as `display`, canonical `key`).
+    pub(crate) fn read_content(
+        &mut self,
+        content: &[u8],
+        key: PathBuf,
+        path: &Path,
+        display: &str,
+        format: InputFormat,
+        project: &mut Project,
+    ) {
         let input_index = project.inputs.len();
         project.inputs.push(Input {
             path: display.to_owned(),
@@ -241,7 +267,7 @@ impl<'a> TxtReader<'a> {
             superseded_by: None,
         });
         self.stack.push(key);
-        let text = String::from_utf8_lossy(&content);
+        let text = String::from_utf8_lossy(content);
         let env = |name: &str| self.options.env_var(name);
         let lines = logical_lines(&text, &env);
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -298,7 +324,7 @@ impl<'a> TxtReader<'a> {
                 .push(Diagnostic::at(display, Some(ll.line), e));
         }
         let result = if looks_like_url_or_path(&req) {
-            bare_reference(&req, source, base, false)
+            bare_reference(&req, source, base, false, self.no_files)
         } else {
             pep508::dependency(&req, source, self.target).map(|(d, w)| {
                 if let Some(w) = w {
@@ -368,7 +394,7 @@ impl<'a> TxtReader<'a> {
             }
             "-e" | "--editable" => {
                 let Some(v) = value else { return need(project) };
-                match bare_reference(&v, source, base, true) {
+                match bare_reference(&v, source, base, true, self.no_files) {
                     Ok(mut dep) => {
                         dep.kind = DependencyKind::Editable;
                         project.dependencies.push(dep);
@@ -534,6 +560,7 @@ fn bare_reference(
     source: Source,
     base: &Path,
     editable: bool,
+    no_files: bool,
 ) -> Result<Dependency, String> {
     let (url_part, marker) = match req.find(" ;").or_else(|| req.find("; ")) {
         Some(i) => (
@@ -561,7 +588,7 @@ fn bare_reference(
             .map(|n| n.split(['[', '-']).next().unwrap_or(n).to_owned())
     });
     let (file_name, file_version) = archive_name_version(url);
-    let local_name = if kind == DependencyKind::Path {
+    let local_name = if kind == DependencyKind::Path && !no_files {
         local_project_name(base, url)
     } else {
         None

@@ -189,6 +189,8 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
     let mut ignored = Vec::new();
     let mut fixes = Vec::new();
     let mut vulnerable_files: BTreeSet<String> = BTreeSet::new();
+    let mut unreadable: std::collections::BTreeMap<String, String> =
+        std::collections::BTreeMap::new();
 
     for (i, dep) in project.dependencies.iter().enumerate() {
         if !dep.applies {
@@ -208,6 +210,9 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
             continue;
         }
         let exact = dep.version.as_ref();
+        for (id, why) in db.unreadable_for(&dep.name) {
+            unreadable.insert(id.to_owned(), why.to_owned());
+        }
         let matches = match_dependency(i, dep, exact, db);
         let fix_version = fix_version(dep, exact, db);
         let mut any = false;
@@ -321,6 +326,15 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
 
     if options.hygiene {
         hygiene(project, &mut report);
+    }
+    for (id, why) in &unreadable {
+        // An advisory of a package we depend on could not be read: that package was not fully checked.
+        report.errors.push(ReportError::new(
+            Some(db.info().source.clone()),
+            format!(
+                "advisory `{id}` could not be read, so its package was not fully checked: {why}"
+            ),
+        ));
     }
     let mut fatal_files: BTreeSet<String> = BTreeSet::new();
     for d in &project.diagnostics {
@@ -511,20 +525,20 @@ pub(crate) fn match_dependency(
         if adv.withdrawn.is_some() {
             continue;
         }
-        let p = aff.prepared();
         let kind = if let Some(v) = exact {
-            p.affects(v).then_some(Exposure::Affected)
+            aff.affects(v).then_some(Exposure::Affected)
         } else if let Some(arb) = &dep.arbitrary_version {
-            p.raw_versions
+            aff.listed()
+                .raw
                 .iter()
                 .any(|r| r == arb)
                 .then_some(Exposure::Affected)
         } else {
-            p.overlaps(dep.specifiers.as_ref())
+            aff.overlaps(dep.specifiers.as_ref())
                 .then_some(Exposure::PossiblyAffected)
         };
         if let Some(k) = kind {
-            hits.push((adv, k, p.fixed.clone()));
+            hits.push((adv, k, aff.prepared().fixed.clone()));
         }
     }
     // Union advisories that share an id or alias (PYSEC-x aliasing GHSA-y, and GHSA-y's own record).
@@ -635,7 +649,7 @@ pub(crate) fn fix_version(
     let advisories: Vec<_> = db
         .for_package(&dep.name)
         .filter(|(a, _)| a.withdrawn.is_none())
-        .map(|(_, aff)| aff.prepared())
+        .map(|(_, aff)| aff)
         .collect();
     if advisories.is_empty() {
         return None;
@@ -649,7 +663,10 @@ pub(crate) fn fix_version(
     if !affected_now {
         return None;
     }
-    let mut candidates: Vec<&Version> = advisories.iter().flat_map(|p| p.fixed.iter()).collect();
+    let mut candidates: Vec<&Version> = advisories
+        .iter()
+        .flat_map(|p| p.prepared().fixed.iter())
+        .collect();
     candidates.sort();
     candidates.dedup();
     candidates

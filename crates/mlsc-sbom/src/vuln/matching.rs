@@ -14,15 +14,11 @@ use version_ranges::Ranges;
 
 use super::db::{AffectedPackage, RangeEvents};
 
-/// The parsed form of one affected entry, built the first time its package is matched.
+/// The parsed ranges of one affected entry, built the first time its package is matched.
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     /// The union of the `ECOSYSTEM` ranges.
     pub(crate) ranges: Ranges<Version>,
-    /// The `versions` list entries that are valid PEP 440, local part removed.
-    pub(crate) versions: Vec<Version>,
-    /// The entries that are not, compared as text.
-    pub(crate) raw_versions: Vec<String>,
     /// Every `fixed` version in the ranges.
     pub(crate) fixed: Vec<Version>,
     /// Event versions that are not valid PEP 440 (their range was skipped).
@@ -127,8 +123,6 @@ impl Prepared {
     pub(crate) fn of(a: &AffectedPackage) -> Prepared {
         let mut p = Prepared {
             ranges: Ranges::empty(),
-            versions: Vec::new(),
-            raw_versions: Vec::new(),
             fixed: Vec::new(),
             invalid: Vec::new(),
         };
@@ -143,38 +137,78 @@ impl Prepared {
                 }
             }
         }
-        for v in &a.versions {
-            match parse(v) {
-                Some(x) => p.versions.push(x.without_local()),
-                None => p.raw_versions.push(v.trim().to_owned()),
-            }
-        }
         p.fixed.sort();
         p.fixed.dedup();
         p
     }
+}
 
-    /// True when exact version `v` is affected.
-    pub(crate) fn affects(&self, v: &Version) -> bool {
-        let base = v.clone().without_local();
-        self.ranges.contains(&base) || self.versions.contains(&base)
-    }
+/// The explicit `versions` list, parsed: only when a range cannot answer (the lists of some packages run to
+/// hundreds of entries per advisory, and most matches are decided by the ranges).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Listed {
+    /// The entries that are valid PEP 440, local part removed.
+    pub(crate) versions: Vec<Version>,
+    /// The entries that are not, compared as text.
+    pub(crate) raw: Vec<String>,
+}
 
-    /// True when some version allowed by `specs` is affected.
-    pub(crate) fn overlaps(&self, specs: Option<&VersionSpecifiers>) -> bool {
-        let Some(specs) = specs else {
-            return !self.ranges.is_empty()
-                || !self.versions.is_empty()
-                || !self.raw_versions.is_empty();
-        };
-        let allowed: Ranges<Version> = specs.clone().into();
-        !allowed.is_disjoint(&self.ranges) || self.versions.iter().any(|v| specs.contains(v))
+/// True when list entry `s` may equal `base` (no epoch) as PEP 440 compares them: it starts with the same first
+/// release number. A cheap filter before parsing; entries with an epoch or a `v` prefix are always parsed.
+fn may_equal(s: &str, base: &Version) -> bool {
+    if base.epoch() != 0 {
+        return true;
     }
+    let s = s.trim_start();
+    if s.starts_with(['v', 'V']) || s.contains('!') {
+        return true;
+    }
+    let major = base.release().first().copied().unwrap_or(0);
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    // Leading zeros are allowed in PEP 440 (`01.0` == `1.0`), so compare numbers, not text.
+    digits > 0 && s[..digits].parse::<u64>().ok() == Some(major)
 }
 
 impl AffectedPackage {
     pub(crate) fn prepared(&self) -> &Prepared {
         self.prepared.get_or_init(|| Prepared::of(self))
+    }
+
+    pub(crate) fn listed(&self) -> &Listed {
+        self.listed.get_or_init(|| {
+            let mut l = Listed::default();
+            for v in &self.versions {
+                match parse(v) {
+                    Some(x) => l.versions.push(x.without_local()),
+                    None => l.raw.push(v.trim().to_owned()),
+                }
+            }
+            l
+        })
+    }
+
+    /// True when exact version `v` is affected.
+    pub(crate) fn affects(&self, v: &Version) -> bool {
+        let base = v.clone().without_local();
+        if self.prepared().ranges.contains(&base) {
+            return true;
+        }
+        if let Some(l) = self.listed.get() {
+            return l.versions.contains(&base);
+        }
+        self.versions
+            .iter()
+            .any(|s| may_equal(s, &base) && parse(s).is_some_and(|x| x.without_local() == base))
+    }
+
+    /// True when some version allowed by `specs` is affected.
+    pub(crate) fn overlaps(&self, specs: Option<&VersionSpecifiers>) -> bool {
+        let p = self.prepared();
+        let Some(specs) = specs else {
+            return !p.ranges.is_empty() || !self.versions.is_empty();
+        };
+        let allowed: Ranges<Version> = specs.clone().into();
+        !allowed.is_disjoint(&p.ranges) || self.listed().versions.iter().any(|v| specs.contains(v))
     }
 }
 
@@ -329,11 +363,16 @@ mod tests {
             versions: vec!["2.2.0".to_owned(), "garbage-version".to_owned()],
             ..AffectedPackage::default()
         };
-        let p = a.prepared();
+        let p = &a;
         assert!(p.affects(&v("2.2.0+cpu")));
         assert!(p.affects(&v("2.2.1")));
         assert!(!p.affects(&v("2.2.2+cu121")));
-        assert_eq!(p.raw_versions, ["garbage-version"]);
+        assert_eq!(p.listed().raw, ["garbage-version"]);
+        assert!(
+            may_equal("02.2", &v("2.0"))
+                && !may_equal("12.0", &v("2.0"))
+                && may_equal("v2", &v("2"))
+        );
         let specs = VersionSpecifiers::from_str(">=2.2.2").unwrap();
         assert!(!p.overlaps(Some(&specs)));
         let specs = VersionSpecifiers::from_str("==2.2.*").unwrap();
@@ -363,7 +402,7 @@ mod tests {
                 if p.ranges.is_empty() || !p.invalid.is_empty() {
                     continue;
                 }
-                for v in &p.versions {
+                for v in &a.listed().versions {
                     checked += 1;
                     if p.ranges.contains(v) {
                         continue;
