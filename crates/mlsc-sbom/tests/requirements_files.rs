@@ -189,3 +189,23 @@ fn markers_are_evaluated_for_the_target_not_the_host() {
         [true, false, true]
     );
 }
+
+/// The first crash `cargo fuzz run requirements` found (fuzz/artifacts, kept here as bytes): an option token that
+/// starts with `-` and an invalid byte.
+#[test]
+fn fuzz_regression_option_split_inside_a_character() {
+    let input: &[u8] = b"# MLdex-url hx\x12\0\0\0\0\0/${Ty==1.21.0 \\\n  -\xffhash=sha256:ab\nx @ https://h/x-1.0-p$y3-noen-any.whl ; sys_platform == \"win32\"\n-e ./local[dev]\n--e0xtra-index-url https://${TOKEN}@h/simple\n";
+    let text = String::from_utf8_lossy(input);
+    let p = mlsc_sbom::parse_text(
+        &text,
+        "fuzz.txt",
+        InputFormat::Requirements,
+        &Target::default(),
+    );
+    assert!(
+        p.diagnostics.iter().all(|d| d.line.is_some_and(|l| l <= 6)),
+        "{:?}",
+        p.diagnostics
+    );
+    assert!(p.dependencies.iter().any(|d| d.name == "x"));
+}

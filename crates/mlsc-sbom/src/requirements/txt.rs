@@ -483,7 +483,8 @@ fn split_option(toks: &[String]) -> (String, Option<String>, usize) {
         return (first.clone(), toks.get(1).cloned(), 2.min(toks.len()));
     }
     // Short options with the value attached: `-rbase.txt`, `-e.`.
-    if first.len() > 2 && !first.starts_with("--") {
+    // `is_char_boundary`: the token may start with `-` and a multi-byte character (found by fuzzing).
+    if first.len() > 2 && !first.starts_with("--") && first.is_char_boundary(2) {
         let (o, v) = first.split_at(2);
         if TAKES_VALUE.contains(&o) {
             return (o.to_owned(), Some(v.to_owned()), 1);
@@ -722,6 +723,18 @@ mod tests {
         assert_eq!(
             split_option(&t),
             ("-c".to_owned(), Some("constraints.txt".to_owned()), 2)
+        );
+    }
+
+    #[test]
+    fn options_with_multibyte_characters() {
+        // Fuzzing found `-\u{fffd}hash=…` (an invalid byte read lossily) splitting inside a character.
+        let t = tokens("-\u{fffd}hash=sha256:ab");
+        assert_eq!(split_option(&t).0, "-\u{fffd}hash=sha256:ab");
+        let t = tokens("-r\u{e9}t\u{e9}.txt");
+        assert_eq!(
+            split_option(&t),
+            ("-r".to_owned(), Some("\u{e9}t\u{e9}.txt".to_owned()), 1)
         );
     }
 
