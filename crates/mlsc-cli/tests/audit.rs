@@ -1011,3 +1011,40 @@ fn dependency_licence_denied() {
         "{finding:#}"
     );
 }
+
+/// A FIFO under the audited directory is neither read nor waited on (reading it would block forever).
+#[cfg(unix)]
+#[test]
+fn a_fifo_does_not_block_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        workspace().join("examples/hf-model/model.safetensors"),
+        dir.path().join("model.safetensors"),
+    )
+    .unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("pipe.bin"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlsc"))
+        .args(["audit", &dir.path().display().to_string(), "-q"])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert_ne!(status.code(), Some(2), "the audit failed");
+            break;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("the audit blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
