@@ -209,3 +209,27 @@ fn fuzz_regression_option_split_inside_a_character() {
     );
     assert!(p.dependencies.iter().any(|d| d.name == "x"));
 }
+
+/// The second crash `cargo fuzz run requirements` found: a marker with an unterminated string of invalid bytes,
+/// on which pep508_rs 0.9.2 panics while building its error message (it slices inside a character). Markers that
+/// are not ASCII are not handed to it: the marker is reported as unparsed and the requirement kept.
+#[test]
+fn fuzz_regression_non_ascii_marker() {
+    let input: &[u8] = b"# ML\x0atorch==2.2.0+cpunone-any.whl ; sys_platform == \x22w\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb,{\x22fixed\x22:\x220.1\x22}]}],\x22versions\x22:[\x221.0\x22,\x22bad\x22]}]\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb//${TOKEN}@h/simple\x0a";
+    let text = String::from_utf8_lossy(input);
+    let p = mlsc_sbom::parse_text(
+        &text,
+        "fuzz.txt",
+        InputFormat::Requirements,
+        &Target::default(),
+    );
+    assert_eq!(p.dependencies.len(), 1);
+    assert!(p.dependencies[0].applies);
+    assert!(
+        p.diagnostics
+            .iter()
+            .any(|d| d.message.contains("cannot parse marker")),
+        "{:?}",
+        p.diagnostics
+    );
+}

@@ -176,6 +176,12 @@ impl Target {
 
     /// Evaluates a PEP 508 marker with `extras` active. `None` when the marker does not parse.
     pub fn evaluate(&self, marker: &str, extras: &[String]) -> Option<bool> {
+        // pep508_rs 0.9.2 panics building the error message of some malformed markers with multi-byte
+        // characters (it slices inside one; found by fuzzing). PEP 508 markers are ASCII in practice, so anything
+        // else is reported as unparsed instead of being handed to it.
+        if !marker.is_ascii() {
+            return None;
+        }
         let tree = pep508_rs::MarkerTree::from_str(marker).ok()?;
         let extras: Vec<pep508_rs::ExtraName> = extras
             .iter()

@@ -7,6 +7,7 @@ use mlsc_core::{
     Artifact, Assessment, Completeness, Finding, Format, Report, ReportError, Severity, Verdict,
 };
 use pep440_rs::Version;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::db::{Advisory, Database, DatabaseInfo};
@@ -192,6 +193,22 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
     let mut unreadable: std::collections::BTreeMap<String, String> =
         std::collections::BTreeMap::new();
 
+    // Parse the advisories of every package named, and their ranges, in parallel first: that is most of the
+    // work (a few packages have hundreds of advisories), and the loop below then only reads caches.
+    let mut names: Vec<&str> = project
+        .dependencies
+        .iter()
+        .chain(&project.constraints)
+        .filter(|d| d.applies)
+        .map(|d| d.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.par_iter().for_each(|n| {
+        for (_, aff) in db.for_package(n) {
+            let _ = aff.prepared();
+        }
+    });
     for (i, dep) in project.dependencies.iter().enumerate() {
         if !dep.applies {
             continue;
