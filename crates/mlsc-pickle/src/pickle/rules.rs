@@ -2,15 +2,18 @@
 
 use mlsc_core::{Rule, Severity};
 
-/// OWASP ML Top 10 ML06 (AI supply chain attacks), MITRE ATLAS AML.T0010 (ML supply chain compromise) and
-/// AML.T0011.000 (user execution: unsafe ML artifacts), CWE-502 (deserialization of untrusted data).
+/// OWASP ML Top 10 ML06 (AI supply chain attacks); MITRE ATLAS AML.T0010 (AI supply chain compromise),
+/// AML.T0011.000 (user execution: unsafe AI artifacts) and AML.T0018.002 (manipulate AI model: embed malware);
+/// CWE-502 (deserialization of untrusted data).
 const EXEC: &[&str] = &[
     "owasp-ml:ML06",
     "atlas:AML.T0010",
     "atlas:AML.T0011.000",
+    "atlas:AML.T0018.002",
     "cwe:502",
 ];
-/// As [`EXEC`], plus ATLAS AML.T0018 (manipulate AI model) for state injected into imported objects.
+/// State injected into imported objects: ATLAS AML.T0018 (manipulate AI model), CWE-915 (object attribute
+/// modification).
 const INJECT: &[&str] = &[
     "owasp-ml:ML06",
     "atlas:AML.T0010",
@@ -18,11 +21,12 @@ const INJECT: &[&str] = &[
     "cwe:502",
     "cwe:915",
 ];
-/// Defects that hide what a loader would do: evasion of scanners (ATLAS AML.T0015).
+/// Streams shaped to defeat scanners: ATLAS AML.T0076 (corrupt AI model: a file that does not fully deserialize,
+/// to evade a model scanner).
 const EVADE: &[&str] = &[
     "owasp-ml:ML06",
     "atlas:AML.T0010",
-    "atlas:AML.T0015",
+    "atlas:AML.T0076",
     "cwe:502",
 ];
 
