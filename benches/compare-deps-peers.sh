@@ -45,6 +45,12 @@ t_mlsc=$(best 5 "$MLSC" deps --db "$DB" -q "$tmp/requirements.txt")
 t_pa=$(best 2 "$VENV/bin/pip-audit" --disable-pip --no-deps -r "$tmp/requirements.txt" --progress-spinner off)
 "$VENV/bin/pip-audit" --disable-pip --no-deps -r "$tmp/requirements.txt" --progress-spinner off -f json \
   -o "$tmp/pa.json" > /dev/null 2>&1 || true
+set +e
+"$MLSC" deps --db "$DB" -q "$tmp/requirements.txt" > /dev/null 2>&1
+rc_mlsc=$?
+pa_last=$("$VENV/bin/pip-audit" --disable-pip --no-deps -r "$tmp/requirements.txt" --progress-spinner off 2>/dev/null | tail -1)
+rc_pa=${PIPESTATUS[0]}
+set -e
 
 python3 - "$tmp/mlsc.json" "$tmp/pa.json" <<'PY'
 import json, sys
@@ -61,7 +67,8 @@ try:
 except Exception as e:
     print(f"pip-audit:  no JSON result ({e})")
 PY
-echo "mlsc deps:  ${t_mlsc}s (best of 5)"
-echo "pip-audit:  ${t_pa}s (best of 2, $("$VENV/bin/pip-audit" --version 2>/dev/null | head -1))"
+echo "mlsc deps:  ${t_mlsc}s (best of 5), exit ${rc_mlsc}"
+echo "pip-audit:  ${t_pa}s (best of 2, $("$VENV/bin/pip-audit" --version 2>/dev/null | head -1)), exit ${rc_pa}, said: ${pa_last}"
+echo "(when pip-audit cannot reach its service it skips every package and still says so: compare the counts above)"
 python3 -c "print(f'ratio: pip-audit / mlsc = {float(\"$t_pa\") / float(\"$t_mlsc\"):.0f}x')"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

@@ -568,17 +568,20 @@ pub(crate) fn match_dependency(
         }
         i
     }
-    for a in 0..n {
-        for b in a + 1..n {
-            let ids_a: BTreeSet<&str> = std::iter::once(hits[a].0.id.as_str())
-                .chain(hits[a].0.aliases.iter().map(String::as_str))
-                .collect();
-            let shares = std::iter::once(hits[b].0.id.as_str())
-                .chain(hits[b].0.aliases.iter().map(String::as_str))
-                .any(|x| ids_a.contains(x));
-            if shares {
-                let (ra, rb) = (root(&mut group, a), root(&mut group, b));
-                group[rb] = ra;
+    // Each id or alias belongs to the first advisory that named it; a later advisory naming it joins that group.
+    // Linear in the number of ids (a pair-wise comparison was 20 ms for a package with 200 advisories).
+    let mut owner: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (a, hit) in hits.iter().enumerate() {
+        let adv = hit.0;
+        for x in std::iter::once(adv.id.as_str()).chain(adv.aliases.iter().map(String::as_str)) {
+            match owner.get(x) {
+                Some(&b) => {
+                    let (ra, rb) = (root(&mut group, a), root(&mut group, b));
+                    group[ra] = rb;
+                }
+                None => {
+                    owner.insert(x, a);
+                }
             }
         }
     }
@@ -689,6 +692,14 @@ pub(crate) fn fix_version(
     candidates
         .into_iter()
         .filter(|c| exact.is_none_or(|v| *c > v))
+        // The ranges first, for every advisory: they rule out most candidates cheaply, and the explicit lists
+        // (hundreds of entries for some packages) are then scanned only for the few candidates left.
+        .filter(|c| {
+            let base = (*c).clone().without_local();
+            !advisories
+                .iter()
+                .any(|p| p.prepared().ranges.contains(&base))
+        })
         .find(|c| !advisories.iter().any(|p| p.affects(c)))
         .cloned()
 }
