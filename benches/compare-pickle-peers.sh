@@ -68,5 +68,5 @@ for e in json.load(open("tests/fixtures/pickle/manifest.json")): print(e["file"]
   printf "%-11s detected %3d/%3d malicious (%5.1f%%), flagged %3d/%3d benign (%5.1f%% false positives)\n" "$t" \
     "$malhit" "$mal" "$(awk -v a=$malhit -v b=$mal 'BEGIN{print 100*a/b}')" "$benhit" "$ben" \
     "$(awk -v a=$benhit -v b=$ben 'BEGIN{print 100*a/b}')"
-  [ ${#missed[@]} -gt 0 ] && echo "            missed: ${missed[*]:0:12}$([ ${#missed[@]} -gt 12 ] && echo " …")"
+  if [ ${#missed[@]} -gt 0 ]; then echo "            missed: ${missed[*]:0:12}$([ ${#missed[@]} -gt 12 ] && echo " …")"; fi
 done
