@@ -281,7 +281,9 @@ fn is_tar(data: &[u8]) -> bool {
 
 /// A structural pickle check: the opcodes decode, without error, up to `STOP` or the end of what we were given.
 fn is_pickle(data: &[u8]) -> bool {
-    let first = data[0];
+    let Some(&first) = data.first() else {
+        return false;
+    };
     let text_start = matches!(
         first,
         b'(' | b'c'

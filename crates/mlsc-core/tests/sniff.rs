@@ -124,3 +124,10 @@ fn polyglot_prefix_is_the_pickle() {
     data.extend_from_slice(&fixture("torch-zip.pt"));
     assert_eq!(sniff(&data), Format::Pickle);
 }
+
+#[test]
+fn fuzz_regression_empty_input_has_no_protocol() {
+    // cargo fuzz (target `sniff`) found `pickle_protocol(b"")` indexing past the end.
+    assert_eq!(pickle_protocol(b""), None);
+    assert_eq!(sniff(b""), Format::Empty);
+}
