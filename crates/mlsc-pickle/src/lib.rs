@@ -8,8 +8,8 @@ mod scan;
 
 pub use crate::error::Error;
 pub use crate::pickle::{
-    AnalyseOptions, CallSummary, Disassembly, Instruction, PickleAnalysis, Policy, analyse_one, analyse_pickle,
-    analyse_reader, disassemble,
+    AnalyseOptions, CallSummary, Disassembly, Instruction, PickleAnalysis, Policy, analyse_one,
+    analyse_pickle, analyse_reader, disassemble,
 };
 pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
 

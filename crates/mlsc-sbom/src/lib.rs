@@ -21,12 +21,12 @@ pub use crate::bom::{
 };
 pub use crate::error::Error;
 pub use crate::requirements::{
-    Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan, IndexOptions, Input,
-    InputFormat, Platform, Project, ReadOptions, Source, Target, normalize_name, parse_text, plan_fixes,
-    read_file, read_project, read_project_with,
+    Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
+    IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,
+    normalize_name, parse_text, plan_fixes, read_file, read_project, read_project_with,
 };
 pub use crate::vuln::{
-    Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo, DepsJson, DepsSection, Event,
-    Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch, VulnerabilityEntry, audit, default_database_path,
-    rules as deps_rules,
+    Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo,
+    DepsJson, DepsSection, Event, Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch,
+    VulnerabilityEntry, audit, default_database_path, rules as deps_rules,
 };
