@@ -372,3 +372,28 @@ wheels = [{{ url = "https://files.example/idna-2.10-py3-none-any.whl", hash = "s
         1
     );
 }
+
+#[test]
+fn a_range_is_matched_as_a_range_in_the_vulnerabilities_section() {
+    // examples/osv holds PYSEC-2021-856 (numpy, fixed in 1.19.1) and PYSEC-2023-74 (requests, fixed in 2.31.0).
+    // `numpy>=1.24` cannot be affected; `requests>=2.0` may be. `mlsc deps` says the same.
+    let db_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/osv");
+    let db = mlsc_sbom::Database::load(&db_dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("requirements.txt"),
+        "numpy>=1.24\nrequests>=2.0\n",
+    )
+    .unwrap();
+    let (mut bom, _) = project_bom(tmp.path());
+    mlsc_sbom::add_vulnerabilities(&mut bom, &db);
+    mlsc_sbom::finish(&mut bom, &deterministic());
+    let doc = serde_json::to_value(&bom).unwrap();
+    assert_valid(&doc, "range vulnerabilities");
+    let ids: Vec<&str> = doc["vulnerabilities"]
+        .as_array()
+        .map(|v| v.iter().filter_map(|x| x["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!ids.contains(&"PYSEC-2021-856"), "{ids:?}");
+    assert!(ids.contains(&"PYSEC-2023-74"), "{ids:?}");
+}

@@ -66,7 +66,27 @@ fn audit_bom<'a>(bom: &'a Bom, db: &Database) -> Vec<(&'a Component, Vulnerabili
         );
         let dep = match c.version.as_deref().map(Version::from_str) {
             Some(Ok(v)) => Dependency::pinned(&name, v, source),
-            _ => Dependency::new(&name, DependencyKind::Unconstrained, source),
+            _ => {
+                // A component known only by a range keeps it as a property: match the range, not "any version"
+                // (`numpy>=1.24` cannot be affected by an advisory fixed in 1.19.1).
+                let range = c
+                    .properties
+                    .iter()
+                    .find(|p| p.name == "mlsc:python:specifier")
+                    .and_then(|p| p.value.as_deref())
+                    .and_then(|s| {
+                        pep440_rs::VersionSpecifiers::from_str(s)
+                            .ok()
+                            .map(|v| (s, v))
+                    });
+                let mut dep = Dependency::new(&name, DependencyKind::Unconstrained, source);
+                if let Some((text, specifiers)) = range {
+                    dep.kind = DependencyKind::Range;
+                    dep.specifier = text.to_owned();
+                    dep.specifiers = Some(specifiers);
+                }
+                dep
+            }
         };
         project.dependencies.push(dep);
     }
