@@ -725,13 +725,6 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
         );
     }
     let mut ran = RanCheck::new(CheckKind::Verify, Report::new("verify"));
-    let merge = |ran: &mut RanCheck, r: Report| {
-        ran.report.artifacts.extend(r.artifacts);
-        ran.report.findings.extend(r.findings);
-        ran.report.errors.extend(r.errors);
-        ran.report.statistics.files += r.statistics.files;
-        ran.report.statistics.bytes_read += r.statistics.bytes_read;
-    };
     let mut parts = Vec::new();
     if let Some(sig) = &signature {
         ran.inputs.push(sig.display().to_string());
@@ -805,55 +798,23 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
             }
         }
     }
-    for record in &inv.dvc {
-        ran.inputs.push(record.clone());
-        match mlsc_provenance::verify_dvc(
-            Path::new(record),
-            &mlsc_provenance::DvcOptions::default(),
-        ) {
-            Ok(r) => {
-                ran.facts.push(Fact::new(
-                    record.clone(),
-                    if r.findings.is_empty() {
-                        "DVC record matches every byte".to_owned()
-                    } else {
-                        format!("DVC record differs: {} finding(s)", r.findings.len())
-                    },
-                ));
-                merge(&mut ran, r);
-            }
-            Err(e) => ran
-                .report
-                .errors
-                .push(ReportError::new(Some(record.clone()), e.to_string())),
-        }
-    }
+    verify_records(
+        &mut ran,
+        &inv.dvc,
+        "DVC record matches every byte",
+        "DVC record differs",
+        |p| mlsc_provenance::verify_dvc(p, &mlsc_provenance::DvcOptions::default()),
+    );
     if !inv.dvc.is_empty() {
         parts.push(plural(inv.dvc.len(), "DVC record", "DVC records"));
     }
-    for meta in &inv.croissant {
-        ran.inputs.push(meta.clone());
-        match mlsc_provenance::verify_croissant(
-            Path::new(meta),
-            &mlsc_provenance::CroissantOptions::default(),
-        ) {
-            Ok(r) => {
-                ran.facts.push(Fact::new(
-                    meta.clone(),
-                    if r.findings.is_empty() {
-                        "Croissant file hashes match".to_owned()
-                    } else {
-                        format!("Croissant hashes: {} finding(s)", r.findings.len())
-                    },
-                ));
-                merge(&mut ran, r);
-            }
-            Err(e) => ran
-                .report
-                .errors
-                .push(ReportError::new(Some(meta.clone()), e.to_string())),
-        }
-    }
+    verify_records(
+        &mut ran,
+        &inv.croissant,
+        "Croissant file hashes match",
+        "Croissant hashes",
+        |p| mlsc_provenance::verify_croissant(p, &mlsc_provenance::CroissantOptions::default()),
+    );
     if !inv.croissant.is_empty() {
         parts.push(plural(
             inv.croissant.len(),
@@ -867,6 +828,44 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
         plural(ran.report.findings.len(), "finding", "findings")
     );
     CheckResult::Ran(Box::new(ran))
+}
+
+/// Adds one verification's report to the verify check's.
+fn merge(ran: &mut RanCheck, r: Report) {
+    ran.report.artifacts.extend(r.artifacts);
+    ran.report.findings.extend(r.findings);
+    ran.report.errors.extend(r.errors);
+    ran.report.statistics.files += r.statistics.files;
+    ran.report.statistics.bytes_read += r.statistics.bytes_read;
+}
+
+/// Verifies each recorded-provenance file (DVC, Croissant) with `verify`, recording a fact per file and merging its
+/// findings; a file that cannot be verified at all is an error of the report.
+fn verify_records(
+    ran: &mut RanCheck,
+    paths: &[String],
+    matches: &str,
+    differs: &str,
+    verify: impl Fn(&Path) -> Result<Report, mlsc_provenance::Error>,
+) {
+    for path in paths {
+        ran.inputs.push(path.clone());
+        match verify(Path::new(path)) {
+            Ok(r) => {
+                let fact = if r.findings.is_empty() {
+                    matches.to_owned()
+                } else {
+                    format!("{differs}: {} finding(s)", r.findings.len())
+                };
+                ran.facts.push(Fact::new(path.clone(), fact));
+                merge(ran, r);
+            }
+            Err(e) => ran
+                .report
+                .errors
+                .push(ReportError::new(Some(path.clone()), e.to_string())),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
