@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use mlsc_sbom::{AuditOptions, Database, Target};
+use mlsc_deps::{AuditOptions, Database, Target};
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -38,7 +38,7 @@ pub fn requirements_300(db: &Database) -> String {
     let mut newest: BTreeMap<String, (pep440_rs::Version, String)> = BTreeMap::new();
     for adv in db.advisories() {
         for a in &adv.affected {
-            let name = mlsc_sbom::normalize_name(&a.package.name);
+            let name = mlsc_deps::normalize_name(&a.package.name);
             for v in &a.versions {
                 let Ok(parsed) = v.parse::<pep440_rs::Version>() else {
                     continue;
@@ -98,8 +98,8 @@ fn read_and_match_300(bencher: divan::Bencher) {
     let db = Database::load(Path::new(DATA)).expect("load");
     let target = Target::default();
     bencher.bench(|| {
-        let project = mlsc_sbom::read_project(&path, &target).expect("read");
-        mlsc_sbom::audit(&project, &db, &AuditOptions::default())
+        let project = mlsc_deps::read_project(&path, &target).expect("read");
+        mlsc_deps::audit(&project, &db, &AuditOptions::default())
             .deps
             .vulnerabilities
             .len()
@@ -113,8 +113,8 @@ fn load_and_match_300(bencher: divan::Bencher) {
     let target = Target::default();
     bencher.bench(|| {
         let db = Database::load(Path::new(DATA)).expect("load");
-        let project = mlsc_sbom::read_project(&path, &target).expect("read");
-        mlsc_sbom::audit(&project, &db, &AuditOptions::default())
+        let project = mlsc_deps::read_project(&path, &target).expect("read");
+        mlsc_deps::audit(&project, &db, &AuditOptions::default())
             .deps
             .vulnerabilities
             .len()

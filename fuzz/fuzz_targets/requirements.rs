@@ -1,5 +1,5 @@
-//! mlsc-sbom's dependency readers on arbitrary text: pip requirements (the hand-written lexer), pyproject, the four
-//! lock formats and core metadata, through `mlsc_sbom::parse_text` (no file system access); and, for one
+//! mlsc-deps' dependency readers on arbitrary text: pip requirements (the hand-written lexer), pyproject, the four
+//! lock formats and core metadata, through `mlsc_deps::parse_text` (no file system access); and, for one
 //! selector, the OSV record parser followed by a match. The first byte selects the reader.
 //!
 //! Invariants: no panic; every diagnostic line is a line of the input; every dependency has a valid normalised
@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mlsc_sbom::{AuditOptions, Database, InputFormat, Target};
+use mlsc_deps::{AuditOptions, Database, InputFormat, Target};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -27,13 +27,13 @@ fuzz_target!(|data: &[u8]| {
         _ => {
             // OSV records: parse, then match a fixed set of pins and ranges against them.
             let db = Database::from_texts("fuzz", "jsonl", &[rest.to_vec()]);
-            let project = mlsc_sbom::parse_text(
+            let project = mlsc_deps::parse_text(
                 "demo==1.0\ndemo>=0.5,<2\ndemo===x\ntorch==2.2.0+cpu\n",
                 "requirements.txt",
                 InputFormat::Requirements,
                 &target,
             );
-            let audit = mlsc_sbom::audit(&project, &db, &AuditOptions::default());
+            let audit = mlsc_deps::audit(&project, &db, &AuditOptions::default());
             assert!(
                 audit.deps.vulnerabilities.len()
                     <= db.info().records * project.dependencies.len() + 1
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let project = mlsc_sbom::parse_text(&text, "input", format, &target);
+    let project = mlsc_deps::parse_text(&text, "input", format, &target);
     let lines = u32::try_from(text.lines().count().max(1)).unwrap_or(u32::MAX);
     for d in &project.diagnostics {
         if let Some(l) = d.line {
@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for d in &project.dependencies {
         assert!(!d.name.is_empty());
-        assert_eq!(mlsc_sbom::normalize_name(&d.name), d.name);
+        assert_eq!(mlsc_deps::normalize_name(&d.name), d.name);
         assert!(d.purl().starts_with("pkg:pypi/"));
     }
     let n = project.dependencies.len();

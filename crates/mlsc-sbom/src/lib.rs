@@ -4,8 +4,6 @@
 
 mod bom;
 mod error;
-mod requirements;
-mod vuln;
 
 pub use crate::bom::{
     AffectedComponent, Approach, Bom, BomDependency, BomOptions, BomOutput, BomVulnerability,
@@ -20,13 +18,15 @@ pub use crate::bom::{
     validate_bom_value,
 };
 pub use crate::error::Error;
-pub use crate::requirements::{
-    Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
-    IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,
-    normalize_name, parse_text, plan_fixes, read_file, read_project, read_project_with,
-};
-pub use crate::vuln::{
+// Requirements and OSV matching live in mlsc-deps (a tool that only audits dependencies needs nothing else of
+// ours); their types appear in this crate's API, so they are re-exported under the names they always had.
+pub use mlsc_deps::{
     Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo,
     DepsJson, DepsSection, Event, Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch,
     VulnerabilityEntry, audit, default_database_path, rules as deps_rules,
+};
+pub use mlsc_deps::{
+    Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
+    IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,
+    normalize_name, parse_text, plan_fixes, read_file, read_project, read_project_with,
 };

@@ -66,7 +66,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DbArgs) -> anyhow::Result<Status> 
 }
 
 fn default_path() -> anyhow::Result<PathBuf> {
-    mlsc_sbom::default_database_path()
+    mlsc_deps::default_database_path()
         .context("no cache folder: set MLSC_DB, XDG_CACHE_HOME or HOME, or pass `--db FILE`")
 }
 
@@ -76,7 +76,7 @@ struct UpdateOutput<'a> {
     path: String,
     bytes: usize,
     #[serde(flatten)]
-    info: &'a mlsc_sbom::DatabaseInfo,
+    info: &'a mlsc_deps::DatabaseInfo,
 }
 
 fn update(global: &GlobalArgs, args: &UpdateArgs) -> anyhow::Result<Status> {
@@ -99,7 +99,7 @@ fn update(global: &GlobalArgs, args: &UpdateArgs) -> anyhow::Result<Status> {
         .read_to_vec()
         .with_context(|| format!("cannot download `{}`", args.url))?;
     // Keep the old database unless the new one loads.
-    let db = mlsc_sbom::Database::from_bytes(&args.url, &bytes)
+    let db = mlsc_deps::Database::from_bytes(&args.url, &bytes)
         .with_context(|| format!("the download from `{}` is not an OSV database", args.url))?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

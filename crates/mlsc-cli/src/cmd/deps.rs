@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
-use mlsc_sbom::{AuditOptions, Database, Ignore, Platform, Project, ReadOptions, Target};
+use mlsc_deps::{AuditOptions, Database, Ignore, Platform, Project, ReadOptions, Target};
 use serde::Deserialize;
 
 use crate::args::{GlobalArgs, OutputFormat};
@@ -106,7 +106,7 @@ fn load_ignores(global: &GlobalArgs) -> anyhow::Result<Vec<Ignore>> {
 pub(crate) fn load_database(db: Option<&Path>) -> anyhow::Result<Database> {
     let path = match db {
         Some(p) => p.to_path_buf(),
-        None => mlsc_sbom::default_database_path().context(
+        None => mlsc_deps::default_database_path().context(
             "no advisory database: neither --db nor MLSC_DB is set and there is no cache folder \
              (XDG_CACHE_HOME or HOME); run `mlsc db update` or pass `--db PATH`",
         )?,
@@ -133,7 +133,7 @@ fn read_all(paths: &[PathBuf], target: &Target) -> anyhow::Result<Project> {
     let options = ReadOptions::default();
     let mut all: Option<Project> = None;
     for p in paths {
-        let project = mlsc_sbom::read_project_with(p, target, &options)?;
+        let project = mlsc_deps::read_project_with(p, target, &options)?;
         match &mut all {
             None => all = Some(project),
             Some(a) => {
@@ -176,10 +176,10 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
             shown.join(", ")
         );
     }
-    let mut audit = mlsc_sbom::audit(&project, &db, &options);
+    let mut audit = mlsc_deps::audit(&project, &db, &options);
 
     if args.fix && !audit.fixes.is_empty() {
-        let plan = mlsc_sbom::plan_fixes(&audit.fixes);
+        let plan = mlsc_deps::plan_fixes(&audit.fixes);
         if args.dry_run {
             output::write_output(global, plan.diff().as_bytes())?;
             return Ok(status(&audit, global));
@@ -188,7 +188,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
         report_fixes(global, &plan);
         // Audit again so that the report shows what is left after the fix.
         let project = read_all(&args.paths, &target)?;
-        audit = mlsc_sbom::audit(&project, &db, &options);
+        audit = mlsc_deps::audit(&project, &db, &options);
     } else if args.fix && args.dry_run {
         output::write_output(global, b"")?;
         return Ok(status(&audit, global));
@@ -224,13 +224,13 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
                         .deps
                         .vulnerabilities
                         .iter()
-                        .filter(|v| v.vulnerability.kind == mlsc_sbom::Exposure::Affected)
+                        .filter(|v| v.vulnerability.kind == mlsc_deps::Exposure::Affected)
                         .count(),
                     audit
                         .deps
                         .vulnerabilities
                         .iter()
-                        .filter(|v| v.vulnerability.kind == mlsc_sbom::Exposure::PossiblyAffected)
+                        .filter(|v| v.vulnerability.kind == mlsc_deps::Exposure::PossiblyAffected)
                         .count(),
                     audit.deps.ignored.len(),
                 ));
@@ -239,13 +239,13 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
             text.push_str(&output::human(&audit.report, style, global.quiet));
             output::write_output(global, text.as_bytes())?;
         }
-        _ => output::emit_report(global, &audit.report, mlsc_sbom::deps_rules())?,
+        _ => output::emit_report(global, &audit.report, mlsc_deps::rules())?,
     }
     Ok(status(&audit, global))
 }
 
 /// 2 when an input failed, 1 when anything is vulnerable or possibly affected, else by `--fail-on`.
-fn status(audit: &mlsc_sbom::Audit, global: &GlobalArgs) -> Status {
+fn status(audit: &mlsc_deps::Audit, global: &GlobalArgs) -> Status {
     let s = Status::of_report(&audit.report, global.fail_on);
     if s == Status::Error {
         Status::Error
@@ -257,7 +257,7 @@ fn status(audit: &mlsc_sbom::Audit, global: &GlobalArgs) -> Status {
 }
 
 #[allow(clippy::print_stderr)] // the CLI reports what it changed on stderr, keeping stdout for the report
-fn report_fixes(global: &GlobalArgs, plan: &mlsc_sbom::FixPlan) {
+fn report_fixes(global: &GlobalArgs, plan: &mlsc_deps::FixPlan) {
     if global.quiet {
         return;
     }

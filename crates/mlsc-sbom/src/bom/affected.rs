@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::bom::model::{Bom, Component};
-use crate::requirements::normalize_name;
+use mlsc_deps::normalize_name;
 
 /// What to look for.
 #[derive(Debug, Clone, PartialEq, Eq)]

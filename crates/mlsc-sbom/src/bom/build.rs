@@ -16,7 +16,7 @@ use crate::bom::model_dir::{
     HashedFile, file_component, hf_purl, list_files, model_name, push_verdict, read_config,
     resolve, split_repo_id,
 };
-use crate::requirements::Target;
+use mlsc_deps::Target;
 
 /// Options for building a BOM.
 #[derive(Debug, Clone)]
@@ -372,8 +372,7 @@ fn project_parts(
     options: &BomOptions,
     findings: &mut Vec<Finding>,
 ) -> Result<(Component, Vec<Component>, Vec<BomDependency>), Error> {
-    let project =
-        crate::requirements::read_project_with(path, &options.target, &Default::default())?;
+    let project = mlsc_deps::read_project_with(path, &options.target, &Default::default())?;
     let name = fs_err::canonicalize(path)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -409,8 +408,7 @@ pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Erro
         return cache_root_bom(&repos, options);
     }
     let is_model = looks_like_model_dir(path);
-    let project =
-        crate::requirements::read_project_with(path, &options.target, &Default::default()).ok();
+    let project = mlsc_deps::read_project_with(path, &options.target, &Default::default()).ok();
     let has_python = project.as_ref().is_some_and(|p| !p.inputs.is_empty());
     match (is_model, has_python) {
         (false, _) => project_bom(path, options),

@@ -13,7 +13,7 @@ use crate::bom::licenses::is_valid_spdx_id;
 use crate::bom::model::{
     BomDependency, Component, ComponentType, ExternalReference, Hash, LicenseChoice,
 };
-use crate::requirements::{Dependency, DependencyKind, Project};
+use mlsc_deps::{Dependency, DependencyKind, Project};
 
 /// The CycloneDX algorithm name of a pip hash algorithm, and the hex length it must have.
 fn cdx_alg(alg: &str) -> Option<(&'static str, usize)> {
@@ -126,7 +126,7 @@ pub(crate) fn project_components(
         let display = merged
             .deps
             .iter()
-            .find(|d| d.source.format == crate::requirements::InputFormat::Installed)
+            .find(|d| d.source.format == mlsc_deps::InputFormat::Installed)
             .unwrap_or(pinned)
             .display_name
             .clone();

@@ -1,9 +1,9 @@
-//! The `vulnerabilities` section of a BOM, from the OSV matching of `crate::vuln` (never a second matcher), and the
+//! The `vulnerabilities` section of a BOM, from the OSV matching of `mlsc-deps` (never a second matcher), and the
 //! advisory search of `mlsc sbom affected --advisory`.
 //!
 //! Both work on BOMs, not projects: the `library` components with `pkg:pypi/` purls are turned back into
 //! dependencies (exact version when the BOM has one, unconstrained otherwise) and audited with
-//! [`crate::vuln::audit`]. So a BOM written yesterday can be checked against today's database.
+//! [`mlsc_deps::audit`]. So a BOM written yesterday can be checked against today's database.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -15,10 +15,8 @@ use crate::bom::model::{
     Bom, BomVulnerability, Component, Property, VulnAdvisory, VulnAffect, VulnAffectedVersion,
     VulnRating, VulnReference, VulnSource,
 };
-use crate::requirements::{
-    Dependency, DependencyKind, InputFormat, Project, Source, normalize_name,
-};
-use crate::vuln::{AuditOptions, Database, Exposure, VulnerabilityEntry, audit};
+use mlsc_deps::{AuditOptions, Database, Exposure, VulnerabilityEntry, audit};
+use mlsc_deps::{Dependency, DependencyKind, InputFormat, Project, Source, normalize_name};
 
 /// The PyPI components of `bom` (nested ones included) with their name and version.
 fn pypi_components(bom: &Bom) -> Vec<&Component> {
@@ -90,10 +88,8 @@ fn audit_bom<'a>(bom: &'a Bom, db: &Database) -> Vec<(&'a Component, Vulnerabili
         };
         project.dependencies.push(dep);
     }
-    let options = AuditOptions {
-        hygiene: false,
-        ..AuditOptions::default()
-    };
+    let mut options = AuditOptions::default();
+    options.hygiene = false;
     let result = audit(&project, db, &options);
     result
         .deps

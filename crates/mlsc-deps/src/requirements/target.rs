@@ -89,7 +89,7 @@ impl fmt::Display for Platform {
 /// installs.
 ///
 /// ```
-/// use mlsc_sbom::{Platform, Target};
+/// use mlsc_deps::{Platform, Target};
 ///
 /// let t = Target::default();
 /// assert_eq!(t.to_string(), "cpython 3.12 linux");

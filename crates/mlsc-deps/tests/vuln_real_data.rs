@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use mlsc_sbom::{AuditOptions, Database, Exposure, Target};
+use mlsc_deps::{AuditOptions, Database, Exposure, Target};
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -58,11 +58,11 @@ fn expected(path: &Path, name: &str, version: &str) -> BTreeSet<String> {
     out
 }
 
-fn audit_text(db: &Database, text: &str) -> mlsc_sbom::Audit {
+fn audit_text(db: &Database, text: &str) -> mlsc_deps::Audit {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), text).unwrap();
-    let project = mlsc_sbom::read_project(dir.path(), &Target::default()).unwrap();
-    mlsc_sbom::audit(&project, db, &AuditOptions::default())
+    let project = mlsc_deps::read_project(dir.path(), &Target::default()).unwrap();
+    mlsc_deps::audit(&project, db, &AuditOptions::default())
 }
 
 #[test]

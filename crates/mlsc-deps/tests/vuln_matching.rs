@@ -1,17 +1,17 @@
 //! Matching semantics on small synthetic OSV records: aliases, withdrawn records, invalid data, ignores.
 
-use mlsc_sbom::{AuditOptions, Database, Ignore, Target};
+use mlsc_deps::{AuditOptions, Database, Ignore, Target};
 
 fn db(records: &[&str]) -> Database {
     let texts: Vec<Vec<u8>> = records.iter().map(|r| r.as_bytes().to_vec()).collect();
     Database::from_texts("test", "directory", &texts)
 }
 
-fn audit(db: &Database, text: &str, options: &AuditOptions) -> mlsc_sbom::Audit {
+fn audit(db: &Database, text: &str, options: &AuditOptions) -> mlsc_deps::Audit {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), text).unwrap();
-    let project = mlsc_sbom::read_project(dir.path(), &Target::default()).unwrap();
-    mlsc_sbom::audit(&project, db, options)
+    let project = mlsc_deps::read_project(dir.path(), &Target::default()).unwrap();
+    mlsc_deps::audit(&project, db, options)
 }
 
 const PYSEC: &str = r#"{"id":"PYSEC-2099-1","aliases":["GHSA-aaaa-bbbb-cccc","CVE-2099-1"],"modified":"2099-01-01T00:00:00Z",
@@ -163,9 +163,9 @@ fn constraints_pin_ranges() {
     .unwrap();
     std::fs::write(dir.path().join("c.txt"), "demo-pkg==1.2\n").unwrap();
     let project =
-        mlsc_sbom::read_project(&dir.path().join("requirements.txt"), &Target::default()).unwrap();
-    let a = mlsc_sbom::audit(&project, &db, &AuditOptions::default());
-    let kinds: Vec<(String, mlsc_sbom::Exposure)> = a
+        mlsc_deps::read_project(&dir.path().join("requirements.txt"), &Target::default()).unwrap();
+    let a = mlsc_deps::audit(&project, &db, &AuditOptions::default());
+    let kinds: Vec<(String, mlsc_deps::Exposure)> = a
         .deps
         .vulnerabilities
         .iter()
@@ -176,7 +176,7 @@ fn constraints_pin_ranges() {
     assert!(
         kinds
             .iter()
-            .all(|(_, k)| *k == mlsc_sbom::Exposure::Affected)
+            .all(|(_, k)| *k == mlsc_deps::Exposure::Affected)
     );
     assert!(
         !a.report.findings.iter().any(|f| f.code == "MLSC-DEP-003"),

@@ -210,9 +210,9 @@ fn read_one(
 /// ([`InputFormat::Installed`] is read as one `METADATA` file).
 ///
 /// ```
-/// use mlsc_sbom::{InputFormat, Target};
+/// use mlsc_deps::{InputFormat, Target};
 ///
-/// let p = mlsc_sbom::parse_text("torch==2.2.0+cpu\n-r other.txt\n", "requirements.txt", InputFormat::Requirements, &Target::default());
+/// let p = mlsc_deps::parse_text("torch==2.2.0+cpu\n-r other.txt\n", "requirements.txt", InputFormat::Requirements, &Target::default());
 /// assert_eq!(p.dependencies[0].version.as_ref().unwrap().to_string(), "2.2.0+cpu");
 /// assert_eq!(p.diagnostics[0].line, Some(2));
 /// ```
@@ -272,7 +272,7 @@ pub fn parse_text(text: &str, path: &str, format: InputFormat, target: &Target) 
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
 /// std::fs::write(dir.path().join("requirements.txt"), "numpy==1.21.0\nrequests>=2.0  # web\n").unwrap();
-/// let project = mlsc_sbom::read_project(dir.path(), &mlsc_sbom::Target::default()).unwrap();
+/// let project = mlsc_deps::read_project(dir.path(), &mlsc_deps::Target::default()).unwrap();
 /// assert_eq!(project.dependencies.len(), 2);
 /// assert_eq!(project.dependencies[0].version.as_ref().unwrap().to_string(), "1.21.0");
 /// assert!(project.dependencies[1].version.is_none());

@@ -165,7 +165,7 @@ fn dep_location(d: &Dependency) -> mlsc_core::Location {
 /// Matches `project` against `db` and runs the hygiene checks.
 ///
 /// ```
-/// use mlsc_sbom::{AuditOptions, Database, Target};
+/// use mlsc_deps::{AuditOptions, Database, Target};
 ///
 /// let osv = br#"{"id":"PYSEC-0-1","aliases":["CVE-0-1"],"modified":"2024-01-01T00:00:00Z","details":"Bad.",
 ///   "affected":[{"package":{"ecosystem":"PyPI","name":"Demo_Pkg"},
@@ -173,8 +173,8 @@ fn dep_location(d: &Dependency) -> mlsc_core::Location {
 /// let db = Database::from_texts("inline", "jsonl", &[osv.to_vec()]);
 /// let dir = tempfile::tempdir().unwrap();
 /// std::fs::write(dir.path().join("requirements.txt"), "demo-pkg==1.1+local\n").unwrap();
-/// let project = mlsc_sbom::read_project(dir.path(), &Target::default()).unwrap();
-/// let audit = mlsc_sbom::audit(&project, &db, &AuditOptions::default());
+/// let project = mlsc_deps::read_project(dir.path(), &Target::default()).unwrap();
+/// let audit = mlsc_deps::audit(&project, &db, &AuditOptions::default());
 /// let v = &audit.deps.vulnerabilities[0];
 /// assert_eq!((v.vulnerability.id.as_str(), v.fix_version.as_deref()), ("PYSEC-0-1", Some("1.2")));
 /// assert_eq!(audit.report.findings[0].code, "MLSC-DEP-001");

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use mlsc_sbom::{DependencyKind, InputFormat, Platform, Project, ReadOptions, Target};
+use mlsc_deps::{DependencyKind, InputFormat, Platform, Project, ReadOptions, Target};
 
 fn write(dir: &Path, name: &str, text: &str) {
     let p = dir.join(name);
@@ -14,7 +14,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 fn read(path: &Path) -> Project {
     let mut o = ReadOptions::default();
     o.env = Some(BTreeMap::from([("TOKEN".to_owned(), "s3cr3t".to_owned())]));
-    mlsc_sbom::read_project_with(path, &Target::default(), &o).unwrap()
+    mlsc_deps::read_project_with(path, &Target::default(), &o).unwrap()
 }
 
 fn names(p: &Project) -> Vec<String> {
@@ -176,7 +176,7 @@ fn markers_are_evaluated_for_the_target_not_the_host() {
     );
     let path = dir.path().join("requirements.txt");
     let applies = |t: &Target| -> Vec<bool> {
-        mlsc_sbom::read_project(&path, t)
+        mlsc_deps::read_project(&path, t)
             .unwrap()
             .dependencies
             .iter()
@@ -196,7 +196,7 @@ fn markers_are_evaluated_for_the_target_not_the_host() {
 fn fuzz_regression_option_split_inside_a_character() {
     let input: &[u8] = b"# MLdex-url hx\x12\0\0\0\0\0/${Ty==1.21.0 \\\n  -\xffhash=sha256:ab\nx @ https://h/x-1.0-p$y3-noen-any.whl ; sys_platform == \"win32\"\n-e ./local[dev]\n--e0xtra-index-url https://${TOKEN}@h/simple\n";
     let text = String::from_utf8_lossy(input);
-    let p = mlsc_sbom::parse_text(
+    let p = mlsc_deps::parse_text(
         &text,
         "fuzz.txt",
         InputFormat::Requirements,
@@ -217,7 +217,7 @@ fn fuzz_regression_option_split_inside_a_character() {
 fn fuzz_regression_non_ascii_marker() {
     let input: &[u8] = b"# ML\x0atorch==2.2.0+cpunone-any.whl ; sys_platform == \x22w\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb,{\x22fixed\x22:\x220.1\x22}]}],\x22versions\x22:[\x221.0\x22,\x22bad\x22]}]\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb\xeb//${TOKEN}@h/simple\x0a";
     let text = String::from_utf8_lossy(input);
-    let p = mlsc_sbom::parse_text(
+    let p = mlsc_deps::parse_text(
         &text,
         "fuzz.txt",
         InputFormat::Requirements,

@@ -3,8 +3,8 @@
 /// The PEP 503 normalised form of a distribution name: lowercase, runs of `-`, `_` and `.` become one `-`.
 ///
 /// ```
-/// assert_eq!(mlsc_sbom::normalize_name("Typing__Extensions"), "typing-extensions");
-/// assert_eq!(mlsc_sbom::normalize_name("jw.util"), "jw-util");
+/// assert_eq!(mlsc_deps::normalize_name("Typing__Extensions"), "typing-extensions");
+/// assert_eq!(mlsc_deps::normalize_name("jw.util"), "jw-util");
 /// ```
 pub fn normalize_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use mlsc_sbom::{DependencyKind, InputFormat, Platform, Project, Target};
+use mlsc_deps::{DependencyKind, InputFormat, Platform, Project, Target};
 
 fn write(dir: &Path, name: &str, text: &str) {
     let p = dir.join(name);
@@ -11,7 +11,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 }
 
 fn read(path: &Path) -> Project {
-    mlsc_sbom::read_project(path, &Target::default()).unwrap()
+    mlsc_deps::read_project(path, &Target::default()).unwrap()
 }
 
 fn summary(p: &Project) -> Vec<String> {
@@ -145,7 +145,7 @@ source = { registry = "https://pypi.org/simple" }
     assert_eq!(p.dependencies[3].depends_on, ["urllib3"]);
     assert_eq!(p.dependencies[3].source.line, Some(27));
     assert!(p.graph().contains(&(3, 4)));
-    let win = mlsc_sbom::read_project(
+    let win = mlsc_deps::read_project(
         &dir.path().join("uv.lock"),
         &Target::new("3.12", Platform::WindowsAmd64).unwrap(),
     )

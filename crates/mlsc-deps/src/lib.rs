@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+mod requirements;
+mod vuln;
+
+pub use crate::error::Error;
+pub use crate::requirements::{
+    Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
+    IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,
+    normalize_name, parse_text, plan_fixes, read_file, read_project, read_project_with,
+};
+pub use crate::vuln::{
+    Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo,
+    DepsJson, DepsSection, Event, Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch,
+    VulnerabilityEntry, audit, default_database_path, rules,
+};
