@@ -27,10 +27,15 @@ const REJECTED: &[(&str, &str)] = &[
 
 /// TorchScript archives: their pickles must be clean; their `code/` (TorchScript source) is analysed by the
 /// TorchScript code analyser, a separate piece of work, and until then only `MLSC-SCAN-007` may fail them.
-const TORCHSCRIPT: &[&str] = &["torch/traced.pt", "torch/scripted.pt", "torch/scripted_attrs.pt"];
+const TORCHSCRIPT: &[&str] = &[
+    "torch/traced.pt",
+    "torch/scripted.pt",
+    "torch/scripted_attrs.pt",
+];
 
 fn manifest() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(root().join("MANIFEST.tsv")).expect("the manifest is committed");
+    let text =
+        std::fs::read_to_string(root().join("MANIFEST.tsv")).expect("the manifest is committed");
     text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
@@ -88,7 +93,9 @@ fn every_real_file_is_complete_and_clean() {
                 .iter()
                 .any(|f| f.severity >= Severity::Medium && f.message.contains(why));
             if !report.fails(Severity::Medium) || !named {
-                failures.push(format!("{file}: rejected by review but not flagged for `{why}`"));
+                failures.push(format!(
+                    "{file}: rejected by review but not flagged for `{why}`"
+                ));
             }
             continue;
         }
@@ -99,7 +106,10 @@ fn every_real_file_is_complete_and_clean() {
                 .filter(|f| f.severity >= Severity::Low && f.code != "MLSC-SCAN-007")
                 .collect();
             if !others.is_empty() {
-                failures.push(format!("{file} ({lib}): TorchScript pickles not clean\n{}", shown()));
+                failures.push(format!(
+                    "{file} ({lib}): TorchScript pickles not clean\n{}",
+                    shown()
+                ));
             }
             continue;
         }
