@@ -21,7 +21,7 @@ fn tuple_pickle(n: u32) -> Vec<u8> {
     let mut v = Vec::with_capacity(28 * n as usize + 16);
     v.extend_from_slice(&[0x80, 4, b']', 0x94, b'(']);
     for i in 0..n {
-        if i > 0 && i % 1000 == 0 {
+        if i > 0 && i.is_multiple_of(1000) {
             v.extend_from_slice(b"e(");
         }
         if i < 256 {

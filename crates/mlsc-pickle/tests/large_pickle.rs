@@ -44,7 +44,7 @@ impl TupleStream {
             1 => {
                 while self.i < self.n && self.buf.len() < 60_000 {
                     let i = self.i;
-                    if i > 0 && i % 1000 == 0 {
+                    if i > 0 && i.is_multiple_of(1000) {
                         // APPENDS every 1000 items, then a new MARK (batched like CPython)
                         self.buf.extend_from_slice(b"e(");
                     }
