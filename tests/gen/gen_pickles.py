@@ -495,6 +495,13 @@ def ecosystem_gadgets():
            + sbu("echo pwned") + TUPLE1 + REDUCE),
         ["posix.system"], "restore_type_tag(os.system, …) returns os.system, which is then called", ref)
     # A class allowed for NEWOBJ only, called with REDUCE (its __init__ reads model_file).
+    mal("eco_new_only_bert_call.pkl",
+        p4(sg("transformers.models.bert.modeling_bert", "BertModel") + sg("transformers.models.bert.configuration_bert",
+           "BertConfig") + EMPTY_TUPLE + NEWOBJ + EMPTY_DICT + sbu("_attn_implementation")
+           + sbu("kernels-community/evil") + SETITEM + BUILD + TUPLE1 + REDUCE),
+        ["transformers.models.bert.modeling_bert.BertModel", "NEWOBJ only"],
+        "BertModel(config) runs PreTrainedModel.__init__, which may fetch a hub kernel the config names", ref,
+        verdict="suspicious")
     mal("eco_new_only_booster_call.pkl",
         p4(call1(sg("lightgbm.basic", "Booster"), sbu("/etc/passwd"))),
         ["lightgbm.basic.Booster", "NEWOBJ only"], "Booster('/etc/passwd') runs __init__, which reads the file", ref,
