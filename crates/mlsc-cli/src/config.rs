@@ -37,7 +37,8 @@ pub(crate) struct Config {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct ScanConfig {
-    /// Extra callables the pickle analyser accepts, as the unpickler resolves them (`mypkg.layers.Custom`).
+    /// Extra callables the pickle analyser accepts, as the unpickler resolves them (`mypkg.layers.Custom`), or
+    /// whole module prefixes (`mypkg.*`).
     pub(crate) allow: Vec<String>,
 }
 

@@ -24,11 +24,14 @@ pub struct Limits {
     pub max_depth: u32,
     /// Most members of one archive that are examined. By default, 100 000.
     pub max_members: u64,
-    /// Most opcodes analysed in one pickle stream. By default, 500 million.
+    /// Most opcodes analysed in one pickle stream, or twice the bytes read so far when that is more (every opcode
+    /// reads a byte, so a large benign pickle is never cut short). By default, 500 million.
     pub max_opcodes: u64,
-    /// Deepest pickle stack (items, marks included). By default, 1 million.
+    /// Deepest pickle stack (items, marks included), or one item per 8 bytes read so far when that is more.
+    /// By default, 1 million.
     pub max_stack: u64,
-    /// Most pickle memo entries. By default, 4 million.
+    /// Most pickle memo entries, or one per byte read so far when that is more (an entry costs at least a
+    /// byte, so memory stays linear in the input). By default, 4 million.
     pub max_memo: u64,
     /// Most bytes of one string or bytes argument kept for analysis (the rest is skipped, never copied).
     /// By default, 1 MiB.

@@ -22,12 +22,14 @@ fn every_limit_is_inconclusive_with_a_finding() {
             .verdict
             .is_clean()
     );
+    // The stack budget follows the input (one item per 8 bytes read, or the limit when more): a run of DUP
+    // pushes one item per byte and outgrows it.
+    let mut deep = vec![0x80, 4, b'N'];
+    deep.extend(std::iter::repeat_n(b'2', 200));
+    deep.push(b'.');
     type SetLimit = fn(&mut mlsc_core::Limits);
-    let cases: [(&str, SetLimit); 3] = [
-        ("opcodes", |l| l.max_opcodes = 20),
-        ("stack", |l| l.max_stack = 3),
-        ("memo", |l| l.max_memo = 10),
-    ];
+    let cases: [(&str, SetLimit); 1] = [("stack", |l| l.max_stack = 3)];
+    let data = deep;
     for (what, set) in cases {
         let mut opts = AnalyseOptions::default();
         set(&mut opts.limits);
@@ -41,6 +43,25 @@ fn every_limit_is_inconclusive_with_a_finding() {
         assert!(f.message.contains(what), "{what}: {}", f.message);
         assert!(f.location.offset.is_some());
     }
+}
+
+#[test]
+fn memo_and_opcode_budgets_follow_the_input() {
+    // Every memo entry and every opcode costs at least one input byte, so their budgets are the configured limit
+    // or the bytes read, whichever is more: a benign stream is never cut short for being large.
+    let data = many_dicts(50);
+    let mut opts = AnalyseOptions::default();
+    opts.limits.max_memo = 10;
+    opts.limits.max_opcodes = 20;
+    let a = analyse_pickle(&data, &opts);
+    assert_eq!(
+        a.verdict.completeness,
+        Completeness::Complete,
+        "{:?}",
+        a.findings
+    );
+    assert!(a.verdict.is_clean());
+    assert!(a.opcodes > 20);
 }
 
 #[test]

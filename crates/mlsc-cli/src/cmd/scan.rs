@@ -34,8 +34,9 @@ pub(crate) struct ScanArgs {
     /// Deepest container nesting analysed (a pickle in a zip in a tar.gz is 3).
     #[arg(long, value_name = "N")]
     pub(crate) max_depth: Option<u32>,
-    /// Accept this callable in pickles, as the unpickler resolves it (`mypkg.layers.Custom`), in addition to the
-    /// built-in allowlist profiles and `[scan] allow` in mlsc.toml. Repeatable.
+    /// Accept this callable in pickles, as the unpickler resolves it (`mypkg.layers.Custom`), or every callable of a
+    /// module and its submodules (`mypkg.*`), in addition to the built-in allowlist profiles and `[scan] allow` in
+    /// mlsc.toml. Critical deny-list entries stay denied. Repeatable.
     #[arg(long, value_name = "NAME")]
     pub(crate) allow: Vec<String>,
     /// Never draw a progress bar.

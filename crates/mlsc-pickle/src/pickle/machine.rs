@@ -97,6 +97,8 @@ enum Special {
     JoblibWrapper,
     Reconstructor,
     AddExtension,
+    /// `cloudpickle`'s `_builtin_type(name)`: `getattr(types, name)`.
+    BuiltinType,
 }
 
 fn special_of(name: &str) -> Special {
@@ -114,7 +116,8 @@ fn special_of(name: &str) -> Special {
         | "operator.getitem"
         | "_operator.getitem"
         | "builtins.dict.setdefault" => Special::Lookup,
-        "functools.partial" | "_functools.partial" => Special::Partial,
+        // MethodType(f, obj) binds like partial(f, obj): judged by f, and calling it calls f.
+        "functools.partial" | "_functools.partial" | "types.MethodType" => Special::Partial,
         "pickle.loads"
         | "pickle._loads"
         | "_pickle.loads"
@@ -124,13 +127,27 @@ fn special_of(name: &str) -> Special {
         | "numpy.loads"
         | "numpy.core.numeric.loads"
         | "torch.storage._load_from_bytes"
-        | "joblib.loads" => Special::Loads,
+        | "joblib.loads"
+        | "dill._dill.loads"
+        | "cloudpickle.cloudpickle.loads"
+        | "pandas.compat.pickle_compat.loads"
+        | "torch.utils._config_module.ConfigModule.load_config"
+        | "torch.utils.data.datapipes.utils.decoder.basichandlers"
+        | "torch.utils.data.datapipes.utils.decoder.Decoder"
+        | "torchdata.datapipes.utils.decoder.basichandlers"
+        | "srsly.pickle_loads"
+        | "srsly._pickle_api.pickle_loads"
+        | "spacy.tokens.doc.unpickle_doc"
+        | "spacy.vocab.unpickle_vocab" => Special::Loads,
         "numpy.dtype" => Special::NumpyDtype,
         "joblib.numpy_pickle.NumpyArrayWrapper" => Special::JoblibWrapper,
         "copyreg._reconstructor" | "copyreg.__newobj__" | "copyreg.__newobj_ex__" => {
             Special::Reconstructor
         }
         "copyreg.add_extension" => Special::AddExtension,
+        "cloudpickle.cloudpickle._builtin_type" | "cloudpickle.cloudpickle_fast._builtin_type" => {
+            Special::BuiltinType
+        }
         _ => Special::None,
     }
 }
@@ -156,6 +173,11 @@ struct GlobalRec {
     summary: Option<usize>,
     /// True for module objects (`importlib.import_module('os')`).
     module_only: bool,
+    /// Allowlisted for NEWOBJ only (`@new` in its profile): calling it runs an __init__ that can reach files.
+    new_only: bool,
+    /// Used only as the object of a getattr that reached an allowlisted name (`getattr(zoneinfo.ZoneInfo,
+    /// '_unpickle')`): importing it is then no finding of its own.
+    stepped: bool,
 }
 
 impl GlobalRec {
@@ -262,6 +284,8 @@ pub(crate) struct Machine<'o, 'd> {
     /// analysis needs (4 bytes per entry instead of 16: a benign stream memoizes millions).
     memo: Vec<u32>,
     memo_vals: Vec<Value>,
+    /// Memoized short strings: a tag byte (length, 0x80 for bytes) and the bytes.
+    memo_short: Vec<u8>,
     memo_sparse: HashMap<u64, Value>,
     memo_len: u64,
     arena: Vec<u8>,
@@ -281,6 +305,9 @@ pub(crate) struct Machine<'o, 'd> {
     pub(crate) out: Out,
     /// Offset added to locations (nested pickles report at the offset of the bytes that hold them).
     nested_at: Option<(u64, String)>,
+    /// Payloads already analysed as nested pickles, by identity (where the bytes are), so that a memoized payload
+    /// handed to a loader a million times costs one analysis: nested work stays linear in the input.
+    nested_seen: std::collections::HashSet<(u8, u64, u64)>,
 }
 
 type Step<T> = Result<T, End>;
@@ -313,6 +340,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             marks: Vec::with_capacity(64),
             memo: Vec::new(),
             memo_vals: Vec::new(),
+            memo_short: Vec::new(),
             memo_sparse: HashMap::new(),
             memo_len: 0,
             arena: Vec::new(),
@@ -330,6 +358,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             joblib_seen: false,
             out: Out::default(),
             nested_at: None,
+            nested_seen: std::collections::HashSet::new(),
         }
     }
 
@@ -338,6 +367,7 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.marks.clear();
         self.memo.clear();
         self.memo_vals.clear();
+        self.memo_short.clear();
         self.memo_sparse.clear();
         self.memo_len = 0;
         self.arena.clear();
@@ -353,6 +383,7 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.proto = 0;
         self.persid_reported = false;
         self.joblib_seen = false;
+        self.nested_seen.clear();
     }
 
     pub(crate) fn location(&self, offset: u64) -> Location {
@@ -360,13 +391,19 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.opts.location.clone().at_offset(at)
     }
 
-    pub(crate) fn finding(
+    pub(crate) fn finding(&mut self, code: &str, severity: Severity, offset: u64, message: String) {
+        self.finding_with(code, severity, offset, message, None);
+    }
+
+    /// A finding whose evidence says which list or rule decided it.
+    pub(crate) fn finding_with(
         &mut self,
         code: &str,
         severity: Severity,
         offset: u64,
         message: String,
-    ) -> usize {
+        evidence: Option<String>,
+    ) {
         let title = RULES
             .iter()
             .find(|r| r.code == code)
@@ -375,19 +412,37 @@ impl<'o, 'd> Machine<'o, 'd> {
             Some((_, ctx)) => format!("{ctx}: {message} (offset {offset} of the nested pickle)"),
             None => message,
         };
-        let f = Finding::new(code, severity, title, message).at(self.location(offset));
+        let mut f = Finding::new(code, severity, title, message).at(self.location(offset));
+        f.evidence = evidence;
         self.out.push(f);
-        self.out.findings.len() - 1
+    }
+
+    /// What decided about a global, for a finding's evidence.
+    fn decided(&self, g: usize) -> String {
+        let rec = &self.globals[g];
+        if rec.dunder {
+            return "decided by: the dunder-attribute rule (a dotted name through __x__ attributes)".to_owned();
+        }
+        let name = rec.canonical.as_deref().unwrap_or(&rec.full);
+        format!("decided by: {}", self.opts.policy.decided_by(name))
     }
 
     // ----- the stack -------------------------------------------------------------------------------------------
 
+    /// The stack budget at input offset `off`: the configured limit, or one item per 8 bytes read so far when
+    /// that is more. Every item costs at least one input byte, so memory stays within twice the input (16-byte
+    /// values) while a large benign tuple is never cut short.
+    #[inline(always)]
+    fn stack_budget(&self, off: u64) -> u64 {
+        self.opts.limits.max_stack.max(off / 8)
+    }
+
     #[inline(always)]
     fn push(&mut self, v: Value, off: u64) -> Step<()> {
-        if (self.stack.len() + self.marks.len()) as u64 >= self.opts.limits.max_stack {
+        if (self.stack.len() + self.marks.len()) as u64 >= self.stack_budget(off) {
             return Err(End::Limit(
                 off,
-                format!("the stack exceeds {} items", self.opts.limits.max_stack),
+                format!("the stack exceeds {} items", self.stack_budget(off)),
             ));
         }
         self.stack.push(v);
@@ -446,14 +501,8 @@ impl<'o, 'd> Machine<'o, 'd> {
         // The common case: MEMOIZE, or BINPUT with the next index. The kind is read in place: copying the value
         // out first cost a store-forwarding stall per MEMOIZE.
         if idx == self.memo.len() as u64 {
-            let top = &self.stack[len - 1];
-            let s = match slot::kind(top, self.joblib_seen) {
-                Some(k) => k,
-                None => {
-                    self.memo_vals.push(*top);
-                    (self.memo_vals.len() - 1) as u32
-                }
-            };
+            let top = self.stack[len - 1];
+            let s = self.encode_slot(top);
             self.memo.push(s);
             return self.memo_counted(off);
         }
@@ -461,14 +510,32 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.memo_put_slow(idx, v, off)
     }
 
+    #[inline(always)]
     fn encode_slot(&mut self, v: Value) -> u32 {
-        match slot::kind(&v, self.joblib_seen) {
-            Some(k) => k,
-            None => {
-                self.memo_vals.push(v);
-                (self.memo_vals.len() - 1) as u32
-            }
+        if let Some(k) = slot::kind(&v, self.joblib_seen) {
+            return k;
         }
+        // Short strings, the most memoized values of large pickles (vocabularies, indexes), go to a byte arena as
+        // a length byte and their bytes: 9 bytes for `w1234567` instead of a 16-byte value. Measured on the
+        // 2-million-tuple stream of tests/large_pickle.rs: peak resident set 70 MiB before, see that test after.
+        if let Value::ShortStr(sh) | Value::ShortBytes(sh) = v
+            && self.memo_short.len() < slot::SHORT_SPAN
+        {
+            let at = self.memo_short.len() as u32;
+            let tag = sh.len
+                | if matches!(v, Value::ShortBytes(_)) {
+                    0x80
+                } else {
+                    0
+                };
+            self.memo_short.push(tag);
+            self.memo_short
+                .extend_from_slice(&sh.buf[..usize::from(sh.len)]);
+            return slot::SHORT_BASE + at;
+        }
+        self.memo_vals.push(v);
+        // Indices stay below SHORT_BASE: 2^31 kept values would be 32 GiB, far past any input the reader allows.
+        (self.memo_vals.len() - 1).min(slot::SHORT_BASE as usize - 1) as u32
     }
 
     #[inline(always)]
@@ -478,10 +545,34 @@ impl<'o, 'd> Machine<'o, 'd> {
             // the benchmark's time in perf annotate).
             return slot::VALUES[(u32::MAX - s) as usize % slot::VALUES.len()];
         }
+        if s >= slot::SHORT_BASE {
+            return self.decode_short((s - slot::SHORT_BASE) as usize);
+        }
         self.memo_vals
             .get(s as usize)
             .copied()
             .unwrap_or(Value::Hole)
+    }
+
+    #[cold]
+    fn decode_short(&self, at: usize) -> Value {
+        let Some(&tag) = self.memo_short.get(at) else {
+            return Value::Hole;
+        };
+        let len = usize::from(tag & 0x7f).min(INLINE);
+        let mut buf = [0u8; INLINE];
+        if let Some(b) = self.memo_short.get(at + 1..at + 1 + len) {
+            buf[..len].copy_from_slice(b);
+        }
+        let sh = Short {
+            len: len as u8,
+            buf,
+        };
+        if tag & 0x80 != 0 {
+            Value::ShortBytes(sh)
+        } else {
+            Value::ShortStr(sh)
+        }
     }
 
     #[cold]
@@ -510,13 +601,23 @@ impl<'o, 'd> Machine<'o, 'd> {
         }
     }
 
+    /// The memo budget follows the input: the configured limit, or one entry per byte read so far when that is
+    /// more. Each entry costs at least one input byte (MEMOIZE) and at most 4 + 16 bytes of memory, so a large
+    /// benign pickle (a vocabulary, an index of millions of tuples) is never cut short, and memory stays linear
+    /// in the input.
     #[inline(always)]
     fn memo_counted(&mut self, off: u64) -> Step<()> {
         self.memo_len += 1;
-        if self.memo_len > self.opts.limits.max_memo.min(u64::from(slot::FIRST_KIND)) {
+        let budget = self
+            .opts
+            .limits
+            .max_memo
+            .max(off.saturating_add(1))
+            .min(u64::from(slot::FIRST_KIND));
+        if self.memo_len > budget {
             return Err(End::Limit(
                 off,
-                format!("the memo exceeds {} entries", self.opts.limits.max_memo),
+                format!("the memo exceeds {budget} entries"),
             ));
         }
         Ok(())
@@ -974,6 +1075,8 @@ impl<'o, 'd> Machine<'o, 'd> {
             passed: false,
             summary: None,
             module_only: n.is_empty(),
+            new_only: class == Class::Allowed && policy.is_new_only(&full),
+            stepped: false,
         };
         let idx = self.globals.len() as u32;
         self.globals.push(rec);
@@ -1113,8 +1216,11 @@ impl<'o, 'd> Machine<'o, 'd> {
         op: &'static str,
         off: u64,
     ) -> Value {
-        self.mark_passed(&args, 0);
         let gi = g as usize;
+        // getattr's object is not "passed" when getattr reaches an allowlisted attribute (decided below).
+        if self.globals[gi].special != Special::Getattr {
+            self.mark_passed(&args, 0);
+        }
         self.globals[gi].invoked += 1;
         let summary = match self.globals[gi].summary {
             Some(s) => s,
@@ -1130,7 +1236,11 @@ impl<'o, 'd> Machine<'o, 'd> {
         };
         self.out.calls[summary].count += 1;
         let special = self.globals[gi].special;
-        if self.globals[gi].allowed() {
+        // REDUCE, OBJ and INST call the class, so its __init__ runs with the stream's arguments; NEWOBJ (and
+        // copyreg's helpers) only call __new__. A profile entry marked `@new` is allowed only the second way.
+        let runs_init = matches!(op, "REDUCE" | "OBJ" | "INST");
+        let init_refused = self.globals[gi].new_only && runs_init;
+        if self.globals[gi].allowed() && !init_refused {
             return match special {
                 Special::NumpyDtype => {
                     let spec = self.tuple_items(&args).and_then(|a| a.first().copied());
@@ -1139,22 +1249,80 @@ impl<'o, 'd> Machine<'o, 'd> {
                     Value::Dtype(self.dtypes.len() as u32 - 1)
                 }
                 Special::Reconstructor => {
-                    // copyreg instantiates the class it is given: that class is what runs.
-                    match self.tuple_items(&args).and_then(|a| a.first().copied()) {
+                    // copyreg instantiates the class it is given: that class's __new__ is what runs. And
+                    // `_reconstructor(cls, base, state)` also runs `base.__init__(obj, state)` unless base is
+                    // object, so a base other than object is judged as a call.
+                    let items: Vec<Value> = self.tuple_items(&args).unwrap_or_default().to_vec();
+                    let reconstructor = self.globals[gi].full.ends_with("._reconstructor");
+                    if reconstructor
+                        && let Some(base @ Value::Global(b)) = items.get(1).copied()
+                        && self.globals[b as usize].full != "builtins.object"
+                    {
+                        self.invoke_global(b, base, Value::OpaqueTuple, "REDUCE", off);
+                    }
+                    match items.first().copied() {
                         Some(cls @ Value::Global(c)) => {
-                            self.invoke_global(c, cls, Value::OpaqueTuple, op, off)
+                            self.invoke_global(c, cls, Value::OpaqueTuple, "NEWOBJ", off)
                         }
                         Some(other) => self.invoke(other, Value::OpaqueTuple, op, off),
                         None => Value::Obj(g),
                     }
+                }
+                Special::Loads => {
+                    // An allowlisted loader (spaCy's `unpickle_doc` runs `srsly.pickle_loads` on its bytes): the
+                    // bytes are a pickle of their own, and what they hold decides.
+                    let items: Vec<Value> = self.tuple_items(&args).unwrap_or_default().to_vec();
+                    self.nested_loader_args(&callee, &items, off);
+                    Value::Obj(g)
                 }
                 _ => Value::Obj(g),
             };
         }
         let chain = self.chain(&callee, &args);
         let items: Vec<Value> = self.tuple_items(&args).unwrap_or_default().to_vec();
+        let s0 = items.first().and_then(|v| self.str_of(v));
+        let s1 = items.get(1).and_then(|v| self.str_of(v));
+        // getattr and partial are judged by what they are applied to: `getattr(zoneinfo.ZoneInfo, '_unpickle')`
+        // yields exactly what a GLOBAL of `zoneinfo.ZoneInfo._unpickle` would, and `partial(f, …)` only stores f,
+        // so each is as safe as the allowlisted callable it reaches. Anything else (an attribute of an instance,
+        // a name on no profile, a dunder path such as `numpy.__builtins__`) keeps its finding.
+        let mut resolved = None;
+        if special == Special::Getattr
+            && let (Some(obj), Some(name)) = (items.first(), s1.as_deref())
+        {
+            resolved = match obj {
+                // An attribute of an instance made by an allowlisted callable, for getattr only: named
+                // `callable().attr`, which a profile may list (`re._compile().search`, the bound method spaCy's
+                // tokenizer stores). Other gadgets (methodcaller on instances) keep their computed-call finding.
+                Value::Obj(o) => {
+                    let o = &self.globals[*o as usize];
+                    let maker = format!("{}()", o.canonical.as_ref().unwrap_or(&o.full));
+                    Some(self.global(&maker, name, off, op, Some(chain.clone())))
+                }
+                _ => self.attribute(obj, name, off, op, chain.clone()),
+            };
+        }
+        // cloudpickle's `_builtin_type(name)` is `getattr(types, name)`: `MethodType` binds a method, `CodeType`
+        // builds code (denied). It is judged by the type it returns, like getattr.
+        if special == Special::BuiltinType
+            && let Some(name) = s0.as_deref()
+        {
+            let name = if name == "ClassType" { "type" } else { name };
+            let module = if name == "type" { "builtins" } else { "types" };
+            resolved = Some(self.global(module, name, off, op, Some(chain.clone())));
+        }
+        let applied_to_allowed = match special {
+            Special::Getattr => matches!(resolved, Some(Value::Global(r))
+                if self.globals[r as usize].allowed() && !self.globals[r as usize].dunder),
+            // A type that binds (MethodType) is judged when it is called, by what it binds.
+            Special::BuiltinType => matches!(resolved, Some(Value::Global(r))
+                if self.globals[r as usize].allowed() || self.globals[r as usize].special == Special::Partial),
+            Special::Partial => matches!(items.first(), Some(Value::Global(f))
+                if self.globals[*f as usize].allowed()),
+            _ => false,
+        };
         let invoked = self.globals[gi].invoked;
-        if invoked <= PER_GLOBAL {
+        if invoked <= PER_GLOBAL && !applied_to_allowed {
             let rec = &self.globals[gi];
             let display = rec.display();
             let (code, sev, why) = match (rec.dunder, rec.class) {
@@ -1164,6 +1332,11 @@ impl<'o, 'd> Machine<'o, 'd> {
                     "walks through dunder attributes",
                 ),
                 (_, Class::Denied(s, w)) => (DANGEROUS_CALL, s, w),
+                (_, Class::Allowed) => (
+                    UNKNOWN_CALL,
+                    Severity::Medium,
+                    "allowlisted for NEWOBJ only: calling it runs __init__, which can reach files or the network",
+                ),
                 _ => (UNKNOWN_CALL, Severity::Medium, "on no allowlist profile"),
             };
             let mut msg = format!("{op} invokes `{display}` ({why}): {chain}");
@@ -1173,16 +1346,28 @@ impl<'o, 'd> Machine<'o, 'd> {
             if invoked == PER_GLOBAL {
                 msg.push_str("; further invocations of it are not listed");
             }
-            self.finding(code, sev, off, msg);
+            let evidence = self.decided(gi);
+            self.finding_with(code, sev, off, msg, Some(evidence));
+        }
+        if special == Special::Getattr {
+            if applied_to_allowed {
+                // The object getattr was applied to is only a step on the way to an allowlisted name.
+                if let Some(Value::Global(o)) = items.first() {
+                    self.globals[*o as usize].stepped = true;
+                }
+            } else {
+                self.mark_passed(&args, 0);
+            }
+        }
+        if special != Special::Loads {
+            // Bytes that are a whole pickle, handed to a callable on no allowlist (an unknown loader such as a
+            // config or datapipe decoder), are analysed as the pickle they would be.
+            self.nested_args(&callee, &items, off);
         }
         // Names resolved at load time.
-        let s0 = items.first().and_then(|v| self.str_of(v));
-        let s1 = items.get(1).and_then(|v| self.str_of(v));
         match special {
-            Special::Getattr => {
-                if let (Some(obj), Some(name)) = (items.first(), s1)
-                    && let Some(v) = self.attribute(obj, &name, off, op, chain)
-                {
+            Special::Getattr | Special::BuiltinType => {
+                if let Some(v) = resolved {
                     return v;
                 }
             }
@@ -1231,7 +1416,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                     }
                 }
             }
-            Special::Loads => self.nested(&callee, items.first().copied(), off),
+            Special::Loads => self.nested_loader_args(&callee, &items, off),
             Special::AddExtension => {
                 if let (Some(m), Some(n), Some(Value::Int(code))) = (s0, s1, items.get(2)) {
                     let v = self.global(&m, &n, off, op, Some(chain.clone()));
@@ -1245,6 +1430,47 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.record_call(callee, args)
     }
 
+    /// True when `v` holds kept bytes that start like a pickle of protocol 2 to 5 and end with STOP.
+    fn looks_like_pickle(&self, v: &Value) -> bool {
+        self.text_of(v).is_some_and(|b| {
+            b.len() >= 4 && b[0] == 0x80 && (2..=5).contains(&b[1]) && b.last() == Some(&b'.')
+        })
+    }
+
+    /// The arguments of a loader: every bytes argument is a payload (the first of `pickle.loads`, the second of a
+    /// datapipe decoder `basichandlers(extension, data)` or of an unbound `ConfigModule.load_config(self, data)`,
+    /// several for spaCy's `unpickle_vocab`). A payload that cannot be read back is not analysed: inconclusive.
+    fn nested_loader_args(&mut self, callee: &Value, items: &[Value], off: u64) {
+        let mut any = false;
+        for v in items {
+            let bytes_like = matches!(
+                v,
+                Value::ShortBytes(_)
+                    | Value::Bytes(..)
+                    | Value::Span { bytes: true, .. }
+                    | Value::Long(_)
+            );
+            if self.looks_like_pickle(v) || (bytes_like && self.text_of(v).is_none()) {
+                any = true;
+                self.nested(callee, Some(*v), off);
+            }
+        }
+        if !any {
+            // No argument is a pickle: `pickle.loads(b'')` and similar; the loader's own finding stands, and the
+            // first argument is still tried so that a short or odd payload is reported as what it is.
+            self.nested(callee, items.first().copied(), off);
+        }
+    }
+
+    /// Arguments of a call that are whole pickles: each is analysed as a nested pickle.
+    fn nested_args(&mut self, callee: &Value, items: &[Value], off: u64) {
+        for v in items {
+            if self.looks_like_pickle(v) {
+                self.nested(callee, Some(*v), off);
+            }
+        }
+    }
+
     /// Analyses the bytes handed to a loader as a pickle of their own.
     fn nested(&mut self, callee: &Value, arg: Option<Value>, off: u64) {
         let mut name = String::new();
@@ -1252,7 +1478,7 @@ impl<'o, 'd> Machine<'o, 'd> {
         let Some(arg) = arg else { return };
         let bytes: Option<Vec<u8>> = self.text_of(&arg).map(<[u8]>::to_vec);
         let Some(bytes) = bytes else {
-            if matches!(arg, Value::Long(_)) {
+            if matches!(arg, Value::Long(_) | Value::Span { bytes: true, .. }) {
                 self.finding(
                     NOT_ANALYSED,
                     Severity::Medium,
@@ -1263,6 +1489,16 @@ impl<'o, 'd> Machine<'o, 'd> {
             }
             return;
         };
+        let identity = match arg {
+            Value::Bytes(a, l) | Value::Str(a, l) => (0, u64::from(a), u64::from(l)),
+            Value::Span { off, len, .. } => (1, off, u64::from(len)),
+            Value::Long(i) => (2, u64::from(i), 0),
+            // Short payloads cost nothing to analyse again.
+            _ => (3, self.nested_seen.len() as u64, 0),
+        };
+        if !self.nested_seen.insert(identity) {
+            return;
+        }
         if self.depth + 1 >= self.opts.limits.max_depth {
             self.finding(
                 NOT_ANALYSED,
@@ -1283,9 +1519,21 @@ impl<'o, 'd> Machine<'o, 'd> {
             return;
         }
         let n = inner_out.findings.len();
+        // A nested pickle analysed completely with nothing inside is reported for transparency only; anything
+        // inside (or an incomplete analysis) makes the nesting itself high.
+        let clean = inner_out
+            .findings
+            .iter()
+            .all(|f| f.severity <= Severity::Info)
+            && !inner_out.inconclusive;
+        let sev = if clean {
+            Severity::Info
+        } else {
+            Severity::High
+        };
         self.finding(
             NESTED,
-            Severity::High,
+            sev,
             off,
             format!(
                 "{name} unpickles {} bytes at load time; {n} finding(s) inside follow",
@@ -1325,7 +1573,7 @@ impl<'o, 'd> Machine<'o, 'd> {
     fn report_imports(&mut self) {
         for i in 0..self.globals.len() {
             let rec = &self.globals[i];
-            if rec.allowed() || rec.invoked > 0 {
+            if rec.allowed() || rec.invoked > 0 || (rec.stepped && !rec.passed) {
                 continue;
             }
             let display = rec.display();
@@ -1349,7 +1597,8 @@ impl<'o, 'd> Machine<'o, 'd> {
                 msg.push_str(&format!("; reached as {via}"));
             }
             let off = rec.offset;
-            self.finding(code, sev, off, msg);
+            let evidence = self.decided(i);
+            self.finding_with(code, sev, off, msg, Some(evidence));
         }
     }
 
@@ -1483,7 +1732,11 @@ impl<'o, 'd> Machine<'o, 'd> {
     fn step<I: Input>(&mut self, inp: &mut I) -> io::Result<Step<Option<()>>> {
         let off = inp.offset();
         self.out.opcodes += 1;
-        if self.out.opcodes > self.opts.limits.max_opcodes {
+        // Every opcode reads at least one byte, so the budget follows the input: the configured limit or the
+        // bytes read so far (with slack for joblib's nested object-array pickles), whichever is more.
+        if self.out.opcodes > self.opts.limits.max_opcodes
+            && self.out.opcodes > off.saturating_mul(2).saturating_add(16)
+        {
             return Ok(Err(End::Limit(
                 off,
                 format!("more than {} opcodes", self.opts.limits.max_opcodes),
@@ -1507,7 +1760,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             // --- hot, argument-free opcodes ---
             b'(' => {
                 inp.consume(1);
-                if (self.stack.len() + self.marks.len()) as u64 >= self.opts.limits.max_stack {
+                if (self.stack.len() + self.marks.len()) as u64 >= self.stack_budget(off) {
                     return Ok(Err(End::Limit(off, "the stack exceeds its limit".into())));
                 }
                 self.marks.push(self.stack.len());
@@ -1879,14 +2132,14 @@ impl<'o, 'd> Machine<'o, 'd> {
                     Ok(x) => x,
                     Err(e) => return Ok(Err(e)),
                 };
-                self.persid(None, Some(&line), off);
-                tri!(self.push(Value::Persid, off));
+                let v = self.persid(None, Some(&line), off);
+                tri!(self.push(v, off));
             }
             b'Q' => {
                 inp.consume(1);
                 let pid = tri!(self.pop(off, "BINPERSID"));
-                self.persid(Some(pid), None, off);
-                tri!(self.push(Value::Persid, off));
+                let v = self.persid(Some(pid), None, off);
+                tri!(self.push(v, off));
             }
             0x97 => {
                 inp.consume(1);
@@ -2048,11 +2301,50 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 None
             }
-            Value::Call(_) => {
+            Value::Call(c) => {
+                self.rebind_partial(c, state, off);
                 self.mark_passed(&state, 0);
                 None
             }
             _ => None,
+        }
+    }
+
+    /// `partial.__setstate__((func, args, kwds, dict))` replaces the function and arguments of a partial (and
+    /// MethodType's): the call record is rebound, so that a later call invokes what the state names, and a
+    /// function that is no allowlisted global is reported as state poisoning.
+    fn rebind_partial(&mut self, c: u32, state: Value, off: u64) {
+        let rec = self.calls[c as usize];
+        let Value::Global(pg) = rec.callee else {
+            return;
+        };
+        if self.globals[pg as usize].special != Special::Partial {
+            return;
+        }
+        let Some(items) = self.tuple_items(&state).map(<[Value]>::to_vec) else {
+            return;
+        };
+        let Some(&func) = items.first() else { return };
+        let mut bound = vec![func];
+        if let Some(args) = items.get(1).and_then(|a| self.tuple_items(a)) {
+            bound.extend_from_slice(args);
+        }
+        let start = self.tuples.len() as u32;
+        self.tuples.extend_from_slice(&bound);
+        self.calls[c as usize].args = Value::Tuple(start, bound.len() as u32);
+        let allowed = matches!(func, Value::Global(f) if self.globals[f as usize].allowed());
+        if !allowed {
+            let display = self.globals[pg as usize].display();
+            let mut msg = format!("BUILD rebinds the function of `{display}` to ");
+            self.render(&func, 0, &mut msg);
+            msg.push_str(": whoever calls it later runs that");
+            self.finding_with(
+                INJECTION,
+                Severity::High,
+                off,
+                msg,
+                Some("decided by: the BUILD state poisoning rule (partial.__setstate__ replaces the function)".into()),
+            );
         }
     }
 
@@ -2234,24 +2526,36 @@ impl<'o, 'd> Machine<'o, 'd> {
             passed: false,
             summary: None,
             module_only: false,
+            new_only: false,
+            stepped: false,
         });
         Value::Global(self.globals.len() as u32 - 1)
     }
 
-    fn persid(&mut self, pid: Option<Value>, line: Option<&[u8]>, off: u64) {
+    /// A persistent id: what `persistent_load` returns for it. Legacy `torch.save` stores each module class as
+    /// `('module', cls, source_file, source)` and its `persistent_load` returns `cls` itself, which the stream
+    /// then instantiates: the value is that class, judged like any global. Every other id is opaque.
+    fn persid(&mut self, pid: Option<Value>, line: Option<&[u8]>, off: u64) -> Value {
         // torch: ('storage', storage_type, key, location, numel); torch.package/others use other tags.
-        let torch = pid
+        let items: Vec<Value> = pid
             .as_ref()
             .and_then(|p| self.tuple_items(p))
-            .and_then(|items| items.first().copied());
-        let torch = torch
-            .and_then(|t| self.str_of(&t))
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default();
+        let tag = items.first().and_then(|t| self.str_of(t));
+        let torch = tag
+            .as_deref()
             .is_some_and(|t| t == "storage" || t == "module");
         if let Some(p) = pid {
             self.mark_passed(&p, 0);
         }
+        if tag.as_deref() == Some("module")
+            && let Some(cls @ Value::Global(_)) = items.get(1).copied()
+        {
+            return cls;
+        }
         if torch || self.persid_reported {
-            return;
+            return Value::Persid;
         }
         self.persid_reported = true;
         let desc = match (pid, line) {
@@ -2269,6 +2573,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             off,
             format!("persistent id {desc}: what it loads is up to the loader's persistent_load"),
         );
+        Value::Persid
     }
 }
 
@@ -2325,6 +2630,10 @@ mod slot {
     pub(super) const BUFFER: u32 = u32::MAX - 13;
     /// Indices of kept values stay below this.
     pub(super) const FIRST_KIND: u32 = u32::MAX - 13;
+    /// Slots from here to `FIRST_KIND` are offsets into the short-string arena.
+    pub(super) const SHORT_BASE: u32 = 1 << 31;
+    /// Bytes the short-string arena may hold (its offsets must stay below `FIRST_KIND`).
+    pub(super) const SHORT_SPAN: usize = (FIRST_KIND - SHORT_BASE - 16) as usize;
 
     use super::Value;
 

@@ -5,12 +5,54 @@ use std::sync::{Arc, OnceLock};
 
 use mlsc_core::Severity;
 
-/// The built-in allowlist profiles, by name.
+/// The built-in allowlist profiles, by name: one data file per library (`profiles/README.md` gives the rule each
+/// entry was reviewed against).
 const PROFILES: &[(&str, &str)] = &[
     ("stdlib", include_str!("../../profiles/stdlib.txt")),
     ("numpy", include_str!("../../profiles/numpy.txt")),
     ("torch", include_str!("../../profiles/torch.txt")),
     ("sklearn", include_str!("../../profiles/sklearn.txt")),
+    ("pandas", include_str!("../../profiles/pandas.txt")),
+    ("scipy", include_str!("../../profiles/scipy.txt")),
+    (
+        "statsmodels",
+        include_str!("../../profiles/statsmodels.txt"),
+    ),
+    (
+        "transformers",
+        include_str!("../../profiles/transformers.txt"),
+    ),
+    ("accelerate", include_str!("../../profiles/accelerate.txt")),
+    (
+        "sentence_transformers",
+        include_str!("../../profiles/sentence_transformers.txt"),
+    ),
+    (
+        "torchvision",
+        include_str!("../../profiles/torchvision.txt"),
+    ),
+    ("timm", include_str!("../../profiles/timm.txt")),
+    (
+        "torch_distcp",
+        include_str!("../../profiles/torch_distcp.txt"),
+    ),
+    ("gensim", include_str!("../../profiles/gensim.txt")),
+    ("xgboost", include_str!("../../profiles/xgboost.txt")),
+    ("lightgbm", include_str!("../../profiles/lightgbm.txt")),
+    ("catboost", include_str!("../../profiles/catboost.txt")),
+    ("spacy", include_str!("../../profiles/spacy.txt")),
+    ("fastai", include_str!("../../profiles/fastai.txt")),
+    ("pyarrow", include_str!("../../profiles/pyarrow.txt")),
+    ("xarray", include_str!("../../profiles/xarray.txt")),
+    ("imblearn", include_str!("../../profiles/imblearn.txt")),
+    (
+        "category_encoders",
+        include_str!("../../profiles/category_encoders.txt"),
+    ),
+    ("optuna", include_str!("../../profiles/optuna.txt")),
+    ("networkx", include_str!("../../profiles/networkx.txt")),
+    ("nltk", include_str!("../../profiles/nltk.txt")),
+    ("pillow", include_str!("../../profiles/pillow.txt")),
 ];
 const DENYLIST: &str = include_str!("../../profiles/denylist.tsv");
 const COMPAT: &str = include_str!("../../profiles/compat_pickle.tsv");
@@ -29,10 +71,14 @@ pub(crate) enum Class {
 #[derive(Debug)]
 struct Builtin {
     allowed: HashSet<&'static str>,
+    /// Entries marked `@new`: allowed as NEWOBJ (`cls.__new__`) but not called (`cls(...)` runs `__init__`).
+    new_only: HashSet<&'static str>,
+    /// Which profile allows each allowed name (the first one that lists it).
+    profile_of: HashMap<&'static str, &'static str>,
     allowed_by_profile: Vec<(&'static str, Vec<&'static str>)>,
-    exact: HashMap<&'static str, (Severity, &'static str)>,
+    exact: HashMap<&'static str, Denial>,
     /// `module.*` patterns, without the `.*`.
-    modules: HashMap<&'static str, (Severity, &'static str)>,
+    modules: HashMap<&'static str, Denial>,
     import_mapping: HashMap<&'static str, &'static str>,
     name_mapping: HashMap<(&'static str, &'static str), (&'static str, &'static str)>,
 }
@@ -41,10 +87,23 @@ fn builtin() -> &'static Builtin {
     static B: OnceLock<Builtin> = OnceLock::new();
     B.get_or_init(|| {
         let mut allowed = HashSet::new();
+        let mut profile_of = HashMap::new();
         let mut allowed_by_profile = Vec::new();
+        let mut new_only = HashSet::new();
         for (name, text) in PROFILES {
-            let names: Vec<&'static str> = data_lines(text).collect();
+            let names: Vec<&'static str> = data_lines(text)
+                .map(|l| match l.strip_suffix("@new") {
+                    Some(n) => {
+                        new_only.insert(n.trim_end());
+                        n.trim_end()
+                    }
+                    None => l,
+                })
+                .collect();
             allowed.extend(names.iter().copied());
+            for n in &names {
+                profile_of.entry(*n).or_insert(*name);
+            }
             allowed_by_profile.push((*name, names));
         }
         let mut exact = HashMap::new();
@@ -58,8 +117,8 @@ fn builtin() -> &'static Builtin {
                 "the deny list's severities are valid because a unit test parses every line",
             );
             match pat.strip_suffix(".*") {
-                Some(module) => modules.entry(module).or_insert((sev, why)),
-                None => exact.entry(pat).or_insert((sev, why)),
+                Some(module) => modules.entry(module).or_insert((sev, why, pat)),
+                None => exact.entry(pat).or_insert((sev, why, pat)),
             };
         }
         let mut import_mapping = HashMap::new();
@@ -78,6 +137,8 @@ fn builtin() -> &'static Builtin {
         }
         Builtin {
             allowed,
+            new_only,
+            profile_of,
             allowed_by_profile,
             exact,
             modules,
@@ -87,9 +148,13 @@ fn builtin() -> &'static Builtin {
     })
 }
 
+/// A deny list entry: severity, why, and the pattern as written (`os.*`).
+type Denial = (Severity, &'static str, &'static str);
+
+/// The data lines of a profile or list: blank lines and `#` comments (whole-line, or after a space) are dropped.
 fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines()
-        .map(str::trim_end)
+        .map(|l| l.split_once(" #").map_or(l, |(data, _)| data).trim())
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
@@ -143,11 +208,15 @@ impl Policy {
         self.classify(name, None) == Class::Allowed
     }
 
+    /// True when a profile allows `name` only as NEWOBJ (its `__init__` can reach files or the network).
+    pub(crate) fn is_new_only(&self, name: &str) -> bool {
+        !self.no_profiles
+            && builtin().new_only.contains(name)
+            && !self.user.iter().any(|u| u == name)
+    }
+
     fn user_allows(&self, name: &str) -> bool {
-        self.user.iter().any(|u| match u.strip_suffix(".*") {
-            Some(m) => name.strip_prefix(m).is_some_and(|r| r.starts_with('.')),
-            None => u == name,
-        })
+        self.user.iter().any(|u| user_matches(u, name))
     }
 
     /// Classifies a resolved dotted name. `attr_from` is the index in `name` where attribute traversal inside the
@@ -158,17 +227,55 @@ impl Policy {
             return Class::Allowed;
         }
         let denied = deny(b, name, attr_from);
-        if self.user_allows(name) && !matches!(denied, Some((Severity::Critical, _))) {
+        if self.user_allows(name) && !matches!(denied, Some((Severity::Critical, ..))) {
             return Class::Allowed;
         }
         match denied {
-            Some((sev, why)) => Class::Denied(sev, why),
+            Some((sev, why, _)) => Class::Denied(sev, why),
             None => Class::Unknown,
+        }
+    }
+
+    /// Which list or rule decides about `name`: the allowlist profile that holds it, the user's allowlist entry
+    /// that matches it, the deny list pattern that ranks it, or none. Findings carry this as their evidence.
+    ///
+    /// ```
+    /// use mlsc_pickle::Policy;
+    /// let p = Policy::default().with_allowed(["mypkg.*"]);
+    /// assert_eq!(p.decided_by("collections.OrderedDict"), "allowlist profile `stdlib`");
+    /// assert_eq!(p.decided_by("mypkg.layers.Net"), "user allowlist entry `mypkg.*`");
+    /// assert_eq!(p.decided_by("posix.system"), "deny list entry `posix.*`");
+    /// assert_eq!(p.decided_by("foo.bar"), "no allowlist profile and no deny list entry");
+    /// ```
+    pub fn decided_by(&self, name: &str) -> String {
+        let b = builtin();
+        if !self.no_profiles
+            && let Some(p) = b.profile_of.get(name)
+        {
+            return format!("allowlist profile `{p}`");
+        }
+        let denied = deny(b, name, name.find('.').map(|d| d + 1));
+        if !matches!(denied, Some((Severity::Critical, ..)))
+            && let Some(u) = self.user.iter().find(|u| user_matches(u, name))
+        {
+            return format!("user allowlist entry `{u}`");
+        }
+        match denied {
+            Some((_, _, pat)) => format!("deny list entry `{pat}`"),
+            None => "no allowlist profile and no deny list entry".to_owned(),
         }
     }
 }
 
-fn deny_one(b: &Builtin, name: &str) -> Option<(Severity, &'static str)> {
+/// A user allowlist entry matches a callable exactly, or as a module prefix (`mypkg.*` matches `mypkg.a.B`).
+fn user_matches(entry: &str, name: &str) -> bool {
+    match entry.strip_suffix(".*") {
+        Some(m) => name.strip_prefix(m).is_some_and(|r| r.starts_with('.')),
+        None => entry == name,
+    }
+}
+
+fn deny_one(b: &Builtin, name: &str) -> Option<Denial> {
     if let Some(&d) = b.exact.get(name) {
         return Some(d);
     }
@@ -183,7 +290,7 @@ fn deny_one(b: &Builtin, name: &str) -> Option<(Severity, &'static str)> {
     None
 }
 
-fn deny(b: &Builtin, name: &str, attr_from: Option<usize>) -> Option<(Severity, &'static str)> {
+fn deny(b: &Builtin, name: &str, attr_from: Option<usize>) -> Option<Denial> {
     let mut worst = deny_one(b, name);
     // Attribute traversal: each attribute may be a module the parent imported (`serialization.os`), so every
     // suffix that starts at an attribute is matched too.

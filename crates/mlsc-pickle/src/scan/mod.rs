@@ -8,6 +8,7 @@
 
 mod blob;
 mod compress;
+mod distcp;
 mod formats;
 mod keras;
 mod npy;
@@ -300,6 +301,11 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
     }
     let head = blob.prefix(mlsc_core::SNIFF_LEN)?;
     let format = sniff(&head);
+    // A distributed checkpoint shard holds one torch.save archive per non-tensor value (issue 18).
+    if distcp::is_shard(here) {
+        distcp::scan_shard(ctx, blob, here)?;
+        return Ok(format);
+    }
     match format {
         Format::Pickle => torch::scan_raw_pickle(ctx, blob, here)?,
         Format::PytorchLegacy => torch::scan_legacy(ctx, blob, here)?,
