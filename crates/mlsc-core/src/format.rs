@@ -410,10 +410,12 @@ impl StackCheck {
             // POP takes an item, or the mark when the frame is empty.
             b'0' => self.pop(1) || self.pop_mark(0),
             b'1' => self.pop_mark(0),
-            b'2' => self.top >= 1 && {
-                self.top += 1;
-                true
-            },
+            b'2' => {
+                self.top >= 1 && {
+                    self.top += 1;
+                    true
+                }
+            }
             // PUT/BINPUT/LONG_BINPUT and MEMOIZE store the top item.
             b'p' | b'q' | b'r' => {
                 self.memo.extend(memo_key);
@@ -447,12 +449,10 @@ impl StackCheck {
                 }
             }
             b'o' => {
-                self.top >= 1
-                    && self.pop_mark(0)
-                    && {
-                        self.top += 1;
-                        true
-                    }
+                self.top >= 1 && self.pop_mark(0) && {
+                    self.top += 1;
+                    true
+                }
             }
             // No stack effect.
             0x80 | 0x95 => true,

@@ -134,7 +134,8 @@ fn fuzz_regression_empty_input_has_no_protocol() {
 
 /// `pickle.dumps(obj, protocol=4)` with its `PROTO 4` and `FRAME` opcodes removed: `pickle.loads` runs it all the
 /// same (neither opcode is required), so it must still be a pickle. `os.system('echo pwned')`, never run here.
-const PROTOLESS_P4: &[u8] = b"\x8c\x05posix\x94\x8c\x06system\x94\x93\x94\x8c\x0aecho pwned\x94\x85\x94R\x94.";
+const PROTOLESS_P4: &[u8] =
+    b"\x8c\x05posix\x94\x8c\x06system\x94\x93\x94\x8c\x0aecho pwned\x94\x85\x94R\x94.";
 
 #[test]
 fn a_pickle_is_recognised_from_any_first_opcode() {
@@ -200,10 +201,16 @@ fn text_starting_with_an_opcode_byte_is_not_a_pickle() {
 fn no_text_file_of_this_repository_is_a_pickle() {
     // Several hundred real text files (Rust, Python, Markdown, JSON, TOML): none is a pickle.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut stack = vec![root.join("crates"), root.join("tests/gen"), root.join("docs")];
+    let mut stack = vec![
+        root.join("crates"),
+        root.join("tests/gen"),
+        root.join("docs"),
+    ];
     let mut seen = 0;
     while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -255,5 +262,9 @@ fn random_bytes_starting_with_opcodes_are_not_pickles() {
             }
         }
     }
-    assert!(hits.len() <= 2, "{} random buffers sniffed as pickles: {hits:?}", hits.len());
+    assert!(
+        hits.len() <= 2,
+        "{} random buffers sniffed as pickles: {hits:?}",
+        hits.len()
+    );
 }

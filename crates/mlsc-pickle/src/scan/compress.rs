@@ -251,7 +251,11 @@ pub(crate) fn lzma_dictionary(blob: Blob<'_>, format: Format) -> io::Result<Resu
         let dict = u64::from(u32::from_le_bytes([h[1], h[2], h[3], h[4]]));
         let size = u64::from_le_bytes(h[5..13].try_into().expect("8 bytes because sliced so"));
         // The decoder never keeps more history than the declared output.
-        return Ok(Ok(if size == u64::MAX { dict } else { dict.min(size) }));
+        return Ok(Ok(if size == u64::MAX {
+            dict
+        } else {
+            dict.min(size)
+        }));
     }
     let mut blocks = vec![12u64];
     if let Some(more) = xz_block_offsets(blob)? {
@@ -291,7 +295,10 @@ fn xz_block_offsets(blob: Blob<'_>) -> io::Result<Option<Vec<u64>>> {
     if &footer[10..12] != b"YZ" {
         return Ok(None);
     }
-    let index_size = (u64::from(u32::from_le_bytes([footer[4], footer[5], footer[6], footer[7]])) + 1) * 4;
+    let index_size = (u64::from(u32::from_le_bytes([
+        footer[4], footer[5], footer[6], footer[7],
+    ])) + 1)
+        * 4;
     let Some(index_at) = (len - 12).checked_sub(index_size).filter(|&a| a >= 12) else {
         return Ok(None);
     };
@@ -310,7 +317,8 @@ fn xz_block_offsets(blob: Blob<'_>) -> io::Result<Option<Vec<u64>>> {
     let mut offsets = Vec::new();
     let mut at = 12u64;
     for _ in 0..count {
-        let (Some(unpadded), Some(_)) = (xz_varint(&index, &mut pos), xz_varint(&index, &mut pos)) else {
+        let (Some(unpadded), Some(_)) = (xz_varint(&index, &mut pos), xz_varint(&index, &mut pos))
+        else {
             return Ok(None);
         };
         offsets.push(at);
@@ -382,7 +390,10 @@ impl Read for Guarded<'_> {
         if self.stop.is_some() {
             return Ok(0);
         }
-        if self.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+        if self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
             self.stop = Some((
                 "MLSC-SCAN-014",
                 "the time budget per file ran out".to_owned(),
@@ -804,7 +815,12 @@ pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Res
             MemberKind::File
         };
         for p in paths.check(entry.name(), kind) {
-            ctx.emit(p.code, mlsc_core::Severity::High, inner.loc.clone(), p.message);
+            ctx.emit(
+                p.code,
+                mlsc_core::Severity::High,
+                inner.loc.clone(),
+                p.message,
+            );
         }
         if is_link || entry.is_directory() || !entry.has_stream {
             return Ok(true);
@@ -842,7 +858,13 @@ pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Res
 
 /// Decompresses the rest of `dec` into nothing, under the same limits as if it were kept (so a bomb or a
 /// corrupt stream is reported as before), in constant memory.
-fn drain(ctx: &mut Ctx<'_>, dec: Box<dyn Read + '_>, consumed: &Cell<u64>, outer: &Location, what: &str) {
+fn drain(
+    ctx: &mut Ctx<'_>,
+    dec: Box<dyn Read + '_>,
+    consumed: &Cell<u64>,
+    outer: &Location,
+    what: &str,
+) {
     let mut guarded = Guarded {
         inner: dec,
         consumed,
@@ -872,11 +894,17 @@ pub(crate) fn scan_decoded(
     what: &str,
 ) -> io::Result<()> {
     let mut head = Vec::with_capacity(mlsc_core::SNIFF_LEN);
-    if let Err(e) = (&mut dec).take(mlsc_core::SNIFF_LEN as u64).read_to_end(&mut head) {
+    if let Err(e) = (&mut dec)
+        .take(mlsc_core::SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+    {
         ctx.not_analysed(
             "MLSC-SCAN-006",
             inner.loc.clone(),
-            format!("{what} is corrupt or truncated ({e}); the {} bytes before the error were analysed", head.len()),
+            format!(
+                "{what} is corrupt or truncated ({e}); the {} bytes before the error were analysed",
+                head.len()
+            ),
         );
     }
     let format = super::sniff(&head);
@@ -917,7 +945,11 @@ impl SzCursor<'_> {
 
     fn bytes(&mut self, n: u64) -> Result<&[u8], String> {
         let n = usize::try_from(n).map_err(|_| "7z header length overflows")?;
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len()).ok_or("7z header ends early")?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or("7z header ends early")?;
         let v = &self.b[self.pos..end];
         self.pos = end;
         Ok(v)
@@ -942,14 +974,19 @@ impl SzCursor<'_> {
     fn count(&mut self) -> Result<usize, String> {
         let n = self.number()?;
         // Every entry takes at least one byte of the header, which is in memory.
-        usize::try_from(n).ok().filter(|&n| n <= self.b.len()).ok_or_else(|| format!("7z count {n} exceeds the header"))
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= self.b.len())
+            .ok_or_else(|| format!("7z count {n} exceeds the header"))
     }
 
     fn digests(&mut self, n: usize) -> Result<(), String> {
         let all = self.byte()?;
         let defined = if all == 0 {
             let bits = self.bytes(n.div_ceil(8) as u64)?;
-            (0..n).filter(|i| bits[i / 8] & (0x80 >> (i % 8)) != 0).count()
+            (0..n)
+                .filter(|i| bits[i / 8] & (0x80 >> (i % 8)) != 0)
+                .count()
         } else {
             n
         };
@@ -1008,7 +1045,11 @@ fn sz_streams(c: &mut SzCursor<'_>) -> Result<SzStreams, String> {
                     for _ in 0..c.count()? {
                         let flags = c.byte()?;
                         let id = c.bytes(u64::from(flags & 0x0f))?.to_vec();
-                        let (ins, outs) = if flags & 0x10 != 0 { (c.number()?, c.number()?) } else { (1, 1) };
+                        let (ins, outs) = if flags & 0x10 != 0 {
+                            (c.number()?, c.number()?)
+                        } else {
+                            (1, 1)
+                        };
                         total_in = total_in.saturating_add(ins);
                         total_out = total_out.saturating_add(outs);
                         let props = if flags & 0x20 != 0 {
@@ -1062,13 +1103,14 @@ fn sz_folder_memory(coders: &[SzCoder], unpack: u64) -> u64 {
     coders
         .iter()
         .map(|c| match c.id.as_slice() {
-            [0x03, 0x01, 0x01] if c.props.len() >= 5 => {
-                u64::from(u32::from_le_bytes([c.props[1], c.props[2], c.props[3], c.props[4]])).min(unpack)
-            }
+            [0x03, 0x01, 0x01] if c.props.len() >= 5 => u64::from(u32::from_le_bytes([
+                c.props[1], c.props[2], c.props[3], c.props[4],
+            ]))
+            .min(unpack),
             [0x21] => lzma2_dictionary(c.props.first().copied().unwrap_or(0)),
-            [0x03, 0x04, 0x01] if c.props.len() >= 5 => {
-                u64::from(u32::from_le_bytes([c.props[1], c.props[2], c.props[3], c.props[4]]))
-            }
+            [0x03, 0x04, 0x01] if c.props.len() >= 5 => u64::from(u32::from_le_bytes([
+                c.props[1], c.props[2], c.props[3], c.props[4],
+            ])),
             _ => 0,
         })
         .max()
@@ -1152,19 +1194,35 @@ fn sevenz_memory(blob: Blob<'_>, cap: u64) -> io::Result<Result<u64, String>> {
             // AES or filter chains on the header: sevenz-rust2 decides; its dictionary was bounded above.
             return Ok(Ok(need));
         };
-        let (Some(&pack), true) = (streams.pack_sizes.first(), coder.id == [0x03, 0x01, 0x01] && coder.props.len() >= 5)
-        else {
+        let (Some(&pack), true) = (
+            streams.pack_sizes.first(),
+            coder.id == [0x03, 0x01, 0x01] && coder.props.len() >= 5,
+        ) else {
             return Ok(Ok(need));
         };
         let at = 32u64.saturating_add(streams.pack_pos);
         if pack > cap || at.saturating_add(pack) > blob.len() {
-            return Ok(Err("the encoded header's packed stream lies outside the file".into()));
+            return Ok(Err(
+                "the encoded header's packed stream lies outside the file".into(),
+            ));
         }
         let packed = blob.read_at(at, pack as usize)?;
-        let dict = u32::from_le_bytes([coder.props[1], coder.props[2], coder.props[3], coder.props[4]]);
-        let Ok(mut dec) = lzma_rust2::LzmaReader::new_with_props(&packed[..], *unpack, coder.props[0], dict, None)
-        else {
-            return Ok(Err("the encoded header's LZMA properties are invalid".into()));
+        let dict = u32::from_le_bytes([
+            coder.props[1],
+            coder.props[2],
+            coder.props[3],
+            coder.props[4],
+        ]);
+        let Ok(mut dec) = lzma_rust2::LzmaReader::new_with_props(
+            &packed[..],
+            *unpack,
+            coder.props[0],
+            dict,
+            None,
+        ) else {
+            return Ok(Err(
+                "the encoded header's LZMA properties are invalid".into()
+            ));
         };
         let mut out = Vec::new();
         if let Err(e) = (&mut dec).take(*unpack).read_to_end(&mut out) {

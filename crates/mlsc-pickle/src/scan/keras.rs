@@ -26,8 +26,10 @@ const WINDOW: u64 = 8 << 20;
 /// imports under safe_mode (`keras_hub`, `keras_nlp`, `keras_cv`).
 fn keras_module(m: &str) -> bool {
     let root = m.split('.').next().unwrap_or("");
-    matches!(root, "keras" | "tf_keras" | "keras_hub" | "keras_nlp" | "keras_cv")
-        || m.starts_with("tensorflow.keras")
+    matches!(
+        root,
+        "keras" | "tf_keras" | "keras_hub" | "keras_nlp" | "keras_cv"
+    ) || m.starts_with("tensorflow.keras")
         || m.starts_with("tensorflow.python.keras")
 }
 
@@ -36,12 +38,21 @@ fn keras_module(m: &str) -> bool {
 /// `get_file` downloads, `load_model` opens another model with its own config, `enable_unsafe_deserialization`
 /// turns safe_mode off for what follows (CVE-2025-1550's follow-ups).
 const EXTERNAL: &[(&str, &str)] = &[
-    ("TFSMLayer", "loads a TensorFlow SavedModel from a path outside the file"),
+    (
+        "TFSMLayer",
+        "loads a TensorFlow SavedModel from a path outside the file",
+    ),
     ("get_file", "downloads a file from a URL"),
     ("load_model", "loads another model, with its own config"),
     ("load_weights", "loads weights from a path outside the file"),
-    ("enable_unsafe_deserialization", "turns safe_mode off for everything loaded after it"),
-    ("SavedModel", "loads a TensorFlow SavedModel from a path outside the file"),
+    (
+        "enable_unsafe_deserialization",
+        "turns safe_mode off for everything loaded after it",
+    ),
+    (
+        "SavedModel",
+        "loads a TensorFlow SavedModel from a path outside the file",
+    ),
 ];
 
 /// The last dotted (or `>`-separated registered) component of a name.
@@ -148,7 +159,10 @@ fn walk_config(
             if let Some(reg) = map.get("registered_name").and_then(Value::as_str)
                 && let Some((package, _)) = reg.split_once('>')
                 && !keras_module(package)
-                && !map.get("module").and_then(Value::as_str).is_some_and(|m| !keras_module(m))
+                && !map
+                    .get("module")
+                    .and_then(Value::as_str)
+                    .is_some_and(|m| !keras_module(m))
             {
                 ctx.emit(
                     "MLSC-KERAS-002",

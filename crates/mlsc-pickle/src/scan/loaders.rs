@@ -78,7 +78,10 @@ mod tests {
             loader_for(&l).map(|(n, _)| n)
         };
         assert_eq!(at("dir/model.PKL", &[]), Some("model.PKL".into()));
-        assert_eq!(at("model.nemo", &["./weights/model.ckpt"]), Some("model.ckpt".into()));
+        assert_eq!(
+            at("model.nemo", &["./weights/model.ckpt"]),
+            Some("model.ckpt".into())
+        );
         assert_eq!(at("model.pkl.gz", &["<gzip>"]), Some("model.pkl".into()));
         assert_eq!(at("notes.txt", &[]), None);
         assert_eq!(at("README", &[]), None);

@@ -252,7 +252,14 @@ mod tests {
         assert_eq!(codes(&[("../x", MemberKind::File)]), ["MLSC-ARC-001"]);
         assert_eq!(codes(&[("a/../../x", MemberKind::File)]), ["MLSC-ARC-001"]);
         assert_eq!(codes(&[("..\\x", MemberKind::File)]), ["MLSC-ARC-001"]);
-        for abs in ["/etc/cron.d/x", "\\x", "C:\\x", "c:x", "\\\\host\\share\\x", "//x"] {
+        for abs in [
+            "/etc/cron.d/x",
+            "\\x",
+            "C:\\x",
+            "c:x",
+            "\\\\host\\share\\x",
+            "//x",
+        ] {
             assert_eq!(codes(&[(abs, MemberKind::File)]), ["MLSC-ARC-002"], "{abs}");
         }
         assert_eq!(

@@ -391,7 +391,9 @@ pub(crate) fn unidentified(ctx: &mut Ctx<'_>, here: &Here, format: Format, head:
     ctx.not_analysed(
         "MLSC-SCAN-012",
         here.loc.clone(),
-        format!("`{name}` is named for {loader}, which would open it, but holds {what}: not analysed"),
+        format!(
+            "`{name}` is named for {loader}, which would open it, but holds {what}: not analysed"
+        ),
     );
     true
 }

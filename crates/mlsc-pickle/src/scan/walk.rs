@@ -51,7 +51,9 @@ fn finding(code: &str, severity: Severity, title: &str, path: &str, message: Str
 
 /// The info finding for a special file met inside a directory: listed, never opened.
 fn special_skipped(display: &str, meta: Option<std::fs::Metadata>) -> Finding {
-    let kind = meta.as_ref().map_or("not a regular file", super::special_kind);
+    let kind = meta
+        .as_ref()
+        .map_or("not a regular file", super::special_kind);
     finding(
         "MLSC-SCAN-013",
         Severity::Info,
@@ -153,7 +155,8 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
             // They are listed, so that nothing in the tree goes unmentioned.
             if !entry.file_type().is_file() && !entry.path_is_symlink() {
                 if !entry.file_type().is_dir() {
-                    out.findings.push(special_skipped(&display, entry.metadata().ok()));
+                    out.findings
+                        .push(special_skipped(&display, entry.metadata().ok()));
                 }
                 continue;
             }

@@ -356,7 +356,7 @@ fn scan_members(
         if ctx.out_of_time(&inner.loc) {
             break;
         }
-        if e.name.ends_with('/') && e.usize == 0 {
+        if (e.name.ends_with('/') && e.usize == 0) || e.is_symlink() {
             continue;
         }
         let Some(lfh_at) = e.local.checked_add(dir.delta) else {
@@ -610,6 +610,15 @@ fn scan_members(
     Ok(())
 }
 
+impl Entry {
+    /// A Unix symbolic link (host system 3, `S_IFLNK` in the mode): its data is the link's target, not content.
+    fn is_symlink(&self) -> bool {
+        const S_IFMT: u32 = 0o170_000;
+        const S_IFLNK: u32 = 0o120_000;
+        self.made_by >> 8 == 3 && (self.ext_attr >> 16) & S_IFMT == S_IFLNK
+    }
+}
+
 /// Where member `e`'s data starts, from its local header; `None` when there is no local header there.
 fn data_start(blob: Blob<'_>, dir: &Directory, e: &Entry) -> Option<u64> {
     let lfh_at = e.local.checked_add(dir.delta)?;
@@ -625,13 +634,10 @@ fn check_member_paths(
     here: &Here,
     dir: &Directory,
 ) -> io::Result<()> {
-    const S_IFMT: u32 = 0o170_000;
-    const S_IFLNK: u32 = 0o120_000;
     let mut paths = MemberPaths::new();
     for e in &dir.entries {
         // A Unix symbolic link: `unzip` (and Info-ZIP based extractors) create it, its data is the target.
-        let unix = e.made_by >> 8 == 3;
-        let target = if unix && (e.ext_attr >> 16) & S_IFMT == S_IFLNK {
+        let target = if e.is_symlink() {
             let data = data_start(blob, dir, e).map(|at| blob.sub(at, e.csize));
             match data {
                 Some(d) => Some(String::from_utf8_lossy(&member_prefix(e, d, 4096)?).into_owned()),
@@ -647,7 +653,12 @@ fn check_member_paths(
         };
         let fingerprint = Some(u64::from(e.crc) ^ e.usize.rotate_left(32));
         for p in paths.check_content(&e.name, kind, fingerprint) {
-            ctx.emit(p.code, Severity::High, here.loc.clone().member(&e.name), p.message);
+            ctx.emit(
+                p.code,
+                Severity::High,
+                here.loc.clone().member(&e.name),
+                p.message,
+            );
         }
     }
     Ok(())
