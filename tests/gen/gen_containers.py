@@ -546,7 +546,7 @@ def main():
     ok = {"__metadata__": {"format": "pt"}, "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}
     put("benign/model.safetensors", safetensors(ok, f32), "benign", "valid safetensors", [])
     h = json.loads(json.dumps(ok)); h["__metadata__"] = {"format": "pt", "epochs": 3}
-    put("benign/metadata_number.safetensors", safetensors(h, f32), "benign", "metadata value not a string (low)", [])
+    put("suspicious/metadata_number.safetensors", safetensors(h, f32), "suspicious", "metadata value not a string: the safetensors loader refuses it (medium)", [])
     put("suspicious/header_too_long.safetensors", struct.pack("<Q", 1 << 20) + b'{"a":1}', "suspicious", "header length past the end of file", [])
     put("suspicious/bad_json.safetensors", struct.pack("<Q", 16) + b'{"a": {"dtype": ' + f32, "suspicious", "header not JSON", [])
     h = json.loads(json.dumps(ok)); h["b"]["data_offsets"] = [4, 12]; h["b"]["shape"] = [2]

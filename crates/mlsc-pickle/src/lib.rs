@@ -11,6 +11,7 @@ pub use crate::pickle::{
     AnalyseOptions, CallSummary, Disassembly, Instruction, PickleAnalysis, Policy, analyse_one,
     analyse_pickle, analyse_reader, disassemble,
 };
+pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats'.

@@ -42,6 +42,10 @@ pub(crate) struct ScanArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub(crate) no_progress: bool,
+    /// Time budget per file, in seconds: a file whose scan runs longer stops there and is inconclusive
+    /// (MLSC-SCAN-014). 0 means no budget.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub(crate) timeout: u64,
 }
 
 /// A one-line progress bar on stderr, redrawn at most every 50 ms.
@@ -90,6 +94,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status
     options.hash = args.hash;
     options.vcs_dirs = args.vcs;
     options.max_memory_bytes = args.max_memory.saturating_mul(1 << 20);
+    options.timeout = (args.timeout > 0).then(|| std::time::Duration::from_secs(args.timeout));
     if let Some(d) = args.max_depth {
         options.limits.max_depth = d;
     }

@@ -74,9 +74,10 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                 Value::Object(meta) => {
                     for (k, mv) in meta {
                         if !mv.is_string() {
+                            // The loader deserialises `__metadata__` as a map of strings: it refuses this file.
                             ctx.emit(
                                 "MLSC-ST-008",
-                                Severity::Low,
+                                Severity::Medium,
                                 here.at(8).at_pointer(format!("/__metadata__/{k}")),
                                 format!("metadata value `{k}` is {}, not a string", json_kind(mv)),
                             );
@@ -87,7 +88,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                 other => {
                     ctx.emit(
                         "MLSC-ST-008",
-                        Severity::Low,
+                        Severity::Medium,
                         loc,
                         format!(
                             "`__metadata__` is {}, not an object of strings",
@@ -155,11 +156,12 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                 );
             }
             Some(bits) => {
-                let need = shape
+                let need_bits = shape
                     .iter()
                     .try_fold(1u64, |a, &d| a.checked_mul(d))
-                    .and_then(|c| c.checked_mul(bits))
-                    .map(|b| b.div_ceil(8));
+                    .and_then(|c| c.checked_mul(bits));
+                // The loader refuses a tensor whose bits do not fill whole bytes (MisalignedSlice).
+                let need = need_bits.filter(|b| b % 8 == 0).map(|b| b / 8);
                 if need != Some(end - begin) {
                     ctx.emit(
                         "MLSC-ST-004",
@@ -167,7 +169,11 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                         loc.clone(),
                         format!(
                             "tensor `{name}` {dtype}{shape:?} needs {} bytes, its data_offsets span {}",
-                            need.map_or("more than 2^64".into(), |b| b.to_string()),
+                            match need_bits {
+                                None => "more than 2^64".to_owned(),
+                                Some(b) if b % 8 != 0 => format!("{b} bits, not whole"),
+                                Some(_) => need.unwrap_or_default().to_string(),
+                            },
                             end - begin
                         ),
                     );
@@ -193,9 +199,10 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                 ),
             );
         } else if s.0 > cursor {
+            // The loader requires each tensor to start where the previous one ends (InvalidOffset).
             ctx.emit(
                 "MLSC-ST-007",
-                Severity::Low,
+                Severity::Medium,
                 here.at(data_at + cursor),
                 format!(
                     "{} bytes at data offset {cursor} before tensor `{}` belong to no tensor",
@@ -208,9 +215,10 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         prev = Some(s);
     }
     if cursor < data_len {
+        // The loader requires the last tensor to end at the end of the file (MetadataIncompleteBuffer).
         ctx.emit(
             "MLSC-ST-007",
-            Severity::Low,
+            Severity::Medium,
             here.at(data_at + cursor),
             format!(
                 "{} bytes after the last tensor belong to no tensor",

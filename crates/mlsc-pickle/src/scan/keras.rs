@@ -22,12 +22,86 @@ use super::{Ctx, Here};
 
 const WINDOW: u64 = 8 << 20;
 
-/// Modules a Keras config may name without running foreign code.
+/// Modules a Keras config may name without running foreign code: Keras itself and the namespaces Keras 3.9+
+/// imports under safe_mode (`keras_hub`, `keras_nlp`, `keras_cv`).
 fn keras_module(m: &str) -> bool {
     let root = m.split('.').next().unwrap_or("");
-    matches!(root, "keras" | "tf_keras")
-        || m.starts_with("tensorflow.keras")
+    matches!(
+        root,
+        "keras" | "tf_keras" | "keras_hub" | "keras_nlp" | "keras_cv"
+    ) || m.starts_with("tensorflow.keras")
         || m.starts_with("tensorflow.python.keras")
+}
+
+/// Keras names that load or fetch something from outside the file, or switch safe_mode off, when a config
+/// names them as a class or function: `TFSMLayer` loads a TensorFlow SavedModel from any path (CVE-2026-1462),
+/// `get_file` downloads, `load_model` opens another model with its own config, `enable_unsafe_deserialization`
+/// turns safe_mode off for what follows (CVE-2025-1550's follow-ups).
+const EXTERNAL: &[(&str, &str)] = &[
+    (
+        "TFSMLayer",
+        "loads a TensorFlow SavedModel from a path outside the file",
+    ),
+    ("get_file", "downloads a file from a URL"),
+    ("load_model", "loads another model, with its own config"),
+    ("load_weights", "loads weights from a path outside the file"),
+    (
+        "enable_unsafe_deserialization",
+        "turns safe_mode off for everything loaded after it",
+    ),
+    (
+        "SavedModel",
+        "loads a TensorFlow SavedModel from a path outside the file",
+    ),
+];
+
+/// The last dotted (or `>`-separated registered) component of a name.
+fn last_name(n: &str) -> &str {
+    n.rsplit(['.', '>']).next().unwrap_or(n)
+}
+
+/// The external-artefact check of one config object.
+fn check_external(
+    ctx: &mut Ctx<'_>,
+    map: &serde_json::Map<String, Value>,
+    class: Option<&str>,
+    loc: &Location,
+    pointer: &str,
+) {
+    // The callable this object names: a class, or (Keras 3) a function serialised as
+    // `{"class_name": "function", "config": "get_file", "module": "keras.utils"}`, or a registered name.
+    let mut names: Vec<&str> = Vec::new();
+    names.extend(class);
+    if class == Some("function") {
+        names.extend(map.get("config").and_then(Value::as_str));
+    }
+    names.extend(map.get("registered_name").and_then(Value::as_str));
+    names.extend(map.get("function").and_then(Value::as_str));
+    let Some((name, what)) = names.iter().find_map(|n| {
+        EXTERNAL
+            .iter()
+            .find(|(e, _)| last_name(n) == *e)
+            .map(|(e, w)| (*e, *w))
+    }) else {
+        return;
+    };
+    let cfg = map.get("config");
+    // What it points at: TFSMLayer's `filepath`, get_file's `origin`, or any path-like string of its config.
+    let target = cfg
+        .and_then(|c| {
+            ["filepath", "origin", "fname", "path", "url"]
+                .iter()
+                .find_map(|k| c.get(k).and_then(Value::as_str))
+        })
+        .map(|t| format!(" (`{t}`)"))
+        .unwrap_or_default();
+    ctx.emit(
+        "MLSC-KERAS-005",
+        Severity::High,
+        loc.clone().at_pointer(pointer),
+        format!("config names `{name}`, which {what}{target}; safe_mode does not stop it"),
+    )
+    .evidence = Some(format!("{name}{target}"));
 }
 
 /// Walks a Keras config and reports Lambda layers and foreign modules.
@@ -78,6 +152,25 @@ fn walk_config(
                     ),
                 )
                 .evidence = Some(code);
+            }
+            check_external(ctx, map, class, loc, pointer);
+            // A registered name `package>Name` outside the Keras namespaces is a custom object: Keras resolves it
+            // from code registered by the loading program (and older Keras imports its module).
+            if let Some(reg) = map.get("registered_name").and_then(Value::as_str)
+                && let Some((package, _)) = reg.split_once('>')
+                && !keras_module(package)
+                && !map
+                    .get("module")
+                    .and_then(Value::as_str)
+                    .is_some_and(|m| !keras_module(m))
+            {
+                ctx.emit(
+                    "MLSC-KERAS-002",
+                    Severity::High,
+                    loc.clone().at_pointer(pointer),
+                    format!("config names the registered object `{reg}`, outside Keras: loading it needs (and runs) custom code"),
+                )
+                .evidence = Some(reg.to_owned());
             }
             if let Some(module) = map.get("module").and_then(Value::as_str)
                 && !keras_module(module)

@@ -11,6 +11,8 @@ mod compress;
 mod distcp;
 mod formats;
 mod keras;
+mod loaders;
+pub(crate) mod member_path;
 mod npy;
 mod rules;
 mod torch;
@@ -21,7 +23,7 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mlsc_core::{
     Artifact, Assessment, Completeness, Finding, Format, Limits, Location, Report, ReportError,
@@ -59,6 +61,12 @@ pub struct ScanOptions {
     pub hash: bool,
     /// Called after each file; the CLI draws its progress bar with it. By default, none.
     pub progress: Option<Arc<ProgressFn>>,
+    /// The time budget of one file. When it runs out the file's scan stops where it is, with what was found so
+    /// far and an inconclusive verdict (MLSC-SCAN-014); `None` means no budget. It is checked between members,
+    /// between reads of streamed data and between containers, so one in-memory pickle already handed to the
+    /// analyser finishes first (the analyser is bounded by `Limits` on its own). By default, 300 seconds: a
+    /// 10 GB checkpoint is scanned in seconds, so only a pathological file comes near it.
+    pub timeout: Option<Duration>,
 }
 
 impl Default for ScanOptions {
@@ -72,6 +80,7 @@ impl Default for ScanOptions {
             vcs_dirs: false,
             hash: false,
             progress: None,
+            timeout: Some(Duration::from_secs(300)),
         }
     }
 }
@@ -87,6 +96,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("vcs_dirs", &self.vcs_dirs)
             .field("hash", &self.hash)
             .field("progress", &self.progress.as_ref().map(|_| "<callback>"))
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -104,6 +114,10 @@ pub(crate) struct Ctx<'o> {
     pub(crate) inflated: u64,
     /// True while the members of a TorchScript archive are analysed.
     pub(crate) torchscript: bool,
+    /// When the file's time budget runs out.
+    pub(crate) deadline: Option<Instant>,
+    /// Set once the budget has run out and been reported.
+    pub(crate) timed_out: bool,
 }
 
 impl<'o> Ctx<'o> {
@@ -116,7 +130,27 @@ impl<'o> Ctx<'o> {
             pickles: Vec::new(),
             inflated: 0,
             torchscript: false,
+            deadline: opts.timeout.map(|t| Instant::now() + t),
+            timed_out: false,
         }
+    }
+
+    /// True when the file's time budget has run out; the first time, records the inconclusive finding at `loc`.
+    pub(crate) fn out_of_time(&mut self, loc: &Location) -> bool {
+        if self.timed_out {
+            return true;
+        }
+        if !self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return false;
+        }
+        self.timed_out = true;
+        let secs = self.opts.timeout.map_or(0, |t| t.as_secs());
+        self.not_analysed(
+            "MLSC-SCAN-014",
+            loc.clone(),
+            format!("the time budget of {secs} s per file ran out here: the rest of the file was not analysed"),
+        );
+        true
     }
 
     /// Records a finding of `code` (one of [`RULES`]); the verdict follows its severity: critical and high are
@@ -299,6 +333,9 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
         );
         return Ok(Format::Unknown);
     }
+    if ctx.out_of_time(&here.loc) {
+        return Ok(Format::Unknown);
+    }
     let head = blob.prefix(mlsc_core::SNIFF_LEN)?;
     let format = sniff(&head);
     // A distributed checkpoint shard holds one torch.save archive per non-tensor value (issue 18).
@@ -327,17 +364,44 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
         Format::Hdf5 => keras::scan_hdf5(ctx, blob, here)?,
         Format::Unknown => {
             // Python's zipfile (Keras, joblib users) opens a zip with any prefix: look for one at the end.
-            if !zip::scan_embedded_zip(ctx, blob, here, None, true)? && here.top {
+            if !zip::scan_embedded_zip(ctx, blob, here, None, true)?
+                && !unidentified(ctx, here, format, &head)
+                && here.top
+            {
                 not_a_model(ctx, here, format);
             }
         }
         _ => {
-            if here.top {
+            if !unidentified(ctx, here, format, &head) && here.top {
                 not_a_model(ctx, here, format);
             }
         }
     }
     Ok(format)
+}
+
+/// Fail closed on names: content that is not a model format, in a file or member whose name makes an ML loader
+/// open it, is inconclusive (MLSC-SCAN-012), naming that loader. Returns whether it was reported.
+pub(crate) fn unidentified(ctx: &mut Ctx<'_>, here: &Here, format: Format, head: &[u8]) -> bool {
+    if !(format.is_text() || format == Format::Unknown) {
+        return false;
+    }
+    let Some((name, loader)) = loaders::loader_for(&here.loc) else {
+        return false;
+    };
+    let what = if head.starts_with(b"version https://git-lfs.github.com/spec/") {
+        "a Git LFS pointer: the model itself was not fetched, so it was not scanned".to_owned()
+    } else {
+        format!("{format} content that mlsc does not identify as any model format")
+    };
+    ctx.not_analysed(
+        "MLSC-SCAN-012",
+        here.loc.clone(),
+        format!(
+            "`{name}` is named for {loader}, which would open it, but holds {what}: not analysed"
+        ),
+    );
+    true
 }
 
 /// [`mlsc_core::sniff`], and one more rule: a binary pickle whose opcodes stop decoding within the prefix is still
@@ -359,6 +423,39 @@ fn not_a_model(ctx: &mut Ctx<'_>, here: &Here, format: Format) {
     );
 }
 
+/// What kind of special file `meta` describes, for messages.
+pub(crate) fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+fn special_file_message(display: &str, meta: &std::fs::Metadata) -> String {
+    format!(
+        "`{display}` is {}: not opened (reading it could block or never end)",
+        special_kind(meta)
+    )
+}
+
 /// What scanning one file produced.
 struct FileResult {
     artifact: Option<Artifact>,
@@ -374,11 +471,19 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         error: Some(ReportError::new(Some(display.to_owned()), message)),
         bytes_read: 0,
     };
+    // A FIFO blocks an open for reading until a writer comes, a device never ends: look before opening.
+    match fs_err::metadata(path) {
+        Ok(m) if !m.is_file() => return fail(special_file_message(display, &m)),
+        Ok(_) => {}
+        Err(e) => return fail(e.to_string()),
+    }
     let file = match fs_err::File::open(path) {
         Ok(f) => f,
         Err(e) => return fail(e.to_string()),
     };
     let size = match file.metadata() {
+        // Swapped for a special file between the look and the open: still never read.
+        Ok(m) if !m.is_file() => return fail(special_file_message(display, &m)),
         Ok(m) => m.len(),
         Err(e) => return fail(e.to_string()),
     };

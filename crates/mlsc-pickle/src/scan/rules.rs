@@ -1,5 +1,5 @@
 //! The finding codes of the scanner: walk, formats and limits (`MLSC-SCAN`), zip (`MLSC-ZIP`), NumPy
-//! (`MLSC-NPY`), safetensors (`MLSC-ST`), GGUF (`MLSC-GGUF`), ONNX (`MLSC-ONNX`) and Keras/HDF5 (`MLSC-KERAS`).
+//! (`MLSC-NPY`), archive member paths (`MLSC-ARC`), safetensors (`MLSC-ST`), GGUF (`MLSC-GGUF`), ONNX (`MLSC-ONNX`) and Keras/HDF5 (`MLSC-KERAS`).
 //! Codes are stable contracts: never renumber, only add.
 
 use mlsc_core::{Rule, Severity};
@@ -13,6 +13,7 @@ const EXEC: &[&str] = &[
 ];
 const PARSE: &[&str] = &["owasp-ml:ML06", "cwe:20"];
 const LIMIT: &[&str] = &["owasp-ml:ML06", "cwe:400"];
+const TRAVERSAL: &[&str] = &["owasp-ml:ML06", "cwe:22", "cwe:59"];
 
 macro_rules! rule {
     ($code:literal, $name:literal, $sev:ident, $tags:expr, $summary:literal) => {
@@ -106,6 +107,27 @@ pub(crate) const RULES: &[Rule] = &[
         "A symbolic link points back into the tree (or loops); it was not followed twice"
     ),
     rule!(
+        "MLSC-SCAN-012",
+        "unidentified-model-file",
+        Medium,
+        SUPPLY,
+        "A file named for an ML loader (`.pkl`, `.pt`, `.safetensors`, …) holds content that is not identified or not analysed; the loader its name calls would still open it"
+    ),
+    rule!(
+        "MLSC-SCAN-013",
+        "special-file-skipped",
+        Info,
+        SUPPLY,
+        "A FIFO, socket or device inside a scanned directory was listed and never opened"
+    ),
+    rule!(
+        "MLSC-SCAN-014",
+        "time-budget",
+        Medium,
+        LIMIT,
+        "The per-file time budget ran out; the rest of the file was not analysed"
+    ),
+    rule!(
         "MLSC-ZIP-001",
         "zip-no-central-directory",
         Medium,
@@ -145,7 +167,7 @@ pub(crate) const RULES: &[Rule] = &[
         "zip-duplicate-name",
         Low,
         SUPPLY,
-        "Two members have the same name: readers disagree on which one they load; every copy was analysed"
+        "Two members have the same name. No longer emitted: duplicate members of every archive are MLSC-ARC-005"
     ),
     rule!(
         "MLSC-ZIP-007",
@@ -262,16 +284,16 @@ pub(crate) const RULES: &[Rule] = &[
     rule!(
         "MLSC-ST-007",
         "safetensors-gap",
-        Low,
+        Medium,
         PARSE,
-        "The tensors' data is not contiguous: bytes between or after them belong to no tensor"
+        "The tensors' data is not contiguous: bytes between or after them belong to no tensor (the safetensors loader refuses the file)"
     ),
     rule!(
         "MLSC-ST-008",
         "safetensors-metadata-type",
-        Low,
+        Medium,
         PARSE,
-        "A `__metadata__` value is not a string"
+        "A `__metadata__` value is not a string (the safetensors loader refuses the file)"
     ),
     rule!(
         "MLSC-ST-009",
@@ -363,5 +385,47 @@ pub(crate) const RULES: &[Rule] = &[
         Info,
         SUPPLY,
         "An HDF5 file holds no `model_config` attribute: weights only, no code to load"
+    ),
+    rule!(
+        "MLSC-KERAS-005",
+        "keras-external-artefact",
+        High,
+        EXEC,
+        "A Keras config loads or fetches an artefact from outside the file (TFSMLayer, get_file, a nested load_model) or turns safe_mode off, which safe_mode does not prevent"
+    ),
+    rule!(
+        "MLSC-ARC-001",
+        "archive-member-escapes",
+        High,
+        TRAVERSAL,
+        "An archive member's name climbs out of the extraction directory with `..` (path traversal when extracted)"
+    ),
+    rule!(
+        "MLSC-ARC-002",
+        "archive-member-absolute",
+        High,
+        TRAVERSAL,
+        "An archive member's name is absolute (`/etc/x`, `C:\\x`, `\\\\host\\x`): extraction writes wherever it says"
+    ),
+    rule!(
+        "MLSC-ARC-003",
+        "archive-link-escapes",
+        High,
+        TRAVERSAL,
+        "A symbolic or hard link member points outside the extraction directory"
+    ),
+    rule!(
+        "MLSC-ARC-004",
+        "archive-write-through-link",
+        High,
+        TRAVERSAL,
+        "A member is written under an earlier symbolic link member: extraction follows the link wherever it points"
+    ),
+    rule!(
+        "MLSC-ARC-005",
+        "archive-duplicate-member",
+        High,
+        TRAVERSAL,
+        "Two members have the same (normalised) name: the later one shadows the earlier, and readers disagree on which one they load"
     ),
 ];

@@ -49,6 +49,20 @@ fn finding(code: &str, severity: Severity, title: &str, path: &str, message: Str
     Finding::new(code, severity, title, message).at(Location::file(path))
 }
 
+/// The info finding for a special file met inside a directory: listed, never opened.
+fn special_skipped(display: &str, meta: Option<std::fs::Metadata>) -> Finding {
+    let kind = meta
+        .as_ref()
+        .map_or("not a regular file", super::special_kind);
+    finding(
+        "MLSC-SCAN-013",
+        Severity::Info,
+        "special file skipped",
+        display,
+        format!("{kind}: skipped, never opened (reading it could block or never end)"),
+    )
+}
+
 /// True when `link` sits in a Hugging Face cache snapshot and `target` in the same repository's `blobs/`.
 fn is_hf_cache_link(link: &Path, target: &Path) -> bool {
     let Ok(link) = std::path::absolute(link) else {
@@ -82,6 +96,17 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
                 continue;
             }
         };
+        if !meta.is_dir() && !meta.is_file() {
+            // Named on the command line: an error at once, never opened (a FIFO would block the open forever).
+            out.errors.push(ReportError::new(
+                Some(root_display.clone()),
+                format!(
+                    "`{root_display}` is {}: not opened (reading it could block or never end)",
+                    super::special_kind(&meta)
+                ),
+            ));
+            continue;
+        }
         if !meta.is_dir() {
             if seen_display.insert(root_display.clone()) {
                 out.files.push(FileEntry {
@@ -127,7 +152,12 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
             let rel = path.strip_prefix(root).unwrap_or(path);
             let display = path.display().to_string();
             // Only regular files (and links, resolved below): opening a FIFO or a device would block or never end.
+            // They are listed, so that nothing in the tree goes unmentioned.
             if !entry.file_type().is_file() && !entry.path_is_symlink() {
+                if !entry.file_type().is_dir() {
+                    out.findings
+                        .push(special_skipped(&display, entry.metadata().ok()));
+                }
                 continue;
             }
             if let Some(inc) = &include
@@ -177,6 +207,8 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
                     continue;
                 }
                 if !target.is_file() {
+                    out.findings
+                        .push(special_skipped(&display, fs_err::metadata(&target).ok()));
                     continue;
                 }
                 let inside = target.starts_with(&canon_root);

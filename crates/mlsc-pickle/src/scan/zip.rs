@@ -10,13 +10,13 @@
 //! Only what can be unpickled is read: the central directory, local headers, and members that sniff as something
 //! analysable. PyTorch tensor storages (`<archive>/data/<key>`) are never read: torch never unpickles them.
 
-use std::collections::HashMap;
 use std::io::{self, Read};
 
 use mlsc_core::{Format, Location, Severity};
 
 use super::blob::Blob;
 use super::compress;
+use super::member_path::{MemberKind, MemberPaths};
 use super::{Ctx, Here, dispatch, keras};
 
 const EOCD_SIG: &[u8] = b"PK\x05\x06";
@@ -48,6 +48,9 @@ pub(crate) struct Entry {
     csize: u64,
     usize: u64,
     local: u64,
+    /// "Version made by": its high byte is the host system (3 = Unix, whose mode is in `ext_attr`'s high half).
+    made_by: u16,
+    ext_attr: u32,
 }
 
 /// A parsed central directory.
@@ -166,6 +169,8 @@ fn read_directory(
             csize,
             usize: usize_,
             local,
+            made_by: le16(h, 4),
+            ext_attr: le32(h, 38),
         });
         p += 46 + n + x + c;
     }
@@ -341,27 +346,17 @@ fn scan_members(
     dir: &Directory,
     storage_prefix: Option<&str>,
 ) -> io::Result<()> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for e in &dir.entries {
-        *counts.entry(e.name.as_str()).or_default() += 1;
-    }
-    let mut dups: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
-    dups.sort();
-    for (name, n) in dups {
-        ctx.emit(
-            "MLSC-ZIP-006",
-            Severity::Low,
-            here.loc.clone().member(*name),
-            format!("{n} members are named `{name}`: torch loads the last, other readers the first; every copy was analysed"),
-        );
-    }
+    check_member_paths(ctx, blob, here, dir)?;
     let mut spans: Vec<(u64, u64, usize)> = Vec::new();
     let mut skipped_storages = 0u64;
     let mut descriptors = 0u64;
     let mut budget_spent = 0u64;
     for (i, e) in dir.entries.iter().enumerate() {
         let inner = here.member(&e.name);
-        if e.name.ends_with('/') && e.usize == 0 {
+        if ctx.out_of_time(&inner.loc) {
+            break;
+        }
+        if (e.name.ends_with('/') && e.usize == 0) || e.is_symlink() {
             continue;
         }
         let Some(lfh_at) = e.local.checked_add(dir.delta) else {
@@ -457,27 +452,39 @@ fn scan_members(
             // Python's zipfile (Keras, joblib users, numpy.load of .npz) also reads bzip2 (12) and LZMA (14).
             match e.method {
                 12 => {
-                    let out = compress::decompress(ctx, data, Format::Bzip2);
-                    let bytes = compress::settle(ctx, &inner.loc, "bzip2 member", out);
-                    dispatch(ctx, Blob::Mem(&bytes), &inner)?;
+                    let consumed = std::cell::Cell::new(0u64);
+                    let dec = Box::new(bzip2::bufread::MultiBzDecoder::new(io::BufReader::with_capacity(
+                        64 << 10,
+                        super::blob::Counting { inner: data.reader(), count: &consumed },
+                    )));
+                    compress::scan_decoded(ctx, dec, &consumed, &inner, "bzip2 member")?;
                 }
                 14 => {
                     // zipfile's LZMA: version (2 bytes), properties size (2), the 5 properties, raw LZMA with an
-                    // end marker. As lzma-alone: properties, an unknown size, the raw stream.
-                    let Some(raw) = data.all(ctx.opts.max_memory_bytes)? else {
-                        ctx.not_analysed("MLSC-SCAN-005", inner.loc.clone(), "LZMA member larger than the memory limit: not analysed");
+                    // end marker. The dictionary is checked before a decoder exists, then the member streams.
+                    let hdr = data.prefix(9)?;
+                    if hdr.len() < 9 || hdr[2..4] != [5, 0] {
+                        ctx.not_analysed("MLSC-SCAN-006", inner.loc.clone(), "LZMA member without its 5-byte properties header: not analysed");
                         continue;
-                    };
-                    let n = raw.get(2..4).map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
-                    let mut alone = Vec::with_capacity(raw.len() + 8);
-                    if n == 5 && raw.len() >= 9 {
-                        alone.extend_from_slice(&raw[4..9]);
-                        alone.extend_from_slice(&u64::MAX.to_le_bytes());
-                        alone.extend_from_slice(&raw[9..]);
                     }
-                    let out = compress::decompress(ctx, Blob::Mem(&alone), Format::LzmaAlone);
-                    let bytes = compress::settle(ctx, &inner.loc, "LZMA member", out);
-                    dispatch(ctx, Blob::Mem(&bytes), &inner)?;
+                    let dict = u64::from(u32::from_le_bytes([hdr[5], hdr[6], hdr[7], hdr[8]]));
+                    if dict > compress::cap(ctx) {
+                        ctx.not_analysed(
+                            "MLSC-SCAN-005",
+                            inner.loc.clone(),
+                            format!("LZMA member needs a dictionary of {dict} bytes, more than the memory budget of {}: not decompressed", compress::cap(ctx)),
+                        );
+                        continue;
+                    }
+                    let consumed = std::cell::Cell::new(0u64);
+                    let input = io::BufReader::with_capacity(
+                        64 << 10,
+                        super::blob::Counting { inner: data.sub(9, u64::MAX).reader(), count: &consumed },
+                    );
+                    match lzma_rust2::LzmaReader::new_with_props(input, u64::MAX, hdr[4], dict as u32, None) {
+                        Ok(dec) => compress::scan_decoded(ctx, Box::new(dec), &consumed, &inner, "LZMA member")?,
+                        Err(e) => ctx.not_analysed("MLSC-SCAN-006", inner.loc.clone(), format!("LZMA member: {e}")),
+                    }
                 }
                 m => ctx.not_analysed(
                     "MLSC-ZIP-008",
@@ -490,6 +497,7 @@ fn scan_members(
         let head = member_prefix(e, data, mlsc_core::SNIFF_LEN)?;
         let format = super::sniff(&head);
         if !analysable(format) {
+            super::unidentified(ctx, &inner, format, &head);
             continue;
         }
         if e.method == 0 && (!matches!(format, Format::Pickle) || e.csize > 16 << 20) {
@@ -598,6 +606,60 @@ fn scan_members(
                 dir.entries[w[0].2].name, dir.entries[w[1].2].name, w[0].0, w[0].1, w[1].0, w[1].1
             ),
         );
+    }
+    Ok(())
+}
+
+impl Entry {
+    /// A Unix symbolic link (host system 3, `S_IFLNK` in the mode): its data is the link's target, not content.
+    fn is_symlink(&self) -> bool {
+        const S_IFMT: u32 = 0o170_000;
+        const S_IFLNK: u32 = 0o120_000;
+        self.made_by >> 8 == 3 && (self.ext_attr >> 16) & S_IFMT == S_IFLNK
+    }
+}
+
+/// Where member `e`'s data starts, from its local header; `None` when there is no local header there.
+fn data_start(blob: Blob<'_>, dir: &Directory, e: &Entry) -> Option<u64> {
+    let lfh_at = e.local.checked_add(dir.delta)?;
+    let lfh = blob.read_at(lfh_at, 30).ok()?;
+    (&lfh[..4] == LFH_SIG)
+        .then(|| lfh_at + 30 + u64::from(le16(&lfh, 26)) + u64::from(le16(&lfh, 28)))
+}
+
+/// Member names and links, as an extractor (TorchServe's, `unzip`, `zipfile.extractall`) resolves them.
+fn check_member_paths(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    dir: &Directory,
+) -> io::Result<()> {
+    let mut paths = MemberPaths::new();
+    for e in &dir.entries {
+        // A Unix symbolic link: `unzip` (and Info-ZIP based extractors) create it, its data is the target.
+        let target = if e.is_symlink() {
+            let data = data_start(blob, dir, e).map(|at| blob.sub(at, e.csize));
+            match data {
+                Some(d) => Some(String::from_utf8_lossy(&member_prefix(e, d, 4096)?).into_owned()),
+                None => Some(String::new()),
+            }
+        } else {
+            None
+        };
+        let kind = match &target {
+            Some(t) => MemberKind::Symlink(t),
+            None if e.name.ends_with('/') || e.name.ends_with('\\') => MemberKind::Dir,
+            None => MemberKind::File,
+        };
+        let fingerprint = Some(u64::from(e.crc) ^ e.usize.rotate_left(32));
+        for p in paths.check_content(&e.name, kind, fingerprint) {
+            ctx.emit(
+                p.code,
+                Severity::High,
+                here.loc.clone().member(&e.name),
+                p.message,
+            );
+        }
     }
     Ok(())
 }
