@@ -455,7 +455,7 @@ def main():
     put("inconclusive/encrypted_member.pt", z, "inconclusive", "encrypted data.pkl", [])
 
     # TorchScript (torch.jit.save): data.pkl builds `__torch__` classes compiled from code/; torch.jit.load's C++
-    # unpickler imports no Python, but the TorchScript code is not analysed: inconclusive, never clean.
+    # unpickler imports no Python, and the code/ files are analysed (they call nothing outside TorchScript).
     def torchscript(data_obj):
         net = TorchScriptNet.__new__(TorchScriptNet)
         net.__dict__.update({"training": False, "fc": data_obj})
@@ -463,7 +463,7 @@ def main():
                    ("code/__torch__.py", b"class Net(Module):\n  __parameters__ = []\n  training : bool\n  def forward(self: __torch__.Net, x: Tensor) -> Tensor:\n    return x\n"),
                    ("data/0", noise(64, 11)), ("version", b"6\n")]
         return torch_zip(members, name="net")
-    put("inconclusive/torchscript.pt", torchscript(tensor("0", (4, 4))), "inconclusive", "TorchScript archive (code not analysed; __torch__ classes not flagged)", ["net/data.pkl", "net/constants.pkl"])
+    put("benign/torchscript.pt", torchscript(tensor("0", (4, 4))), "benign", "TorchScript archive (code/ analysed; __torch__ classes not flagged)", ["net/data.pkl", "net/constants.pkl"])
     put("malicious/torchscript.pt", torchscript(evil()), "malicious", "TorchScript archive carrying a Python payload", ["net/data.pkl", "net/constants.pkl"])
 
     # Legacy torch.save: stacked pickles, then raw storages.

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod code;
 mod error;
 mod pickle;
 mod scan;
@@ -14,7 +15,13 @@ pub use crate::pickle::{
 pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
 
-/// Every finding code this crate emits: the pickle analyser's, then the containers' and formats'.
+/// Every finding code this crate emits: the pickle analyser's, then the containers' and formats', then the Python
+/// code checks'.
 pub fn rules() -> Vec<mlsc_core::Rule> {
-    pickle::RULES.iter().chain(scan::RULES).copied().collect()
+    pickle::RULES
+        .iter()
+        .chain(scan::RULES)
+        .chain(code::RULES)
+        .copied()
+        .collect()
 }

@@ -118,6 +118,9 @@ pub(crate) struct Ctx<'o> {
     pub(crate) deadline: Option<Instant>,
     /// Set once the budget has run out and been reported.
     pub(crate) timed_out: bool,
+    /// Modules of the torch.package archive being analysed whose code was analysed and reaches for nothing
+    /// dangerous: its pickles' callables from them are the archive's own classes (`crate::code`).
+    pub(crate) packaged: Vec<String>,
 }
 
 impl<'o> Ctx<'o> {
@@ -132,6 +135,7 @@ impl<'o> Ctx<'o> {
             torchscript: false,
             deadline: opts.timeout.map(|t| Instant::now() + t),
             timed_out: false,
+            packaged: Vec::new(),
         }
     }
 
@@ -212,6 +216,20 @@ impl<'o> Ctx<'o> {
                         && (c.callable.starts_with("__torch__.")
                             || c.callable.starts_with("torch.jit._pickle."))
                 })
+                .map(|c| c.callable.clone())
+                .collect();
+            if !names.is_empty() {
+                options.policy = options.policy.with_allowed(names);
+                analysis = crate::pickle::analyse_pickle(data, &options);
+            }
+        }
+        if !self.packaged.is_empty() {
+            // torch.package's importer resolves these names to the archive's own modules, whose code was analysed
+            // and reaches for nothing dangerous (`crate::code`): they are the archive's classes, not unknowns.
+            let names: Vec<String> = analysis
+                .calls
+                .iter()
+                .filter(|c| !c.allowed && crate::code::is_packaged(&self.packaged, &c.callable))
                 .map(|c| c.callable.clone())
                 .collect();
             if !names.is_empty() {
@@ -368,11 +386,13 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
                 && !unidentified(ctx, here, format, &head)
                 && here.top
             {
+                python_source(ctx, blob, here)?;
                 not_a_model(ctx, here, format);
             }
         }
         _ => {
             if !unidentified(ctx, here, format, &head) && here.top {
+                python_source(ctx, blob, here)?;
                 not_a_model(ctx, here, format);
             }
         }
@@ -412,6 +432,16 @@ pub(crate) fn sniff(head: &[u8]) -> Format {
         Format::Unknown if matches!(head, [0x80, 2..=5, ..]) => Format::Pickle,
         f => f,
     }
+}
+
+/// A `.py` file goes through the Python analyser (`crate::code`) as well; it stays a non-model file.
+fn python_source(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::io::Result<()> {
+    if crate::code::is_python_name(&here.loc) {
+        let cap = crate::code::python::MAX_SOURCE as u64 + 1;
+        let data = blob.prefix(blob.len().min(cap) as usize)?;
+        crate::code::scan_python_file(ctx, &data, here);
+    }
+    Ok(())
 }
 
 fn not_a_model(ctx: &mut Ctx<'_>, here: &Here, format: Format) {
@@ -578,6 +608,13 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
         report.findings.extend(r.findings);
         report.errors.extend(r.error);
     }
+    // Directory level: a Hugging Face repository whose configs make the loader run its own or remote code.
+    let files: Vec<(&Path, &str)> = walked
+        .files
+        .iter()
+        .map(|f| (f.path.as_path(), f.display.as_str()))
+        .collect();
+    crate::code::repo::apply(&mut report, &files);
     report.statistics.files = report.artifacts.len() as u64;
     report.statistics.duration_ms = start.elapsed().as_millis() as u64;
     report.errors.sort_by(|a, b| a.path.cmp(&b.path));

@@ -305,7 +305,7 @@ fn scan_directory(
             .then(|| format!("{}data/", &e.name[..e.name.len() - "data.pkl".len()]))
     });
     // TorchScript (torch.jit.save): `<prefix>/constants.pkl` and `<prefix>/code/`. torch.load hands it to
-    // torch.jit.load, whose unpickler builds TorchScript classes and whose code/ is TorchScript, not analysed here.
+    // torch.jit.load, whose unpickler builds TorchScript classes and which compiles and runs code/.
     let torchscript_prefix = dir.entries.iter().find_map(|e| {
         let prefix = e.name.strip_suffix("constants.pkl")?;
         let code = format!("{prefix}code/");
@@ -314,25 +314,20 @@ fn scan_directory(
             .any(|c| c.name.starts_with(&code))
             .then(|| prefix.to_owned())
     });
+    // [crate::code] TorchScript code/ and torch.package modules go through the Python analyser.
     if let Some(prefix) = &torchscript_prefix {
-        let code = format!("{prefix}code/");
-        let files = dir
-            .entries
-            .iter()
-            .filter(|e| e.name.starts_with(&code))
-            .count();
-        ctx.not_analysed(
-            "MLSC-SCAN-007",
-            here.loc.clone(),
-            format!(
-                "TorchScript archive: its {files} file(s) under `{code}` are TorchScript, which torch.jit runs (class `__setstate__` methods on load) and which is not analysed; its pickles were analysed with TorchScript's own class names allowed"
-            ),
-        );
+        torchscript_code(ctx, blob, here, dir, prefix)?;
     }
+    let was_packaged = std::mem::take(&mut ctx.packaged);
+    if let Some(prefix) = torch_package_prefix(dir) {
+        ctx.packaged = torch_package(ctx, blob, here, dir, &prefix)?;
+    }
+    // [end crate::code]
     let was_torchscript = ctx.torchscript;
     ctx.torchscript = torchscript_prefix.is_some();
     let result = scan_members(ctx, blob, here, dir, storage_prefix.as_deref());
     ctx.torchscript = was_torchscript;
+    ctx.packaged = was_packaged;
     result?;
     keras::check_keras_zip(ctx, blob, here, dir)?;
     Ok(())
@@ -702,3 +697,148 @@ pub(crate) fn read_member(
         _ => Ok(None),
     }
 }
+
+// [crate::code] TorchScript `code/` and torch.package modules: read here (the zip layer), judged by `crate::code`.
+
+/// The `.py` members under `folder` (deduplicated; torch reads the last of a name).
+fn python_members(dir: &Directory, folder: &str) -> std::collections::BTreeSet<String> {
+    dir.entries
+        .iter()
+        .filter(|e| e.name.starts_with(folder) && e.name.ends_with(".py"))
+        .map(|e| e.name.clone())
+        .collect()
+}
+
+/// A TorchScript archive's `code/` files: every call must reach torch operators, the archive's own `__torch__`
+/// classes or TorchScript builtins.
+fn torchscript_code(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    dir: &Directory,
+    prefix: &str,
+) -> io::Result<()> {
+    let folder = format!("{prefix}code/");
+    let names = python_members(dir, &folder);
+    let mut clean = true;
+    for name in &names {
+        let inner = here.member(name);
+        let Some(bytes) = read_member(ctx, blob, dir, name, here)? else {
+            crate::code::not_analysed(
+                ctx,
+                "MLSC-CODE-009",
+                inner.loc.clone(),
+                "TorchScript code not analysed: the member could not be read (compression method or size)".into(),
+            );
+            clean = false;
+            continue;
+        };
+        match crate::code::analyse_source(ctx, &bytes, &inner, "TorchScript code") {
+            Some(facts) => clean &= crate::code::torchscript::check(ctx, &facts, &inner),
+            None => clean = false,
+        }
+    }
+    if clean {
+        crate::code::emit(
+            ctx,
+            "MLSC-CODE-019",
+            Severity::Info,
+            here.loc.clone(),
+            format!(
+                "TorchScript archive: its {} code file(s) under `{folder}` call only torch operators, the archive's own classes and TorchScript builtins",
+                names.len()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The prefix of a torch.package archive (`<prefix>.data/version` and `<prefix>.data/extern_modules`).
+fn torch_package_prefix(dir: &Directory) -> Option<String> {
+    dir.entries.iter().find_map(|e| {
+        let prefix = e.name.strip_suffix(".data/extern_modules")?;
+        dir.entries
+            .iter()
+            .any(|v| v.name == format!("{prefix}.data/version"))
+            .then(|| prefix.to_owned())
+    })
+}
+
+/// A torch.package archive's Python modules: each is analysed for what it does when PackageImporter imports it.
+/// Returns the modules that reach for nothing dangerous anywhere, whose classes its pickles may then name.
+fn torch_package(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    dir: &Directory,
+    prefix: &str,
+) -> io::Result<Vec<String>> {
+    let mut safe = Vec::new();
+    let mut listed = Vec::new();
+    for name in python_members(dir, prefix) {
+        let rel = &name[prefix.len()..];
+        if rel.starts_with(".data/") {
+            continue;
+        }
+        let module = rel
+            .trim_end_matches(".py")
+            .trim_end_matches("/__init__")
+            .replace('/', ".");
+        let inner = here.member(&name);
+        let Some(bytes) = read_member(ctx, blob, dir, &name, here)? else {
+            crate::code::not_analysed(
+                ctx,
+                "MLSC-CODE-009",
+                inner.loc.clone(),
+                "packaged module not analysed: the member could not be read (compression method or size)".into(),
+            );
+            continue;
+        };
+        let what = format!("packaged module `{module}`");
+        if let Some(facts) = crate::code::analyse_source(ctx, &bytes, &inner, &what) {
+            crate::code::report_reaches(ctx, &facts, &inner, &what);
+            listed.push(format!(
+                "`{module}` (imports {})",
+                crate::code::import_list(&facts, 6)
+            ));
+            if facts.reaches.is_empty() {
+                safe.push(module);
+            }
+        }
+    }
+    let externs = read_member(
+        ctx,
+        blob,
+        dir,
+        &format!("{prefix}.data/extern_modules"),
+        here,
+    )?
+    .map(|b| {
+        String::from_utf8_lossy(&b)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .take(32)
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+    .unwrap_or_default();
+    crate::code::emit(
+        ctx,
+        "MLSC-CODE-020",
+        Severity::Info,
+        here.loc.clone(),
+        format!(
+            "torch.package archive: {} packaged module(s), imported by PackageImporter on load: {}; modules taken from the environment: {}",
+            listed.len(),
+            if listed.is_empty() {
+                "none".to_owned()
+            } else {
+                listed.join(", ")
+            },
+            if externs.is_empty() { "none" } else { &externs }
+        ),
+    );
+    Ok(safe)
+}
+// [end crate::code]

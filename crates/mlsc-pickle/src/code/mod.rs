@@ -1,0 +1,295 @@
+//! Python code that loading a model runs: `.py` sources, the `code/` of TorchScript archives, the modules of
+//! torch.package archives, and Hugging Face repositories that run their own code (`auto_map`,
+//! `trust_remote_code`, local `_target_` classes).
+//!
+//! [`python`] is the analyser, a pure function of the source bytes. This module turns its facts into findings
+//! (`MLSC-CODE-*`, [`RULES`]); [`torchscript`] judges TorchScript calls; [`repo`] is the directory-level check that
+//! runs after the walk, when the configuration files of a directory can be read beside each other.
+
+pub(crate) mod python;
+pub(crate) mod repo;
+mod rules;
+pub(crate) mod torchscript;
+
+use mlsc_core::{Finding, Location, Severity};
+
+use self::python::{Category, PyFacts};
+pub(crate) use self::rules::RULES;
+use crate::scan::{Ctx, Here};
+
+/// Most findings one source produces for dangerous calls; the rest are counted in the last one.
+const MAX_FINDINGS_PER_SOURCE: usize = 32;
+
+/// The title of a code, as `Ctx::emit` would give it for the scanner's own codes.
+fn title(code: &str) -> String {
+    RULES
+        .iter()
+        .find(|r| r.code == code)
+        .map_or(code, |r| r.name)
+        .replace('-', " ")
+}
+
+/// [`Ctx::emit`] for a `MLSC-CODE` code, with its title.
+pub(crate) fn emit<'c>(
+    ctx: &'c mut Ctx<'_>,
+    code: &'static str,
+    severity: Severity,
+    location: Location,
+    message: impl Into<String>,
+) -> &'c mut Finding {
+    let f = ctx.emit(code, severity, location, message);
+    f.title = title(code);
+    f
+}
+
+/// [`Ctx::not_analysed`] for a `MLSC-CODE` code: the verdict becomes inconclusive.
+pub(crate) fn not_analysed(
+    ctx: &mut Ctx<'_>,
+    code: &'static str,
+    location: Location,
+    message: String,
+) {
+    ctx.not_analysed(code, location, message);
+    if let Some(f) = ctx.findings.last_mut() {
+        f.title = title(code);
+    }
+}
+
+/// A finding for a [`crate::code::python::Reach`] outside a `ctx` (the repository check builds findings itself).
+pub(crate) fn finding(
+    code: &'static str,
+    severity: Severity,
+    location: Location,
+    message: String,
+) -> Finding {
+    Finding::new(code, severity, title(code), message).at(location)
+}
+
+/// True when `callable` (`pkg.mod.Class`) lives in one of the `packaged` modules of a torch.package archive and
+/// cannot be a standard module the deny list ranks (a package may ship its own `os.py`; that name still means
+/// danger to every other reader).
+pub(crate) fn is_packaged(packaged: &[String], callable: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "builtins",
+        "__builtin__",
+        "os",
+        "posix",
+        "nt",
+        "sys",
+        "subprocess",
+        "importlib",
+        "runpy",
+        "pickle",
+        "_pickle",
+        "socket",
+        "shutil",
+        "ctypes",
+        "types",
+        "code",
+        "codeop",
+        "pty",
+        "marshal",
+        "pydoc",
+        "pkgutil",
+        "operator",
+        "functools",
+        "copyreg",
+        "io",
+        "tempfile",
+        "webbrowser",
+        "torch",
+        "numpy",
+        "dill",
+        "joblib",
+    ];
+    let root = callable.split('.').next().unwrap_or("");
+    !RESERVED.contains(&root)
+        && packaged.iter().any(|m| {
+            callable
+                .strip_prefix(m.as_str())
+                .is_some_and(|rest| rest.starts_with('.') && !rest[1..].contains('.'))
+        })
+}
+
+/// True for a file or member name that Python imports as a module.
+pub(crate) fn is_python_name(loc: &Location) -> bool {
+    let name = loc.members.last().unwrap_or(&loc.path);
+    name.ends_with(".py")
+}
+
+/// The code and severity of a dangerous call that runs at import time.
+fn at_import_code(category: Category) -> (&'static str, Severity) {
+    match category {
+        Category::Process => ("MLSC-CODE-001", Severity::Critical),
+        Category::Eval => ("MLSC-CODE-002", Severity::Critical),
+        Category::DynamicImport => ("MLSC-CODE-002", Severity::High),
+        Category::FileWrite => ("MLSC-CODE-003", Severity::High),
+        Category::Network => ("MLSC-CODE-004", Severity::High),
+        Category::Native => ("MLSC-CODE-005", Severity::High),
+        Category::Deserialise => ("MLSC-CODE-006", Severity::High),
+        Category::Obfuscated => ("MLSC-CODE-007", Severity::Critical),
+        Category::FileRead => ("MLSC-CODE-010", Severity::Low),
+    }
+}
+
+/// Analyses one Python source at `here`. Returns its facts, or `None` when it could not be analysed (then the
+/// verdict is inconclusive and a finding says why). `what` names the source in messages ("Python source",
+/// "TorchScript code", "packaged module").
+pub(crate) fn analyse_source(
+    ctx: &mut Ctx<'_>,
+    data: &[u8],
+    here: &Here,
+    what: &str,
+) -> Option<PyFacts> {
+    let facts = match python::analyse(data) {
+        Ok(f) => f,
+        Err(e) => {
+            not_analysed(
+                ctx,
+                "MLSC-CODE-009",
+                here.loc.clone(),
+                format!("{what} not analysed: {e}; what it runs when loaded is unknown"),
+            );
+            return None;
+        }
+    };
+    Some(facts)
+}
+
+/// Findings for the dangerous calls of analysed facts.
+pub(crate) fn report_reaches(ctx: &mut Ctx<'_>, facts: &PyFacts, here: &Here, what: &str) {
+    let mut emitted = 0usize;
+    let mut dropped = 0usize;
+    for r in &facts.reaches {
+        if emitted == MAX_FINDINGS_PER_SOURCE {
+            dropped += 1;
+            continue;
+        }
+        emitted += 1;
+        let loc = here.loc.clone().at_line(r.line);
+        if r.import_time {
+            let (code, sev) = at_import_code(r.category);
+            let how = if r.scope == "<module>" {
+                "at import time".to_owned()
+            } else {
+                format!("at import time (in `{}`, which runs on import)", r.scope)
+            };
+            emit(
+                ctx,
+                code,
+                sev,
+                loc,
+                format!(
+                    "{what} calls `{}` {how}: it {}",
+                    r.name,
+                    r.category.describe()
+                ),
+            );
+        } else {
+            let sev = if r.category == Category::Obfuscated {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            let code = if r.category == Category::Obfuscated {
+                "MLSC-CODE-007"
+            } else {
+                "MLSC-CODE-008"
+            };
+            let place = if r.scope == "<module>" {
+                "under `if __name__ == \"__main__\"`".to_owned()
+            } else {
+                format!("in `{}`", r.scope)
+            };
+            emit(
+                ctx,
+                code,
+                sev,
+                loc,
+                format!(
+                    "{what} calls `{}` {place} ({}), which nothing calls at import time",
+                    r.name,
+                    r.category.describe()
+                ),
+            );
+        }
+    }
+    if dropped > 0 {
+        emit(
+            ctx,
+            "MLSC-CODE-008",
+            Severity::Low,
+            here.loc.clone(),
+            format!("{dropped} more dangerous call(s) in this {what} not listed"),
+        );
+    }
+}
+
+/// The modules a source imports, deduplicated, for a summary.
+pub(crate) fn import_list(facts: &PyFacts, max: usize) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    for i in &facts.imports {
+        seen.insert(i.module.as_str());
+    }
+    let n = seen.len();
+    let mut list: Vec<String> = seen
+        .into_iter()
+        .take(max)
+        .map(|m| format!("`{m}`"))
+        .collect();
+    if n > max {
+        list.push(format!("{} more", n - max));
+    }
+    if list.is_empty() {
+        "nothing".to_owned()
+    } else {
+        list.join(", ")
+    }
+}
+
+/// A `.py` file met on its own (top level or an archive member): analysed, and an info summary when it does
+/// nothing dangerous at import time. It stays a non-model file for the scanner.
+pub(crate) fn scan_python_file(ctx: &mut Ctx<'_>, data: &[u8], here: &Here) {
+    let Some(facts) = analyse_source(ctx, data, here, "Python source") else {
+        return;
+    };
+    report_reaches(ctx, &facts, here, "Python source");
+    if !facts.at_import().any(|r| r.category != Category::FileRead) {
+        emit(
+            ctx,
+            "MLSC-CODE-011",
+            Severity::Info,
+            here.loc.clone(),
+            format!(
+                "Python source; imports {}; calls nothing that starts processes, writes files, opens connections or evaluates code at import time",
+                import_list(&facts, 12)
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_stable() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in RULES
+            .iter()
+            .chain(crate::scan::RULES)
+            .chain(crate::pickle::RULES)
+        {
+            assert!(seen.insert(r.code), "duplicate code {}", r.code);
+        }
+        for r in RULES {
+            assert!(r.code.starts_with("MLSC-CODE-"), "{}", r.code);
+            assert!(!r.summary.is_empty());
+        }
+        let list: Vec<String> = RULES
+            .iter()
+            .map(|r| format!("{} {} {} {:?}", r.code, r.name, r.default_severity, r.tags))
+            .collect();
+        insta::assert_snapshot!(list.join("\n"));
+    }
+}
