@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod config;
 mod error;
 mod pickle;
 mod scan;
@@ -13,7 +14,13 @@ pub use crate::pickle::{
 };
 pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
 
-/// Every finding code this crate emits: the pickle analyser's, then the containers' and formats'.
+/// Every finding code this crate emits: the pickle analyser's, then the containers' and formats', then the config
+/// analyser's.
 pub fn rules() -> Vec<mlsc_core::Rule> {
-    pickle::RULES.iter().chain(scan::RULES).copied().collect()
+    pickle::RULES
+        .iter()
+        .chain(scan::RULES)
+        .chain(config::RULES)
+        .copied()
+        .collect()
 }

@@ -28,7 +28,8 @@ use mlsc_core::{
 };
 use rayon::prelude::*;
 
-use self::blob::Blob;
+pub(crate) use self::blob::Blob;
+pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
 use crate::pickle::{AnalyseOptions, Policy};
 
@@ -129,6 +130,7 @@ impl<'o> Ctx<'o> {
     ) -> &mut Finding {
         let title = RULES
             .iter()
+            .chain(crate::config::RULES)
             .find(|r| r.code == code)
             .map_or(code, |r| r.name)
             .replace('-', " ");
@@ -152,6 +154,7 @@ impl<'o> Ctx<'o> {
     ) {
         let sev = RULES
             .iter()
+            .chain(crate::config::RULES)
             .find(|r| r.code == code)
             .map_or(Severity::Medium, |r| r.default_severity);
         // What was not seen is not evidence of anything: the assessment stays, the completeness drops.
@@ -165,6 +168,7 @@ impl<'o> Ctx<'o> {
         let mut options = self.analyse_options(location);
         self.pickles.push((location.clone(), base, data.len()));
         let mut analysis = crate::pickle::analyse_pickle(data, &options);
+        crate::config::scan_pickle(self, data, location, base);
         if self.torchscript {
             // torch.jit.load's C++ unpickler resolves `__torch__.*` to classes compiled from the archive's code/
             // and `torch.jit._pickle.*` to its builders; it imports no Python. Those names are no unknown Python
@@ -192,6 +196,7 @@ impl<'o> Ctx<'o> {
         let options = self.analyse_options(location);
         self.pickles.push((location.clone(), base, data.len()));
         let analysis = crate::pickle::analyse_one(data, &options);
+        crate::config::scan_pickle(self, data, location, base);
         self.absorb(analysis, base)
     }
 
@@ -322,10 +327,12 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
         Format::Unknown => {
             // Python's zipfile (Keras, joblib users) opens a zip with any prefix: look for one at the end.
             if !zip::scan_embedded_zip(ctx, blob, here, None, true)? && here.top {
+                crate::config::scan_text(ctx, blob, here, format)?; // config analyser (a `.yaml` of bytes)
                 not_a_model(ctx, here, format);
             }
         }
         _ => {
+            crate::config::scan_text(ctx, blob, here, format)?; // config analyser: YAML/JSON/TOML, templates
             if here.top {
                 not_a_model(ctx, here, format);
             }

@@ -489,7 +489,7 @@ fn scan_members(
         }
         let head = member_prefix(e, data, mlsc_core::SNIFF_LEN)?;
         let format = super::sniff(&head);
-        if !analysable(format) {
+        if !analysable(format) && !crate::config::member_wanted(&e.name, format) {
             continue;
         }
         if e.method == 0 && (!matches!(format, Format::Pickle) || e.csize > 16 << 20) {

@@ -1,0 +1,216 @@
+//! The config analyser on the generated corpus (`tests/gen/gen_configs.py`): configs that instantiate code in a
+//! plain file, a `.nemo` (tar and tar.gz), a Lightning `.ckpt`'s pickled `hyper_parameters`, safetensors
+//! `__metadata__`, `tokenizer_config.json` and `chat_template.*`, each with a benign twin in the same container.
+//!
+//! At the default threshold (`medium`, which decides exit 1 against exit 0): every malicious case fails as
+//! malicious, every suspicious one as suspicious, every over-limit or unparseable one as inconclusive, and every
+//! benign twin passes. Each entry also names the codes it must carry, so a case caught by some other rule does
+//! not count.
+
+use std::path::PathBuf;
+
+use mlsc_core::{Assessment, Completeness, Report, Severity};
+use mlsc_pickle::{Policy, ScanOptions, scan_bytes, scan_paths};
+
+fn corpus() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/config"
+    ))
+}
+
+fn manifest() -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(corpus().join("manifest.json")).unwrap()).unwrap()
+}
+
+/// What is wrong with `report` for a file expected to be `expect` with `codes`, if anything.
+fn check(report: &Report, rel: &str, expect: &str, codes: &[&str]) -> Option<String> {
+    let shown = |why: &str| {
+        let findings: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| format!("  {} {} {}", f.code, f.severity, f.message))
+            .collect();
+        Some(format!("{rel}: {why}\n{}", findings.join("\n")))
+    };
+    if !report.errors.is_empty() || report.artifacts.len() != 1 {
+        return shown(&format!("errors {:?}", report.errors));
+    }
+    let v = report.artifacts[0].verdict;
+    let fails = report.fails(Severity::Medium);
+    let ok = match expect {
+        "malicious" => fails && v.assessment == Assessment::Malicious,
+        "suspicious" => fails && v.assessment == Assessment::Suspicious,
+        "inconclusive" => fails && v.completeness == Completeness::Inconclusive,
+        "benign" => !fails && v.is_clean(),
+        other => panic!("unknown expectation {other}"),
+    };
+    if !ok {
+        return shown(&format!("expected {expect}, verdict {v}"));
+    }
+    if let Some(code) = codes
+        .iter()
+        .find(|c| !report.findings.iter().any(|f| f.code == **c))
+    {
+        return shown(&format!("no {code}"));
+    }
+    None
+}
+
+#[test]
+fn generated_configs_meet_their_manifest() {
+    let m = manifest();
+    let files = m["files"].as_array().unwrap();
+    let mut by_expect = std::collections::BTreeMap::<String, usize>::new();
+    let mut failures = Vec::new();
+    for e in files {
+        let rel = e["file"].as_str().unwrap();
+        let expect = e["expect"].as_str().unwrap();
+        let codes: Vec<&str> = e["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let mut opts = ScanOptions::default();
+        let allow: Vec<&str> = e["allow"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        opts.policy = Policy::default().with_allowed(allow);
+        let report = scan_paths(&[corpus().join(rel)], &opts);
+        failures.extend(check(&report, rel, expect, &codes));
+        *by_expect.entry(expect.to_owned()).or_default() += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every case of the issue has a twin: at least as many benign files as containers.
+    assert!(by_expect["malicious"] >= 30, "{by_expect:?}");
+    assert!(by_expect["benign"] >= 15, "{by_expect:?}");
+}
+
+#[test]
+fn every_container_has_a_case_and_a_twin() {
+    let m = manifest();
+    let files = m["files"].as_array().unwrap();
+    let containers: std::collections::BTreeSet<&str> = files
+        .iter()
+        .map(|e| e["container"].as_str().unwrap())
+        .collect();
+    for c in containers {
+        let has = |x: &str| {
+            files
+                .iter()
+                .any(|e| e["container"] == c && e["expect"] == x)
+        };
+        assert!(has("malicious") && has("benign"), "container {c}");
+    }
+}
+
+#[test]
+fn a_target_is_located_by_its_path() {
+    let rel = "malicious/nemo/model.nemo";
+    let report = scan_paths(&[corpus().join(rel)], &ScanOptions::default());
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "MLSC-CFG-001")
+        .expect("a finding");
+    assert_eq!(f.severity, Severity::Critical);
+    assert_eq!(f.location.members, ["./model_config.yaml"]);
+    assert_eq!(
+        f.location.pointer.as_deref(),
+        Some("/preprocessor/_target_")
+    );
+    assert!(
+        f.evidence.as_deref().unwrap().starts_with("os.system"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn interpolation_is_judged_on_the_resolved_name() {
+    let report = scan_paths(
+        &[corpus().join("malicious/interp-concat/config.yaml")],
+        &ScanOptions::default(),
+    );
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "MLSC-CFG-001")
+        .unwrap();
+    assert!(
+        f.message.contains("resolves to `os.system`"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn plain_configs_stay_listed_as_non_model_files() {
+    let report = scan_paths(
+        &[corpus().join("benign/plain/config.yaml")],
+        &ScanOptions::default(),
+    );
+    assert!(report.findings.iter().any(|f| f.code == "MLSC-SCAN-001"));
+    assert!(report.artifacts[0].verdict.is_clean());
+}
+
+#[test]
+fn auto_map_is_left_to_the_repository_check() {
+    let cfg = br#"{"architectures": ["EvilForCausalLM"], "auto_map": {"AutoModel": "modeling_evil.EvilModel", "_target_": "os.system"}, "model_type": "evil"}"#;
+    let report = scan_bytes("config.json", cfg, &ScanOptions::default());
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| !f.code.starts_with("MLSC-CFG")),
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
+fn hostile_configs_end_with_a_finding_not_a_crash() {
+    let deep_json = "[".repeat(100_000);
+    let deep_yaml = "- ".repeat(10_000) + "x";
+    let deep_flow = "{a: ".repeat(50_000);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("config.json", deep_json.into_bytes()),
+        ("config.yaml", deep_yaml.into_bytes()),
+        ("config.yaml", deep_flow.into_bytes()),
+        (
+            "config.toml",
+            format!("a = {}", "[".repeat(100_000)).into_bytes(),
+        ),
+        ("config.yaml", b"a: &a [*a]\n".to_vec()),
+        ("config.yaml", b"\xff\xfe\x00binary".to_vec()),
+        (
+            "tokenizer_config.json",
+            br#"{"chat_template": "{{ "#.to_vec(),
+        ),
+    ];
+    for (name, data) in cases {
+        let report = scan_bytes(name, &data, &ScanOptions::default());
+        assert!(
+            report.fails(Severity::Medium),
+            "{name}: {:#?}",
+            report.findings
+        );
+    }
+}
+
+#[test]
+fn pickle_without_config_strings_is_untouched() {
+    // A state dict: no marker, so the replay is skipped and only the pickle analyser speaks.
+    let p =
+        b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00}\x94(\x8c\x01a\x94K\x01\x8c\x01b\x94K\x02u.";
+    let report = scan_bytes("x.pkl", p, &ScanOptions::default());
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| !f.code.starts_with("MLSC-CFG"))
+    );
+}
