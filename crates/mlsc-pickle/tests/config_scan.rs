@@ -175,7 +175,9 @@ fn auto_map_is_left_to_the_repository_check() {
 fn hostile_configs_end_with_a_finding_not_a_crash() {
     let deep_json = "[".repeat(100_000);
     let deep_yaml = "- ".repeat(10_000) + "x";
+    // 50 000 nested flow mappings took libyaml 26 s before the nesting pre-check.
     let deep_flow = "{a: ".repeat(50_000);
+
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("config.json", deep_json.into_bytes()),
         ("config.yaml", deep_yaml.into_bytes()),
@@ -202,6 +204,27 @@ fn hostile_configs_end_with_a_finding_not_a_crash() {
 }
 
 #[test]
+fn large_ordinary_configs_are_clean_and_take_linear_time() {
+    let wide_flow = format!("{{{}}}", "a: [1, {b: 2}], ".repeat(20_000));
+    let many_keys: String = (0..200_000).map(|i| format!("k{i}: v\n")).collect();
+    let many_anchors: String = (0..20_000)
+        .map(|i| format!("a{i}: &a{i} [x]\nb{i}: *a{i}\n"))
+        .collect();
+    for data in [wide_flow, many_keys, many_anchors] {
+        let t = std::time::Instant::now();
+        let report = scan_bytes("config.yaml", data.as_bytes(), &ScanOptions::default());
+        assert!(!report.fails(Severity::Medium), "{:#?}", report.findings);
+        // A hang detector, not a benchmark: each takes under a second in a debug build.
+        assert!(
+            t.elapsed().as_secs() < 30,
+            "{} bytes took {:?}",
+            data.len(),
+            t.elapsed()
+        );
+    }
+}
+
+#[test]
 fn pickle_without_config_strings_is_untouched() {
     // A state dict: no marker, so the replay is skipped and only the pickle analyser speaks.
     let p =
@@ -212,5 +235,24 @@ fn pickle_without_config_strings_is_untouched() {
             .findings
             .iter()
             .all(|f| !f.code.starts_with("MLSC-CFG"))
+    );
+}
+
+#[test]
+fn thousands_of_targets_are_summarised() {
+    let doc: String = (0..1000)
+        .map(|i| format!("m{i}:\n  _target_: os.system\n  _args_: [x]\n"))
+        .collect();
+    let report = scan_bytes("config.yaml", doc.as_bytes(), &ScanOptions::default());
+    let n = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "MLSC-CFG-001")
+        .count();
+    assert_eq!(n, 201, "200 listed and one summary");
+    assert!(
+        report.findings.iter().any(
+            |f| f.message.starts_with("800 more target(s)") && f.severity == Severity::Critical
+        )
     );
 }

@@ -315,11 +315,21 @@ pub(crate) fn walk_tree(ctx: &mut Ctx<'_>, root: &Node, loc: &Location, roots: R
         roots,
         loc,
         known: Vec::new(),
-        repos: Vec::new(),
+        repos: std::collections::HashSet::new(),
+        emitted: 0,
+        rest: None,
     };
     let mut path = Vec::new();
     w.node(root, &mut path, false, 0);
     let known = std::mem::take(&mut w.known);
+    if let Some((code, sev, n)) = w.rest {
+        ctx.emit(
+            code,
+            sev,
+            loc.clone(),
+            format!("{n} more target(s) past the first {MAX_TARGET_FINDINGS} are not listed; the worst is {sev}"),
+        );
+    }
     if !known.is_empty() {
         let mut names = known.clone();
         names.sort();
@@ -376,8 +386,14 @@ struct Walk<'a, 'c, 'o> {
     roots: Roots,
     loc: &'a Location,
     known: Vec<String>,
-    repos: Vec<(String, bool)>,
+    repos: std::collections::HashSet<(String, bool)>,
+    /// Target findings emitted; past [`MAX_TARGET_FINDINGS`] only the worst rest is summarised.
+    emitted: usize,
+    rest: Option<(&'static str, Severity, usize)>,
 }
+
+/// Most target findings of one document; a config that names thousands of targets is summarised.
+const MAX_TARGET_FINDINGS: usize = 200;
 
 impl Walk<'_, '_, '_> {
     fn at(&self, path: &[Seg]) -> Location {
@@ -469,10 +485,9 @@ impl Walk<'_, '_, '_> {
             .or_else(|| id.strip_prefix("hf://"))
             .unwrap_or(id)
             .trim_end_matches('/');
-        if !looks_like_repo(id) || self.repos.iter().any(|(r, t)| r == id && *t == trust) {
+        if !looks_like_repo(id) || !self.repos.insert((id.to_owned(), trust)) {
             return;
         }
-        self.repos.push((id.to_owned(), trust));
         let loc = self.at(path);
         let key = match path.last() {
             Some(Seg::Key(k)) => k.clone(),
@@ -530,17 +545,23 @@ impl Walk<'_, '_, '_> {
         };
         let args = call_args(map);
         if !unresolved.is_empty() {
-            self.ctx
-                .emit(
-                    "MLSC-CFG-004",
-                    Severity::Medium,
-                    loc.clone(),
-                    format!(
-                        "target {shown} cannot be resolved statically: {}",
-                        unresolved.join("; ")
-                    ),
-                )
-                .evidence = Some(raw.to_owned());
+            self.emitted += 1;
+            if self.emitted > MAX_TARGET_FINDINGS {
+                let (c, s, n) = self.rest.unwrap_or(("MLSC-CFG-004", Severity::Medium, 0));
+                self.rest = Some((c, s, n + 1));
+            } else {
+                self.ctx
+                    .emit(
+                        "MLSC-CFG-004",
+                        Severity::Medium,
+                        loc.clone(),
+                        format!(
+                            "target {shown} cannot be resolved statically: {}",
+                            unresolved.join("; ")
+                        ),
+                    )
+                    .evidence = Some(raw.to_owned());
+            }
         }
         if name.contains(UNKNOWN) {
             return;
@@ -604,6 +625,16 @@ impl Walk<'_, '_, '_> {
                 ),
             ),
         };
+        self.emitted += 1;
+        if self.emitted > MAX_TARGET_FINDINGS {
+            let (c, s, n) = self.rest.unwrap_or((code, sev, 0));
+            self.rest = Some(if sev > s {
+                (code, sev, n + 1)
+            } else {
+                (c, s, n + 1)
+            });
+            return;
+        }
         self.ctx.emit(code, sev, loc, msg).evidence = Some(evidence);
     }
 }

@@ -45,9 +45,9 @@ pub(crate) fn scan_pickle(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location, base: 
     loc.offset = None;
     if let Some(root) = &r.root {
         let root = unwrap_omegaconf(root.clone(), 0);
-        let seen = targets_in(&root);
+        let seen: std::collections::HashSet<String> = targets_in(&root).into_iter().collect();
         walk_tree(ctx, &root, &loc, Roots::Nearest);
-        for (off, key, value) in r.set_targets {
+        for (off, key, value) in r.set_targets.into_iter().take(MAX_EMBEDDED) {
             if !seen.contains(&value) {
                 let node = Node::Map(vec![(key, Node::Str(value))]);
                 walk_tree(
