@@ -256,3 +256,64 @@ fn thousands_of_targets_are_summarised() {
         )
     );
 }
+
+#[test]
+#[allow(clippy::print_stderr)] // a skip says why
+fn real_configs_in_the_shared_corpus_stay_quiet() {
+    let shared = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus"
+    ));
+    if !shared.is_dir() {
+        eprintln!("skipping: {} is absent", shared.display());
+        return;
+    }
+    let report = scan_paths(&[shared], &ScanOptions::default());
+    let configs = report
+        .artifacts
+        .iter()
+        .filter(|a| {
+            [".json", ".yaml", ".yml", ".toml"]
+                .iter()
+                .any(|e| a.path.ends_with(e))
+        })
+        .count();
+    assert!(configs >= 20, "only {configs} configs");
+    let loud: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code.starts_with("MLSC-CFG") && f.severity > Severity::Info)
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+}
+
+#[test]
+fn json_lines_and_large_vocabularies() {
+    let opts = ScanOptions::default();
+    let jsonl = "{\"text\": \"a\"}\n{\"text\": \"b\"}\n";
+    let r = scan_bytes("train.json", jsonl.as_bytes(), &opts);
+    assert!(!r.fails(Severity::Medium), "{:#?}", r.findings);
+    let evil = "{\"text\": \"a\"}\n{\"_target_\": \"os.system\"}\n";
+    let r = scan_bytes("train.json", evil.as_bytes(), &opts);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "MLSC-CFG-001" && f.location.line == Some(2))
+    );
+    // A 2 MB vocabulary with non-ASCII escapes takes the fast path and stays clean...
+    let vocab: String = (0..100_000)
+        .map(|i| format!("\"\\u0120tok{i}\": {i}, "))
+        .collect();
+    let big = format!("{{{vocab}\"end\": 0}}");
+    assert!(big.len() > 1 << 20);
+    let r = scan_bytes("vocab.json", big.as_bytes(), &opts);
+    assert!(!r.fails(Severity::Medium), "{:#?}", r.findings);
+    // ...but an escaped `_target_` in one is still parsed and found.
+    let hidden = format!("{{{vocab}\"m\": {{\"\\u005ftarget_\": \"os.system\"}}}}");
+    let r = scan_bytes("vocab.json", hidden.as_bytes(), &opts);
+    assert!(
+        r.findings.iter().any(|f| f.code == "MLSC-CFG-001"),
+        "{:#?}",
+        r.findings
+    );
+}

@@ -152,7 +152,11 @@ fn large(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here, named: bool) -> io::Res
         }
         at += n - overlap.min(n);
     }
-    if found.is_some() || named {
+    // Without a marker nothing in it can instantiate code, even if it were parsed (a `\u`-escaped marker in a
+    // JSON over the limit is the one thing missed; configs are kilobytes, the files this large are datasets and
+    // tokenizers, which no loader instantiates from).
+    let _ = named;
+    if found.is_some() {
         ctx.not_analysed(
             "MLSC-CFG-007",
             here.loc.clone(),
@@ -177,6 +181,14 @@ fn analyse_document(ctx: &mut Ctx<'_>, data: &[u8], lang: Lang, named: bool, loc
         }
         return;
     };
+    if text.len() > FAST_ABOVE && !may_instantiate(text.as_bytes()) {
+        // A large tokenizer.json or vocabulary: no key that instantiates, no template, no escape that could spell
+        // one. Only YAML python tags remain possible, and they are searched in the text.
+        if lang == Lang::Yaml {
+            python_tags(ctx, text, loc);
+        }
+        return;
+    }
     let mut lang = lang;
     if lang == Lang::Json {
         match tree::parse_json(text.as_bytes()) {
@@ -188,6 +200,8 @@ fn analyse_document(ctx: &mut Ctx<'_>, data: &[u8], lang: Lang, named: bool, loc
                 limit(ctx, loc, &why);
                 return;
             }
+            // JSON lines under a `.json` name (common in datasets): every line a document.
+            Err(ParseError::Syntax(_)) if json_lines(ctx, text, loc) => return,
             // YAML is a superset of JSON, and a `.json` written by a YAML dumper or a YAML flow mapping sniffed
             // as JSON still loads with yaml.load: try it as YAML before calling it unparseable.
             Err(ParseError::Syntax(_)) => lang = Lang::Yaml,
@@ -216,6 +230,52 @@ fn analyse_document(ctx: &mut Ctx<'_>, data: &[u8], lang: Lang, named: bool, loc
         Err(ParseError::Limit(why)) => limit(ctx, loc, &why),
         Err(ParseError::Syntax(why)) => unparseable(ctx, loc, named, &why),
     }
+}
+
+/// Documents above this size skip the tree when [`may_instantiate`] says nothing in them can.
+const FAST_ABOVE: usize = 1 << 20;
+
+/// True when `text` has a marker, or an escape that could spell one (`\u005f`, `\x5f`: printable ASCII written
+/// as an escape, which JSON and double-quoted YAML decode).
+fn may_instantiate(text: &[u8]) -> bool {
+    if MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(text, m.as_bytes()).is_some())
+    {
+        return true;
+    }
+    let ascii_escape = |rest: &[u8], prefix: &[u8]| {
+        rest.strip_prefix(prefix)
+            .and_then(|r| r.first())
+            .is_some_and(|d| (b'2'..=b'7').contains(d))
+    };
+    memchr::memchr_iter(b'\\', text).any(|i| {
+        let rest = &text[i + 1..];
+        ascii_escape(rest, b"u00") || ascii_escape(rest, b"x") || ascii_escape(rest, b"U000000")
+    })
+}
+
+/// Analyses JSON lines; false (nothing reported) unless every non-empty line is a JSON document.
+fn json_lines(ctx: &mut Ctx<'_>, text: &str, loc: &Location) -> bool {
+    let lines = || {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+    };
+    if lines().count() < 2 || !lines().all(|(_, l)| tree::parse_json(l.as_bytes()).is_ok()) {
+        return false;
+    }
+    for (i, l) in lines() {
+        if let Ok(node) = tree::parse_json(l.as_bytes()) {
+            walk_tree(
+                ctx,
+                &node,
+                &loc.clone().at_line(i as u32 + 1),
+                Roots::Document,
+            );
+        }
+    }
+    true
 }
 
 fn limit(ctx: &mut Ctx<'_>, loc: &Location, why: &str) {
