@@ -317,3 +317,27 @@ fn json_lines_and_large_vocabularies() {
         r.findings
     );
 }
+
+#[test]
+fn configs_inside_zips_are_analysed() {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("bundle/configs/model_config.yaml", o).unwrap();
+        z.write_all(b"model:\n  _target_: os.system\n  _args_: [echo pwned]\n")
+            .unwrap();
+        z.start_file("bundle/notes.txt", o).unwrap();
+        z.write_all(b"just text\n").unwrap();
+        z.finish().unwrap();
+    }
+    let r = scan_bytes("bundle.zip", buf.get_ref(), &ScanOptions::default());
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "MLSC-CFG-001")
+        .expect("found inside the zip");
+    assert_eq!(f.location.members, ["bundle/configs/model_config.yaml"]);
+}

@@ -406,6 +406,17 @@ mod tests {
     }
 
     #[test]
+    fn serde_norway_drops_python_tags() {
+        // Why tags.rs exists: the YAML parser resolves `!!python/...` to a `tag:yaml.org,2002:` tag and then ignores
+        // it, so the tree shows plain data where PyYAML would call os.system.
+        let y = parse_yaml(b"a: !!python/object/apply:os.system [echo]\n").unwrap();
+        assert_eq!(
+            y[0].get("a"),
+            Some(&Node::Seq(vec![Node::Str("echo".into())]))
+        );
+    }
+
+    #[test]
     fn merge_keys_apply() {
         let y = parse_yaml(b"base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n").unwrap();
         let d = y[0].get("d").unwrap();
