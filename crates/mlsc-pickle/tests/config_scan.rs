@@ -341,3 +341,32 @@ fn configs_inside_zips_are_analysed() {
         .expect("found inside the zip");
     assert_eq!(f.location.members, ["bundle/configs/model_config.yaml"]);
 }
+
+#[test]
+fn embedded_strings_fail_closed_only_when_they_are_configs() {
+    // pickle.dumps({'doc': 'mentions _target_ in prose: [unbalanced\n'}) and the same with a `_target_:` key line.
+    fn pickle_of(s: &str) -> Vec<u8> {
+        let mut p = b"\x80\x02}q\x00X\x03\x00\x00\x00docq\x01X".to_vec();
+        p.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        p.extend_from_slice(s.as_bytes());
+        p.extend_from_slice(b"q\x02s.");
+        p
+    }
+    let opts = ScanOptions::default();
+    let prose = scan_bytes(
+        "a.pkl",
+        &pickle_of("mentions _target_ in prose: [unbalanced\n"),
+        &opts,
+    );
+    assert!(!prose.fails(Severity::Medium), "{:#?}", prose.findings);
+    let config = scan_bytes(
+        "a.pkl",
+        &pickle_of("model:\n  _target_: [unbalanced\n"),
+        &opts,
+    );
+    assert!(
+        config.findings.iter().any(|f| f.code == "MLSC-CFG-006"),
+        "{:#?}",
+        config.findings
+    );
+}

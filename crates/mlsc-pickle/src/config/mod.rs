@@ -350,7 +350,21 @@ pub(crate) fn scan_embedded(ctx: &mut Ctx<'_>, text: &str, loc: &Location) {
         limit(ctx, loc, "embedded config larger than the parse limit");
         return;
     }
-    analyse_document(ctx, text.as_bytes(), lang, true, loc);
+    // A string that merely mentions `_target_` (a docstring, a log) is not failed when it does not parse; one with a
+    // `_target_:` key line or a `"_target_":` member is a config, and fails closed.
+    let keyed = text.lines().any(|l| {
+        let l = l.trim_start().trim_start_matches(['{', '-', ' ']);
+        TARGET_KEYS.iter().any(|k| {
+            l.strip_prefix(k)
+                .or_else(|| {
+                    l.strip_prefix('"')
+                        .and_then(|r| r.strip_prefix(k))
+                        .and_then(|r| r.strip_prefix('"'))
+                })
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+    });
+    analyse_document(ctx, text.as_bytes(), lang, keyed, loc);
 }
 
 /// Analyses one string value of safetensors `__metadata__` (at `loc`, which points at it): as a key of a config
