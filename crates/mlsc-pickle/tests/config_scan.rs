@@ -155,6 +155,12 @@ fn plain_configs_stay_listed_as_non_model_files() {
     );
     assert!(report.findings.iter().any(|f| f.code == "MLSC-SCAN-001"));
     assert!(report.artifacts[0].verdict.is_clean());
+    // A config that runs code is not also told to be "nothing loaded as a model".
+    let report = scan_paths(
+        &[corpus().join("malicious/plain-os-system/config.yaml")],
+        &ScanOptions::default(),
+    );
+    assert!(report.findings.iter().all(|f| f.code != "MLSC-SCAN-001"));
 }
 
 #[test]

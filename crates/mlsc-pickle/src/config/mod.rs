@@ -105,8 +105,22 @@ pub(crate) fn member_wanted(name: &str, format: Format) -> bool {
     format.is_text() && decide(&base_name(&loc), format).is_some()
 }
 
-/// Analyses a text part that the dispatcher identified as `format` (JSON, YAML, text, unknown).
+/// Analyses a text part that the dispatcher identified as `format` (JSON, YAML, text, unknown). True when it
+/// found nothing at medium or above: the part is then only listed as a non-model file.
 pub(crate) fn scan_text(
+    ctx: &mut Ctx<'_>,
+    blob: Blob<'_>,
+    here: &Here,
+    format: Format,
+) -> io::Result<bool> {
+    let before = ctx.findings.len();
+    scan_text_inner(ctx, blob, here, format)?;
+    Ok(ctx.findings[before..]
+        .iter()
+        .all(|f| f.severity < Severity::Medium))
+}
+
+fn scan_text_inner(
     ctx: &mut Ctx<'_>,
     blob: Blob<'_>,
     here: &Here,

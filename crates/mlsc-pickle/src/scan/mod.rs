@@ -326,14 +326,17 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
         Format::Hdf5 => keras::scan_hdf5(ctx, blob, here)?,
         Format::Unknown => {
             // Python's zipfile (Keras, joblib users) opens a zip with any prefix: look for one at the end.
-            if !zip::scan_embedded_zip(ctx, blob, here, None, true)? && here.top {
-                crate::config::scan_text(ctx, blob, here, format)?; // config analyser (a `.yaml` of bytes)
+            // Then the config analyser (a `.yaml` of bytes is an unparseable config).
+            if !zip::scan_embedded_zip(ctx, blob, here, None, true)?
+                && here.top
+                && crate::config::scan_text(ctx, blob, here, format)?
+            {
                 not_a_model(ctx, here, format);
             }
         }
         _ => {
-            crate::config::scan_text(ctx, blob, here, format)?; // config analyser: YAML/JSON/TOML, templates
-            if here.top {
+            // Config analyser (YAML/JSON/TOML, templates): a config that runs code is no mere listing.
+            if crate::config::scan_text(ctx, blob, here, format)? && here.top {
                 not_a_model(ctx, here, format);
             }
         }
