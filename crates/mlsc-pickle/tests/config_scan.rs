@@ -376,3 +376,17 @@ fn embedded_strings_fail_closed_only_when_they_are_configs() {
         config.findings
     );
 }
+
+#[test]
+fn trust_remote_code_in_keyword_dicts_counts() {
+    let doc = b"model:\n  _target_: transformers.AutoModelForCausalLM.from_pretrained\n  pretrained_model_name_or_path: someone/model\n  model_kwargs:\n    trust_remote_code: yes\n";
+    let report = scan_bytes("config.yaml", doc, &ScanOptions::default());
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == "MLSC-CFG-003" && f.severity == Severity::High),
+        "{:#?}",
+        report.findings
+    );
+}

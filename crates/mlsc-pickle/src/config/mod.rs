@@ -625,6 +625,8 @@ impl Walk<'_, '_, '_> {
         } else {
             format!("`{raw}` (resolves to `{name}`)")
         };
+        // `trust_remote_code` also counts in the call's own keyword dicts (`model_kwargs: {trust_remote_code: true}`).
+        let trust = trust || trusts_below(map, 0);
         let partial = map.get("_partial_").is_some_and(Node::truthy);
         let how = if partial {
             "binds (`_partial_: true`, called later by the model code)"
@@ -724,6 +726,17 @@ impl Walk<'_, '_, '_> {
             return;
         }
         self.ctx.emit(code, sev, loc, msg).evidence = Some(evidence);
+    }
+}
+
+/// True when a mapping under `n` (a few levels down) sets `trust_remote_code`.
+fn trusts_below(n: &Node, depth: u32) -> bool {
+    match n {
+        Node::Map(m) if depth < 4 => m
+            .iter()
+            .any(|(k, v)| (k == "trust_remote_code" && v.truthy()) || trusts_below(v, depth + 1)),
+        Node::Seq(s) if depth < 4 => s.iter().any(|v| trusts_below(v, depth + 1)),
+        _ => false,
     }
 }
 
