@@ -19,8 +19,9 @@ use super::tree::{Budget, Node};
 use super::{MARKERS, TARGET_KEYS, scan_embedded, targets_in, walk_tree};
 use crate::scan::Ctx;
 
-/// Most opcodes replayed; a Lightning checkpoint's `data.pkl` has a few hundred thousand.
-const MAX_OPS: u64 = 20_000_000;
+/// Most opcodes replayed. Each makes at most one node, so this bounds the tree too (about 56 bytes a node). A
+/// Lightning checkpoint's `data.pkl` has tens of thousands: about 15 per tensor of the state dict and optimizer.
+const MAX_OPS: u64 = 2_000_000;
 const MAX_STACK: usize = 1_000_000;
 const MAX_MEMO: usize = 4_000_000;
 const MAX_EMBEDDED: usize = 64;
@@ -43,6 +44,16 @@ pub(crate) fn scan_pickle(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location, base: 
     let r = replay(data);
     let mut loc = loc.clone();
     loc.offset = None;
+    if r.limited {
+        ctx.not_analysed(
+            "MLSC-CFG-007",
+            loc.clone(),
+            format!(
+                "the pickle names config keys but is larger than the config replay's limits ({MAX_OPS} opcodes, \
+                 {MAX_STACK} stack items, {MAX_MEMO} memo entries): its configs were not (fully) analysed"
+            ),
+        );
+    }
     if let Some(root) = &r.root {
         let root = unwrap_omegaconf(root.clone(), 0);
         let seen: std::collections::HashSet<String> = targets_in(&root).into_iter().collect();
@@ -70,6 +81,8 @@ struct Replay {
     set_targets: Vec<(u64, String, String)>,
     /// Strings that carry a config marker, with their offsets.
     embedded: Vec<(u64, String)>,
+    /// True when a limit stopped the replay before `STOP`.
+    limited: bool,
 }
 
 fn replay(data: &[u8]) -> Replay {
@@ -77,6 +90,7 @@ fn replay(data: &[u8]) -> Replay {
         root: None,
         set_targets: Vec::new(),
         embedded: Vec::new(),
+        limited: false,
     };
     let budget = Budget::new(false);
     let mut stack: Vec<Item> = Vec::new();
@@ -104,6 +118,7 @@ fn replay(data: &[u8]) -> Replay {
     while pos < data.len() {
         ops += 1;
         if ops > MAX_OPS || stack.len() > MAX_STACK || memo.len() > MAX_MEMO {
+            out.limited = true;
             break;
         }
         let Ok(op) = pickle_ops::decode_at(data, pos) else {
@@ -115,6 +130,7 @@ fn replay(data: &[u8]) -> Replay {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let push_str = |stack: &mut Vec<Item>, s: String, out: &mut Replay| {
             if !budget.take(s.len()) {
+                out.limited = true;
                 stack.push(Item::Node(Node::Opaque));
                 return;
             }
@@ -430,6 +446,17 @@ mod tests {
             unwrap_omegaconf(wrapped, 0),
             Node::Map(vec![("_target_".into(), Node::Str("os.system".into()))])
         );
+    }
+
+    #[test]
+    fn long_streams_are_limited_not_silent() {
+        let mut p = b"\x80\x02".to_vec();
+        for _ in 0..MAX_OPS {
+            p.extend_from_slice(b"N0");
+        }
+        p.push(b'.');
+        assert!(replay(&p).limited);
+        assert!(!replay(b"\x80\x02N.").limited);
     }
 
     #[test]
