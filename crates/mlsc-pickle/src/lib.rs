@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod code;
+mod config;
 mod error;
 mod pickle;
 mod scan;
@@ -16,12 +17,13 @@ pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats', then the Python
-/// code checks'.
+/// code checks', then the config analyser's.
 pub fn rules() -> Vec<mlsc_core::Rule> {
     pickle::RULES
         .iter()
         .chain(scan::RULES)
         .chain(code::RULES)
+        .chain(config::RULES)
         .copied()
         .collect()
 }

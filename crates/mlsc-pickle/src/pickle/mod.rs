@@ -14,6 +14,8 @@ use mlsc_core::{Assessment, Completeness, Finding, Limits, Location, Severity, V
 pub use self::disasm::{Disassembly, Instruction, disassemble};
 pub use self::policy::Policy;
 pub(crate) use self::rules::RULES;
+// The config analyser rates `_target_`s with the same policy (crate::config).
+pub(crate) use self::policy::{Class, canonical};
 
 use self::input::{ReaderInput, SliceInput};
 use self::machine::Machine;

@@ -599,6 +599,14 @@ fn stream_tar(
                 let r = io::Cursor::new(head).chain(&mut entry);
                 ctx.pickle_reader(r, &inner.loc)
                     .map_err(|e| io::Error::other(e.to_string()))?;
+            } else if crate::config::member_wanted(&name, format)
+                && size <= ctx.opts.max_memory_bytes
+            {
+                // Config analyser: a `.nemo` written with `w:gz` carries its model_config.yaml here.
+                let mut data = head;
+                if entry.read_to_end(&mut data).is_ok() {
+                    dispatch(ctx, Blob::Mem(&data), &inner)?;
+                }
             } else if format.is_text() || matches!(format, Format::Unknown | Format::Empty) {
                 super::unidentified(ctx, &inner, format, &head);
                 continue;

@@ -73,6 +73,11 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
             match v {
                 Value::Object(meta) => {
                     for (k, mv) in meta {
+                        // Config analyser: a metadata string may hold a whole config a loader instantiates.
+                        if let Some(s) = mv.as_str() {
+                            let at = here.at(8).at_pointer(format!("/__metadata__/{k}"));
+                            crate::config::scan_metadata(ctx, k, s, &at);
+                        }
                         if !mv.is_string() {
                             // The loader deserialises `__metadata__` as a map of strings: it refuses this file.
                             ctx.emit(
@@ -561,6 +566,19 @@ fn unescape(s: &str) -> String {
 
 /// Checks a chat template for constructs that leave the Jinja sandbox.
 pub(crate) fn check_template(ctx: &mut Ctx<'_>, text: &str, here: &Here, key: &str, at: u64) {
+    let loc = here.at(at).at_pointer(key);
+    check_template_at(ctx, text, loc, key, ("MLSC-GGUF-002", "MLSC-GGUF-003"));
+}
+
+/// [`check_template`] at any location, under the codes of the caller: (sandbox escape, dangerous name). The config
+/// analyser runs `tokenizer_config.json` and `chat_template.jinja` templates through it.
+pub(crate) fn check_template_at(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    loc: mlsc_core::Location,
+    key: &str,
+    codes: (&'static str, &'static str),
+) {
     // Names a chat template never needs. Common words (`system`, `config`, `self`, `open`) stay out: real templates
     // use them as variables, and every known sandbox escape also needs a dunder attribute, caught above.
     const DANGEROUS: &[&str] = &[
@@ -588,7 +606,6 @@ pub(crate) fn check_template(ctx: &mut Ctx<'_>, text: &str, here: &Here, key: &s
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
-    let loc = here.at(at).at_pointer(key);
     let mut hits: Vec<String> = idents.iter().filter(|i| dunder(i)).cloned().collect();
     hits.extend(
         strings
@@ -602,7 +619,7 @@ pub(crate) fn check_template(ctx: &mut Ctx<'_>, text: &str, here: &Here, key: &s
     hits.dedup();
     if !hits.is_empty() {
         ctx.emit(
-            "MLSC-GGUF-002",
+            codes.0,
             Severity::Critical,
             loc.clone(),
             format!(
@@ -622,7 +639,7 @@ pub(crate) fn check_template(ctx: &mut Ctx<'_>, text: &str, here: &Here, key: &s
     names.dedup();
     if !names.is_empty() {
         ctx.emit(
-            "MLSC-GGUF-003",
+            codes.1,
             Severity::High,
             loc,
             format!(

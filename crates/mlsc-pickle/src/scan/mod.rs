@@ -31,7 +31,8 @@ use mlsc_core::{
 };
 use rayon::prelude::*;
 
-use self::blob::Blob;
+pub(crate) use self::blob::Blob;
+pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
 use crate::pickle::{AnalyseOptions, Policy};
 
@@ -168,6 +169,7 @@ impl<'o> Ctx<'o> {
     ) -> &mut Finding {
         let title = RULES
             .iter()
+            .chain(crate::config::RULES)
             .find(|r| r.code == code)
             .map_or(code, |r| r.name)
             .replace('-', " ");
@@ -191,6 +193,7 @@ impl<'o> Ctx<'o> {
     ) {
         let sev = RULES
             .iter()
+            .chain(crate::config::RULES)
             .find(|r| r.code == code)
             .map_or(Severity::Medium, |r| r.default_severity);
         // What was not seen is not evidence of anything: the assessment stays, the completeness drops.
@@ -204,6 +207,7 @@ impl<'o> Ctx<'o> {
         let mut options = self.analyse_options(location);
         self.pickles.push((location.clone(), base, data.len()));
         let mut analysis = crate::pickle::analyse_pickle(data, &options);
+        crate::config::scan_pickle(self, data, location, base);
         if self.torchscript {
             // torch.jit.load's C++ unpickler resolves `__torch__.*` to classes compiled from the archive's code/
             // and `torch.jit._pickle.*` to its builders; it imports no Python. Those names are no unknown Python
@@ -245,6 +249,7 @@ impl<'o> Ctx<'o> {
         let options = self.analyse_options(location);
         self.pickles.push((location.clone(), base, data.len()));
         let analysis = crate::pickle::analyse_one(data, &options);
+        crate::config::scan_pickle(self, data, location, base);
         self.absorb(analysis, base)
     }
 
@@ -382,16 +387,19 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::i
         Format::Hdf5 => keras::scan_hdf5(ctx, blob, here)?,
         Format::Unknown => {
             // Python's zipfile (Keras, joblib users) opens a zip with any prefix: look for one at the end.
-            if !zip::scan_embedded_zip(ctx, blob, here, None, true)?
-                && !unidentified(ctx, here, format, &head)
-                && here.top
-            {
-                python_source(ctx, blob, here)?;
-                not_a_model(ctx, here, format);
+            // Then the config analyser (a `.yaml` of bytes is an unparseable config).
+            if !zip::scan_embedded_zip(ctx, blob, here, None, true)? {
+                let listed = !unidentified(ctx, here, format, &head);
+                if here.top && crate::config::scan_text(ctx, blob, here, format)? && listed {
+                    python_source(ctx, blob, here)?;
+                    not_a_model(ctx, here, format);
+                }
             }
         }
         _ => {
-            if !unidentified(ctx, here, format, &head) && here.top {
+            // Config analyser (YAML/JSON/TOML, templates): a config that runs code is no mere listing.
+            let listed = !unidentified(ctx, here, format, &head);
+            if crate::config::scan_text(ctx, blob, here, format)? && listed && here.top {
                 python_source(ctx, blob, here)?;
                 not_a_model(ctx, here, format);
             }

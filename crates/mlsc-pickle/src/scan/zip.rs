@@ -491,7 +491,7 @@ fn scan_members(
         }
         let head = member_prefix(e, data, mlsc_core::SNIFF_LEN)?;
         let format = super::sniff(&head);
-        if !analysable(format) {
+        if !analysable(format) && !crate::config::member_wanted(&e.name, format) {
             super::unidentified(ctx, &inner, format, &head);
             continue;
         }
