@@ -155,15 +155,18 @@ pub(crate) fn rate(policy: &Policy, name: &str) -> Rating {
     if !is_dotted(name) {
         return Rating::Invalid;
     }
+    let t = table();
+    // A loader named in a config (`transformers.AutoModel.from_pretrained`) is rated by what the config asks of it
+    // (medium; high with trust_remote_code), before the pickle deny list, which rates the same callable critical
+    // because a pickle that calls it runs it with arguments the attacker chose.
+    if let Some((_, why)) = t.loaders.iter().find(|(p, _)| matches(p, name)) {
+        return Rating::Loader((*why).to_owned());
+    }
     if let Some((s, why)) = deny_rating(policy, name) {
         return Rating::Denied(s, why);
     }
-    let t = table();
     if let Some((_, s, why)) = t.gadgets.iter().find(|(p, _, _)| matches(p, name)) {
         return Rating::Gadget(*s, (*why).to_owned());
-    }
-    if let Some((_, why)) = t.loaders.iter().find(|(p, _)| matches(p, name)) {
-        return Rating::Loader((*why).to_owned());
     }
     if policy.is_allowed(name) {
         return Rating::Known;
