@@ -159,10 +159,10 @@ fn walk_config(
             if let Some(reg) = map.get("registered_name").and_then(Value::as_str)
                 && let Some((package, _)) = reg.split_once('>')
                 && !keras_module(package)
-                && !map
+                && map
                     .get("module")
                     .and_then(Value::as_str)
-                    .is_some_and(|m| !keras_module(m))
+                    .is_none_or(keras_module)
             {
                 ctx.emit(
                     "MLSC-KERAS-002",
@@ -254,6 +254,9 @@ pub(crate) fn scan_hdf5(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
     // Windows overlap by the longer needle so a match across a boundary is not missed.
     let overlap = 32u64;
     while off < blob.len() {
+        if ctx.out_of_time(&here.loc) {
+            return Ok(());
+        }
         let n = WINDOW.min(blob.len() - off);
         let w = blob.read_at(off, n as usize)?;
         if name_at.is_none()

@@ -191,24 +191,20 @@ impl MemberPaths {
         }
         let is_dir = kind == MemberKind::Dir;
         if !joined.is_empty() {
-            match self.seen.get(&joined) {
-                // Directories repeat harmlessly (tar writers list `./` and parents more than once), and so do
-                // identical copies.
-                Some(&(earlier_dir, earlier_fp))
-                    if !(is_dir && earlier_dir)
-                        && through.is_none()
-                        && !(fingerprint.is_some() && fingerprint == earlier_fp) =>
-                {
-                    if self.reported_dup.insert(joined.clone()) {
-                        out.push(PathProblem {
-                            code: "MLSC-ARC-005",
-                            message: format!(
-                                "more than one member is named `{joined}`: the later one shadows the earlier on extraction, and readers disagree on which one they load"
-                            ),
-                        });
-                    }
-                }
-                _ => {}
+            // Directories repeat harmlessly (tar writers list `./` and parents more than once), and so do
+            // identical copies.
+            if let Some(&(earlier_dir, earlier_fp)) = self.seen.get(&joined)
+                && !(is_dir && earlier_dir)
+                && through.is_none()
+                && !(fingerprint.is_some() && fingerprint == earlier_fp)
+                && self.reported_dup.insert(joined.clone())
+            {
+                out.push(PathProblem {
+                    code: "MLSC-ARC-005",
+                    message: format!(
+                        "more than one member is named `{joined}`: the later one shadows the earlier on extraction, and readers disagree on which one they load"
+                    ),
+                });
             }
             self.seen.insert(joined, (is_dir, fingerprint));
         }

@@ -145,7 +145,7 @@ impl<'o> Ctx<'o> {
         if self.timed_out {
             return true;
         }
-        if !self.deadline.is_some_and(|d| Instant::now() >= d) {
+        if self.deadline.is_none_or(|d| Instant::now() < d) {
             return false;
         }
         self.timed_out = true;
