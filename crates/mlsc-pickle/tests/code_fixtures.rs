@@ -35,14 +35,26 @@ fn is_torchscript_builder(f: &mlsc_core::Finding) -> bool {
 
 /// The verdict the findings other than [`is_torchscript_builder`] give: (assessment, completeness, any ≥ high).
 fn judged(report: &Report) -> (Assessment, Completeness, bool) {
-    let rest: Vec<_> = report.findings.iter().filter(|f| !is_torchscript_builder(f)).collect();
-    let max = rest.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+    let rest: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| !is_torchscript_builder(f))
+        .collect();
+    let max = rest
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Info);
     let assessment = match max {
         Severity::Critical | Severity::High => Assessment::Malicious,
         Severity::Medium => Assessment::Suspicious,
         _ => Assessment::Clean,
     };
-    let completeness = if report.artifacts.iter().all(|a| a.verdict.completeness == Completeness::Complete) {
+    let completeness = if report
+        .artifacts
+        .iter()
+        .all(|a| a.verdict.completeness == Completeness::Complete)
+    {
         Completeness::Complete
     } else {
         Completeness::Inconclusive
@@ -80,11 +92,7 @@ fn every_fixture_meets_its_manifest() {
                 "{}",
                 shown()
             ),
-            "inconclusive" => assert!(
-                report.fails(Severity::Medium) && !complete,
-                "{}",
-                shown()
-            ),
+            "inconclusive" => assert!(report.fails(Severity::Medium) && !complete, "{}", shown()),
             other => panic!("{rel}: unknown expectation {other}"),
         }
         let got = codes(&report);
@@ -107,10 +115,23 @@ fn torchscript_archives_of_standard_modules_are_complete_and_clean() {
         let report = scan(rel);
         assert_eq!(report.artifacts.len(), 1, "{rel}");
         let v = report.artifacts[0].verdict;
-        assert_eq!(v.completeness, Completeness::Complete, "{rel}: {:#?}", report.findings);
-        assert_eq!(judged(&report).0, Assessment::Clean, "{rel}: {:#?}", report.findings);
+        assert_eq!(
+            v.completeness,
+            Completeness::Complete,
+            "{rel}: {:#?}",
+            report.findings
+        );
+        assert_eq!(
+            judged(&report).0,
+            Assessment::Clean,
+            "{rel}: {:#?}",
+            report.findings
+        );
         assert!(
-            report.findings.iter().all(|f| !f.code.starts_with("MLSC-CODE-") || f.severity == Severity::Info),
+            report
+                .findings
+                .iter()
+                .all(|f| !f.code.starts_with("MLSC-CODE-") || f.severity == Severity::Info),
             "{rel}: {:#?}",
             report.findings
         );
@@ -135,7 +156,11 @@ fn torchscript_io_ops_name_the_operator_and_line() {
         .find(|f| f.code == "MLSC-CODE-016")
         .unwrap();
     assert!(f.message.contains("aten::save"), "{}", f.message);
-    assert!(f.location.members.last().unwrap().ends_with(".py"), "{:?}", f.location);
+    assert!(
+        f.location.members.last().unwrap().ends_with(".py"),
+        "{:?}",
+        f.location
+    );
     assert!(f.location.line.is_some());
     let report = scan("torchscript/custom_op.pt");
     let f = report
@@ -155,8 +180,15 @@ fn remote_auto_map_names_the_repository() {
         .filter(|f| f.code == "MLSC-CODE-013")
         .collect();
     assert_eq!(f.len(), 2, "{:#?}", report.findings);
-    assert!(f[0].message.contains("`mlsc-attacker/payload`"), "{}", f[0].message);
-    assert_eq!(f[0].location.pointer.as_deref(), Some("/auto_map/AutoConfig"));
+    assert!(
+        f[0].message.contains("`mlsc-attacker/payload`"),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(
+        f[0].location.pointer.as_deref(),
+        Some("/auto_map/AutoConfig")
+    );
 }
 
 #[test]
@@ -168,9 +200,18 @@ fn a_repository_that_runs_its_code_lists_the_files() {
         .find(|f| f.code == "MLSC-CODE-012")
         .unwrap();
     assert_eq!(f.severity, Severity::Medium);
-    assert!(f.message.starts_with("loading runs code from this repository"), "{}", f.message);
+    assert!(
+        f.message
+            .starts_with("loading runs code from this repository"),
+        "{}",
+        f.message
+    );
     // The modeling file and the configuration module it imports relatively.
-    assert!(f.message.contains("`modeling_mlsc.py`") && f.message.contains("`configuration_mlsc.py`"), "{}", f.message);
+    assert!(
+        f.message.contains("`modeling_mlsc.py`") && f.message.contains("`configuration_mlsc.py`"),
+        "{}",
+        f.message
+    );
     // The config file that says so is not clean; the .py files stay info-level non-model files.
     let config = report
         .artifacts
@@ -178,7 +219,12 @@ fn a_repository_that_runs_its_code_lists_the_files() {
         .find(|a| a.path.ends_with("config.json"))
         .unwrap();
     assert_eq!(config.verdict.assessment, Assessment::Suspicious);
-    assert!(report.findings.iter().all(|f| f.severity <= Severity::Medium));
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.severity <= Severity::Medium)
+    );
 }
 
 #[test]
@@ -203,7 +249,11 @@ fn torch_package_modules_are_listed_and_their_classes_allowed() {
         .iter()
         .find(|f| f.code == "MLSC-CODE-020")
         .unwrap();
-    assert!(f.message.contains("`mlsc_pkg_net` (imports `torch`)"), "{}", f.message);
+    assert!(
+        f.message.contains("`mlsc_pkg_net` (imports `torch`)"),
+        "{}",
+        f.message
+    );
     // The pickle names `mlsc_pkg_net.Net`, a packaged class: not an unknown callable.
     assert!(report.verdict().is_clean(), "{:#?}", report.findings);
     // In the malicious twin the module is not safe, so its class stays unknown in the pickle as well.

@@ -404,15 +404,25 @@ fn prescan(src: &[u8]) -> Result<(), usize> {
                         i += 1;
                     }
                     b'=' => {
-                        // `==`, `<=`, `>=`, `!=` compare (flat); `=` assigns or names a keyword: both separate.
+                        // `=` assigns or names a keyword argument: what follows is a sibling. `==`, `<=`, `>=`,
+                        // `!=` and augmented assignments keep the chain (an over-estimate, never an under-one).
                         let prev = if i > 0 { src[i - 1] } else { 0 };
                         if src.get(i + 1) == Some(&b'=') {
                             i += 2;
-                        } else if matches!(prev, b'<' | b'>' | b'!' | b'=') {
-                            i += 1;
                         } else if matches!(
                             prev,
-                            b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^'
+                            b'<' | b'>'
+                                | b'!'
+                                | b'='
+                                | b'+'
+                                | b'-'
+                                | b'*'
+                                | b'/'
+                                | b'%'
+                                | b'@'
+                                | b'&'
+                                | b'|'
+                                | b'^'
                         ) {
                             i += 1;
                         } else {
