@@ -401,11 +401,11 @@ fn raw_unicode_escape(b: &[u8]) -> String {
 fn repr_string(b: &[u8]) -> String {
     let s = String::from_utf8_lossy(b);
     let t = s.trim();
-    let inner = if t.len() >= 2 && (t.starts_with('\'') || t.starts_with('"')) {
-        &t[1..t.len() - 1]
-    } else {
-        t
-    };
+    // Not sliced by length: the last character may be multi-byte (fuzzing found `S"""\xaf`).
+    let inner = ['\'', '"']
+        .into_iter()
+        .find_map(|q| t.strip_prefix(q).map(|r| r.strip_suffix(q).unwrap_or(r)))
+        .unwrap_or(t);
     inner
         .replace("\\'", "'")
         .replace("\\n", "\n")
@@ -457,6 +457,15 @@ mod tests {
         p.push(b'.');
         assert!(replay(&p).limited);
         assert!(!replay(b"\x80\x02N.").limited);
+    }
+
+    #[test]
+    fn protocol_0_strings() {
+        assert_eq!(repr_string(b"'os.system'"), "os.system");
+        assert_eq!(repr_string(b"'it\\'s'"), "it's");
+        // fuzz/corpus/scan_config/regression-repr-multibyte: a quote, then a multi-byte character last.
+        assert_eq!(repr_string(b"\"\"\"\xaf"), "\"\"\u{fffd}");
+        let _ = replay(b"ol22S\"\"\"\xaf\n(cl\x9f\x8cs_#path2S.N\xffH\n");
     }
 
     #[test]

@@ -41,7 +41,9 @@ impl PyTag {
             "name:",
             "module:",
         ] {
-            if rest.len() >= code.len() && rest[..code.len()].eq_ignore_ascii_case(code) {
+            // Compared as bytes: the tag may have a multi-byte character where the prefix would end (fuzzing found
+            // `!python/objecp/atplyĐ…`). A match ends on an ASCII byte, so slicing after it is on a boundary.
+            if has_prefix_ignore_case(rest, code) {
                 return (TagKind::Code, Some(&rest[code.len()..]));
             }
         }
@@ -255,7 +257,13 @@ fn resolve(raw: &str, handles: &[(String, String)]) -> String {
 
 /// True when the resolved tag is one PyYAML's constructors know (`tag:yaml.org,2002:python/…`).
 pub(crate) fn is_pyyaml(tag: &str) -> bool {
-    tag.len() >= PYTHON.len() && tag[..PYTHON.len()].eq_ignore_ascii_case(PYTHON)
+    has_prefix_ignore_case(tag, PYTHON)
+}
+
+fn has_prefix_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 #[cfg(test)]
@@ -292,6 +300,16 @@ mod tests {
             (TagKind::Data, None)
         );
         assert!(is_pyyaml(&t.tag));
+    }
+
+    #[test]
+    fn multibyte_characters_in_tags_are_no_crash() {
+        // fuzz/corpus/scan_config/regression-multibyte-tag, found by the scan_config fuzz target.
+        let text = "hook: !python/objecp/atply\u{110}s.system ['pwzned'\nbroken: b\n";
+        let t = &python_tags(text)[0];
+        assert_eq!(t.kind(), (TagKind::Other, None));
+        assert!(!is_pyyaml(&t.tag));
+        assert!(!is_pyyaml("tag:yaml.org,2002:pyth\u{110}"));
     }
 
     #[test]
