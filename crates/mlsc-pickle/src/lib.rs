@@ -11,7 +11,9 @@ pub use crate::pickle::{
     AnalyseOptions, CallSummary, Disassembly, Instruction, PickleAnalysis, Policy, analyse_one,
     analyse_pickle, analyse_reader, disassemble,
 };
-pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
+pub use crate::scan::{
+    NamedSource, ProgressFn, ScanOptions, scan_bytes, scan_paths, scan_source, scan_sources,
+};
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats'.
 pub fn rules() -> Vec<mlsc_core::Rule> {

@@ -1,10 +1,12 @@
 //! A byte source a container is read from: a region of an open file (read with positioned reads, so a 1 GiB
 //! checkpoint costs the reads of its directory and its pickles, not of its tensors) or bytes already in memory
-//! (a decompressed member).
+//! (a decompressed member), or a region of a [`RangeSource`] (a remote object read by HTTP ranges).
 
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
+
+use mlsc_core::RangeSource;
 
 /// A readable range of bytes.
 #[derive(Clone, Copy)]
@@ -18,6 +20,14 @@ pub(crate) enum Blob<'a> {
     },
     /// Bytes in memory.
     Mem(&'a [u8]),
+    // -- remote sources (issue 16): the same reads, through the shared range interface --
+    /// `len` bytes of `src` starting at `start`; `read` counts the bytes asked of the source.
+    Range {
+        src: &'a dyn RangeSource,
+        start: u64,
+        len: u64,
+        read: &'a Cell<u64>,
+    },
 }
 
 impl std::fmt::Debug for Blob<'_> {
@@ -25,6 +35,7 @@ impl std::fmt::Debug for Blob<'_> {
         match self {
             Blob::File { start, len, .. } => write!(f, "Blob::File({start}+{len})"),
             Blob::Mem(m) => write!(f, "Blob::Mem({})", m.len()),
+            Blob::Range { start, len, .. } => write!(f, "Blob::Range({start}+{len})"),
         }
     }
 }
@@ -56,7 +67,7 @@ impl<'a> Blob<'a> {
     /// Its length in bytes.
     pub(crate) fn len(&self) -> u64 {
         match self {
-            Blob::File { len, .. } => *len,
+            Blob::File { len, .. } | Blob::Range { len, .. } => *len,
             Blob::Mem(m) => m.len() as u64,
         }
     }
@@ -85,6 +96,14 @@ impl<'a> Blob<'a> {
                 Ok(Cow::Owned(buf))
             }
             Blob::Mem(m) => Ok(Cow::Borrowed(&m[off as usize..end as usize])),
+            Blob::Range {
+                src, start, read, ..
+            } => {
+                let mut buf = vec![0u8; len];
+                src.read_exact_at(start + off, &mut buf)?;
+                read.set(read.get() + len as u64);
+                Ok(Cow::Owned(buf))
+            }
         }
     }
 
@@ -114,6 +133,14 @@ impl<'a> Blob<'a> {
                 read,
             },
             Blob::Mem(m) => Blob::Mem(&m[off as usize..(off + len) as usize]),
+            Blob::Range {
+                src, start, read, ..
+            } => Blob::Range {
+                src,
+                start: start + off,
+                len,
+                read,
+            },
         }
     }
 

@@ -12,6 +12,7 @@ mod formats;
 mod keras;
 mod npy;
 mod rules;
+mod source;
 mod torch;
 mod walk;
 mod zip;
@@ -30,6 +31,7 @@ use rayon::prelude::*;
 
 use self::blob::Blob;
 pub(crate) use self::rules::RULES;
+pub use self::source::{NamedSource, scan_source, scan_sources};
 use crate::pickle::{AnalyseOptions, Policy};
 
 /// Called once per file when its scan ends, with the path, the number of files done and the total.
@@ -208,11 +210,11 @@ impl<'o> Ctx<'o> {
             Blob::Mem(data) => {
                 self.pickle(data, location, base);
             }
-            Blob::File { len, .. } if len <= STREAM_ABOVE => {
+            Blob::File { len, .. } | Blob::Range { len, .. } if len <= STREAM_ABOVE => {
                 let data = blob.read_at(0, len as usize)?;
                 self.pickle(&data, location, base);
             }
-            Blob::File { .. } => {
+            Blob::File { .. } | Blob::Range { .. } => {
                 let reader = std::io::BufReader::with_capacity(1 << 20, blob.reader());
                 let before = self.findings.len();
                 self.pickle_reader(reader, location)
@@ -411,6 +413,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
     }
     let mut artifact = Artifact::new(display, size, format);
     artifact.verdict = ctx.verdict;
+    artifact.bytes_read = Some(read.get() + if options.hash { size } else { 0 });
     let mut error = None;
     if options.hash {
         match mlsc_core::sha256_reader(file.file()) {
@@ -461,12 +464,15 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
             r
         })
         .collect();
+    let mut input_bytes = 0;
     for r in results {
         report.statistics.bytes_read += r.bytes_read;
+        input_bytes += r.artifact.as_ref().map_or(0, |a| a.size);
         report.artifacts.extend(r.artifact);
         report.findings.extend(r.findings);
         report.errors.extend(r.error);
     }
+    report.statistics.input_bytes = Some(input_bytes);
     report.statistics.files = report.artifacts.len() as u64;
     report.statistics.duration_ms = start.elapsed().as_millis() as u64;
     report.errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -500,6 +506,7 @@ pub fn scan_bytes(name: &str, data: &[u8], options: &ScanOptions) -> Report {
     };
     let mut artifact = Artifact::new(name, data.len() as u64, format);
     artifact.verdict = ctx.verdict;
+    artifact.bytes_read = Some(data.len() as u64);
     if options.hash {
         artifact.sha256 = Some(mlsc_core::Sha256Digest::of(data).to_hex());
     }
