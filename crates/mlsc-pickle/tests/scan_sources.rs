@@ -150,13 +150,13 @@ fn a_source_that_fails_is_an_error_never_clean() {
 #[test]
 fn a_known_digest_is_reported_without_reading_and_hashing_reads_everything() {
     // A checkpoint with 2 MiB of tensor storage: the scan reads its directory and pickle only.
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut zip = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("archive/data.pkl", stored).unwrap();
-    std::io::Write::write_all(&mut zip, b"\x80\x02K\x01.").unwrap();
+    io::Write::write_all(&mut zip, b"\x80\x02K\x01.").unwrap();
     zip.start_file("archive/data/0", stored).unwrap();
-    std::io::Write::write_all(&mut zip, &vec![7u8; 2 << 20]).unwrap();
+    io::Write::write_all(&mut zip, &vec![7u8; 2 << 20]).unwrap();
     let data = zip.finish().unwrap().into_inner();
     let digest = mlsc_core::Sha256Digest::of(&data).to_hex();
     let src = NamedSource::new("m.pt", Arc::new(data.clone())).with_sha256(&digest);

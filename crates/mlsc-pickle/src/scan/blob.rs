@@ -1,12 +1,10 @@
 //! A byte source a container is read from: a region of an open file (read with positioned reads, so a 1 GiB
 //! checkpoint costs the reads of its directory and its pickles, not of its tensors) or bytes already in memory
-//! (a decompressed member), or a region of a [`RangeSource`] (a remote object read by HTTP ranges).
+//! (a decompressed member), or a region of a [`RangeSource`](mlsc_core::RangeSource) (a remote object read by HTTP ranges).
 
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
-
-use mlsc_core::RangeSource;
 
 /// A readable range of bytes.
 #[derive(Clone, Copy)]
@@ -23,7 +21,8 @@ pub(crate) enum Blob<'a> {
     // -- remote sources (issue 16): the same reads, through the shared range interface --
     /// `len` bytes of `src` starting at `start`; `read` counts the bytes asked of the source.
     Range {
-        src: &'a dyn RangeSource,
+        // The trait is named, not imported: `&[u8]` implements it, and `m.len()` here must stay the slice's.
+        src: &'a dyn mlsc_core::RangeSource,
         start: u64,
         len: u64,
         read: &'a Cell<u64>,
@@ -100,7 +99,7 @@ impl<'a> Blob<'a> {
                 src, start, read, ..
             } => {
                 let mut buf = vec![0u8; len];
-                src.read_exact_at(start + off, &mut buf)?;
+                mlsc_core::RangeSource::read_exact_at(src, start + off, &mut buf)?;
                 read.set(read.get() + len as u64);
                 Ok(Cow::Owned(buf))
             }
