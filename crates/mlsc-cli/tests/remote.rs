@@ -103,7 +103,7 @@ fn a_hub_repo_with_a_gigabyte_checkpoint_fails_from_under_a_megabyte() {
     );
     assert!(out.contains("MLSC-PKL-001"), "{out}");
     let served = hub.file_bytes();
-    eprintln!("mlsc scan hf://org/model@main: {served} bytes of file content served");
+    eprintln!("mlsc scan hf://org/model@main: {served} bytes of file content served\n{out}");
     assert!(served <= 1_000_000, "{served}");
     // The summary states what was read against what is in the repository.
     let total = 1 + GIB; // at least

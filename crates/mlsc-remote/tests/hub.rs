@@ -411,3 +411,91 @@ fn datasets_and_single_urls_are_read_by_ranges() {
     assert_eq!(out.report.errors.len(), 1);
     assert_eq!(recs[0].verdict.completeness, Completeness::Error);
 }
+
+/// The registry benchmark of the issue: 1,000 fake repositories (safetensors, PyTorch zips of 100 MiB to 2 GiB
+/// made sparse, raw pickles, GGUF) behind the emulator, scanned with 16 jobs. Prints models per second and bytes
+/// read per model. Run: `cargo test -p mlsc-remote --test hub -- --ignored --nocapture bench`.
+#[test]
+#[ignore = "a benchmark: about a minute"]
+fn bench_registry_of_a_thousand_repos() {
+    let zips: Vec<emulator::Sparse> = [100u64 << 20, 500 << 20, 1 << 30, 2 << 30]
+        .iter()
+        .enumerate()
+        .map(|(i, &size)| {
+            let src = if i % 2 == 0 {
+                "malicious/torch_zip.pt"
+            } else {
+                "benign/torch_zip.pt"
+            };
+            torch_zip(&members(&fixture(src)), size)
+        })
+        .collect();
+    let small = [
+        ("model.safetensors", "benign/model.safetensors"),
+        ("model.pkl", "malicious/raw_p4.bin"),
+        ("model.gguf", "benign/llama3.gguf"),
+        ("model.bad.gguf", "malicious/ssti_mro.gguf"),
+    ];
+    let mut repos = Vec::new();
+    let mut model_bytes = 0u64;
+    for i in 0..1000 {
+        let mut files = vec![
+            RepoFile::bytes(
+                "README.md",
+                format!("---\nlicense: mit\n---\n# repo {i}\n").into_bytes(),
+                false,
+            ),
+            RepoFile::bytes(
+                "config.json",
+                format!("{{\"model_type\": \"bench\", \"i\": {i}}}").into_bytes(),
+                false,
+            ),
+        ];
+        let model = if i % 2 == 0 {
+            RepoFile::sparse("pytorch_model.bin", zips[(i / 2) % zips.len()].clone())
+        } else {
+            let (name, rel) = small[(i / 2) % small.len()];
+            RepoFile::bytes(name, fixture(rel), true)
+        };
+        model_bytes += model.content.len();
+        files.push(model);
+        repos.push(Repo::model(&format!("bench/repo-{i:04}"), files));
+    }
+    let inputs: Vec<String> = (0..1000)
+        .map(|i| format!("hf://bench/repo-{i:04}"))
+        .collect();
+    let hub = Emulator::start(repos, 1000, None);
+    let mut opts = BulkOptions::default();
+    opts.jobs = 16;
+    let remote = remote(&hub, None);
+    let start = std::time::Instant::now();
+    let out = scan_inputs(&remote, &inputs, &opts, &|_| {});
+    let secs = start.elapsed().as_secs_f64();
+    let report = &out.report;
+    assert!(
+        report.errors.is_empty(),
+        "{:?}",
+        &report.errors[..report.errors.len().min(3)]
+    );
+    assert_eq!(report.artifacts.len(), 3000);
+    let malicious = report
+        .artifacts
+        .iter()
+        .filter(|a| a.verdict.assessment == Assessment::Malicious)
+        .count();
+    // Half the zips and the raw pickles and one GGUF in four are malicious: 250 + 125 + 125.
+    assert_eq!(malicious, 500);
+    let served = hub.file_bytes();
+    eprintln!(
+        "bench: 1000 repos (3000 files, {:.1} GiB of models) in {secs:.1} s with 16 jobs: {:.0} repos/s; \
+         {served} bytes of file content served ({:.1} KiB per repo, {:.5}% of the models' bytes); {} requests, \
+         {} range requests, {} bytes of API JSON",
+        model_bytes as f64 / (1u64 << 30) as f64,
+        1000.0 / secs,
+        served as f64 / 1000.0 / 1024.0,
+        served as f64 * 100.0 / model_bytes as f64,
+        hub.counters().requests.load(Ordering::Relaxed),
+        hub.counters().range_requests.load(Ordering::Relaxed),
+        hub.counters().api_bytes.load(Ordering::Relaxed),
+    );
+}
