@@ -295,26 +295,44 @@ fn throttling_is_retried_and_a_refused_object_is_an_error_for_that_file_only() {
 
 #[test]
 fn a_server_that_ignores_range_is_refused_not_downloaded() {
-    let hub = Emulator::start(vec![model_repo()], 1000, None);
+    // A 2 MiB checkpoint: the server sends it whole (200) to a range request for one block, which is refused
+    // after reading one byte more than asked. A whole answer is accepted only when the whole object was asked
+    // for (a file smaller than what the readers ask).
+    let ckpt = torch_zip(&members(&fixture("benign/torch_zip.pt")), 2 << 20);
+    let repo = Repo::model("org/small", vec![RepoFile::sparse("model.pt", ckpt)]);
+    let hub = Emulator::start(vec![repo], 1000, None);
     hub.ignore_range(true);
-    // The safetensors file is sent whole (200) to a range request for its first block: refused.
-    let (out, _) = run(
-        &remote(&hub, None),
-        &["hf://org/model/model.safetensors"],
-        &BulkOptions::default(),
-    );
+    let mut o = RemoteOptions::default();
+    o.hf_endpoint = hub.url.clone();
+    let first = Remote::new(o);
+    let (out, _) = run(&first, &["hf://org/small"], &BulkOptions::default());
     assert_eq!(out.report.artifacts.len(), 1);
     assert_eq!(
         out.report.artifacts[0].verdict.completeness,
         Completeness::Error
     );
+    let message = &out.report.errors[0].message;
+    assert!(message.contains("longer than the"), "{message}");
+    // The CDN's signed query is not shown.
+    assert!(!message.contains("secret-signature"), "{message}");
+    // The client stopped reading one byte past what it asked (the emulator counts what it wrote, not what was
+    // taken, so the client's own counter is the one to check).
     assert!(
-        out.report.errors[0]
-            .message
-            .contains("does not honour Range"),
-        "{:?}",
-        out.report.errors
+        first.bytes_received() < 200_000,
+        "{}",
+        first.bytes_received()
     );
+    // With ranges honoured, the same file is judged.
+    hub.ignore_range(false);
+    let mut o = RemoteOptions::default();
+    o.hf_endpoint = hub.url.clone();
+    let (out, _) = run(
+        &Remote::new(o),
+        &["hf://org/small"],
+        &BulkOptions::default(),
+    );
+    assert!(out.report.errors.is_empty(), "{:?}", out.report.errors);
+    assert!(out.report.artifacts[0].verdict.is_clean());
 }
 
 #[test]
