@@ -59,6 +59,8 @@ pub(crate) enum OutputFormat {
     Html,
     /// CycloneDX JSON (commands that produce a BOM).
     Cyclonedx,
+    /// JSON lines, one object per artefact as soon as it is judged (`mlsc scan`).
+    Jsonl,
 }
 
 /// When to colour human output.

@@ -130,6 +130,7 @@ pub(crate) fn format_name(f: OutputFormat) -> &'static str {
         OutputFormat::Markdown => "markdown",
         OutputFormat::Html => "html",
         OutputFormat::Cyclonedx => "cyclonedx",
+        OutputFormat::Jsonl => "jsonl",
     }
 }
 
@@ -208,6 +209,17 @@ pub(crate) fn human(report: &Report, style: Style, quiet: bool) -> String {
             c.info,
             report.errors.len(),
         );
+        // Scans say what they cost: a remote 1 GiB checkpoint is judged from a few hundred KiB.
+        if report.command == "scan"
+            && let Some(total) = report.statistics.input_bytes
+        {
+            out.pop();
+            let _ = writeln!(
+                out,
+                "; read {} of {total} bytes",
+                report.statistics.bytes_read
+            );
+        }
     }
     out
 }

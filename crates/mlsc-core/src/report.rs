@@ -49,6 +49,10 @@ pub struct Artifact {
     pub sha256: Option<String>,
     /// The verdict on this artefact.
     pub verdict: Verdict,
+    /// Bytes of it actually read to reach the verdict (a 1 GiB checkpoint costs its zip directory and pickles),
+    /// when counted. Zero for a result taken from a cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_read: Option<u64>,
 }
 
 impl Artifact {
@@ -60,6 +64,7 @@ impl Artifact {
             format,
             sha256: None,
             verdict: Verdict::CLEAN,
+            bytes_read: None,
         }
     }
 }
@@ -93,8 +98,12 @@ impl ReportError {
 pub struct Statistics {
     /// Files (or other inputs) looked at.
     pub files: u64,
-    /// Bytes read from disk.
+    /// Bytes read from disk (or from remote sources, by range).
     pub bytes_read: u64,
+    /// Bytes in the inputs (the sum of the sizes of the files or remote objects looked at), to set against
+    /// `bytes_read`, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_bytes: Option<u64>,
     /// Wall-clock time of the run, in milliseconds. Zero when the report is made deterministic.
     pub duration_ms: u64,
     /// Number of findings at each severity, from `info` to `critical`.

@@ -22,6 +22,7 @@ fn sample_report() -> Report {
     let mut a = Artifact::new("models/model.pt", 1234, Format::Zip);
     a.sha256 = Some("ab".repeat(32));
     a.verdict = Verdict::CLEAN.at_least(mlsc_core::Assessment::Malicious);
+    a.bytes_read = Some(812);
     report.artifacts.push(a);
     let mut b = Artifact::new("models/weights bin", 10, Format::Unknown);
     b.verdict = b.verdict.at_most(Completeness::Inconclusive);
@@ -71,6 +72,7 @@ fn sample_report() -> Report {
         Some("missing.pt".into()),
         "no such file or directory",
     ));
+    report.statistics.input_bytes = Some(1244);
     report.finish();
     report
 }
@@ -91,11 +93,20 @@ fn report_json_validates_against_its_schema() {
     let mut bad = instance.clone();
     bad["findings"][0]["severity"] = "severe".into();
     assert!(!validator.is_valid(&bad));
-    let mut bad = instance;
+    let mut bad = instance.clone();
     bad["artifacts"][0]
         .as_object_mut()
         .unwrap()
         .remove("verdict");
+    assert!(!validator.is_valid(&bad));
+    // The byte counts (added in 1.0, optional) are checked when present.
+    assert_eq!(instance["artifacts"][0]["bytes_read"], 812);
+    assert_eq!(instance["statistics"]["input_bytes"], 1244);
+    let mut bad = instance.clone();
+    bad["artifacts"][0]["bytes_read"] = (-1).into();
+    assert!(!validator.is_valid(&bad));
+    let mut bad = instance;
+    bad["statistics"]["input_bytes"] = "1244".into();
     assert!(!validator.is_valid(&bad));
 }
 

@@ -14,7 +14,9 @@ pub use crate::pickle::{
     analyse_pickle, analyse_reader, disassemble,
 };
 pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
-pub use crate::scan::{ProgressFn, ScanOptions, scan_bytes, scan_paths};
+pub use crate::scan::{
+    NamedSource, ProgressFn, ScanOptions, scan_bytes, scan_paths, scan_source, scan_sources,
+};
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats', then the Python
 /// code checks', then the config analyser's.

@@ -40,6 +40,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
              report, or `mlsc sbom`"
         );
     }
+    if global.format == OutputFormat::Jsonl {
+        anyhow::bail!(
+            "`--format jsonl` is only for `mlsc scan`: use json, sarif, markdown or html"
+        );
+    }
     let config = Config::load(global)?;
     let options = AuditOptions {
         target: args.path.clone(),
@@ -67,7 +72,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
         }
         OutputFormat::Markdown => audit::markdown::markdown(&report),
         OutputFormat::Html => audit::html::html(&report),
-        OutputFormat::Human | OutputFormat::Cyclonedx => {
+        OutputFormat::Human | OutputFormat::Cyclonedx | OutputFormat::Jsonl => {
             audit::render::human(&report, output::use_color(global), global.quiet)
         }
     };

@@ -2,19 +2,22 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use anyhow::Context;
 use clap::Args;
 
-use crate::args::GlobalArgs;
+use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::Status;
 use crate::output;
 
 /// Arguments of `mlsc scan`.
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
-    /// Files or directories to scan (directories recursively; formats are detected by content, not by name).
-    #[arg(required = true, value_name = "PATH")]
+    /// Files or directories to scan (directories recursively; formats are detected by content, not by name), or
+    /// remote locations read by byte ranges: `hf://ORG/NAME[@REVISION][/PATH]`, `hf://datasets/ORG/NAME...`,
+    /// `https://...` (one object).
+    #[arg(required_unless_present = "from", value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
     /// Scan only files under a directory whose relative path (or name) matches GLOB. Repeatable.
     #[arg(long, value_name = "GLOB")]
@@ -46,15 +49,35 @@ pub(crate) struct ScanArgs {
     /// (MLSC-SCAN-014). 0 means no budget.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub(crate) timeout: u64,
+    // -- remote and bulk scanning (issue 16) --
+    /// Read the inputs (paths or remote locations), one per line, from FILE (`-` for standard input); blank
+    /// lines and `#` comments are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from: Option<PathBuf>,
+    /// Scan only shard I of N (I from 0): the inputs whose stable hash is I modulo N. N runs with I = 0..N-1
+    /// together scan every input exactly once.
+    #[arg(long, value_name = "I/N")]
+    pub(crate) shard: Option<mlsc_remote::Shard>,
+    /// Keep results in DIR, keyed by content SHA-256 (or git blob id), size, mlsc version and policy, and skip
+    /// remote files whose result is there (the Hub lists the hash of every file: nothing of them is read).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache: Option<PathBuf>,
+    /// Remote files judged at once, hence the most range requests in flight.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub(crate) jobs: usize,
+    /// Time-out of one HTTP request, in seconds (each is retried on 429 and 5xx, honouring Retry-After).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub(crate) http_timeout: u64,
+    /// Retries of an HTTP request answered 429 or 5xx or cut off, with back-off from 1 s doubling to 8 s.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub(crate) retries: u32,
 }
 
 /// A one-line progress bar on stderr, redrawn at most every 50 ms.
 fn progress_bar() -> Arc<mlsc_pickle::ProgressFn> {
     let last = Mutex::new(std::time::Instant::now());
     Arc::new(move |path: &std::path::Path, done: u64, total: u64| {
-        let mut last = last
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut last = last.lock().unwrap_or_else(PoisonError::into_inner);
         if done != total && last.elapsed().as_millis() < 50 {
             return;
         }
@@ -101,7 +124,119 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status
     if !args.no_progress && !global.quiet && std::io::stderr().is_terminal() {
         options.progress = Some(progress_bar());
     }
+    let bulk = args.from.is_some()
+        || args.shard.is_some()
+        || args.cache.is_some()
+        || global.format == OutputFormat::Jsonl
+        || args
+            .paths
+            .iter()
+            .any(|p| p.to_str().is_some_and(mlsc_remote::is_remote));
+    if bulk {
+        return run_bulk(global, args, options);
+    }
     let report = mlsc_pickle::scan_paths(&args.paths, &options);
     output::emit_report(global, &report, &mlsc_pickle::rules())?;
     Ok(Status::of_report(&report, global.fail_on))
+}
+
+/// Remote locations, lists, shards and the cache: every input through `mlsc_remote::scan_inputs`.
+fn run_bulk(
+    global: &GlobalArgs,
+    args: &ScanArgs,
+    mut options: mlsc_pickle::ScanOptions,
+) -> anyhow::Result<Status> {
+    let mut inputs: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    if let Some(from) = &args.from {
+        let text = if from.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .context("cannot read the list from standard input")?;
+            s
+        } else {
+            fs_err::read_to_string(from)?
+        };
+        inputs.extend(mlsc_remote::read_list(&text));
+    }
+    let mut inputs = mlsc_remote::read_list(&inputs.join("\n"));
+    if let Some(shard) = args.shard {
+        inputs.retain(|l| shard.takes(l));
+    }
+    // One progress bar per artefact would be noise for a registry; the JSON lines are the progress.
+    options.progress = None;
+    let mut remote_opts = mlsc_remote::RemoteOptions::from_env();
+    remote_opts.http.timeout = std::time::Duration::from_secs(args.http_timeout.max(1));
+    remote_opts.http.retries = args.retries;
+    let remote = mlsc_remote::Remote::new(remote_opts);
+    let mut bulk = mlsc_remote::BulkOptions::default();
+    bulk.jobs = args.jobs.max(1);
+    bulk.cache = args
+        .cache
+        .as_ref()
+        .map(|dir| mlsc_remote::ResultCache::new(dir, &options));
+    bulk.scan = options;
+    let jsonl = global.format == OutputFormat::Jsonl;
+    let to_stdout = jsonl && global.output.is_none();
+    // Lines go to stdout as each artefact is judged; with --output they are written at the end, atomically.
+    let lines = Mutex::new(Vec::<u8>::new());
+    let write_failed = Mutex::new(None::<std::io::Error>);
+    let on_record = |r: &mlsc_remote::ArtifactRecord| {
+        if !jsonl {
+            return;
+        }
+        let Ok(mut line) = serde_json::to_vec(r) else {
+            return;
+        };
+        line.push(b'\n');
+        if to_stdout {
+            let mut out = std::io::stdout().lock();
+            if let Err(e) = out.write_all(&line).and_then(|()| out.flush()) {
+                let mut slot = write_failed.lock().unwrap_or_else(PoisonError::into_inner);
+                slot.get_or_insert(e);
+            }
+        } else {
+            lines
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend_from_slice(&line);
+        }
+    };
+    let outcome = mlsc_remote::scan_inputs(&remote, &inputs, &bulk, &on_record);
+    if let Some(e) = write_failed
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(e.into());
+    }
+    let report = &outcome.report;
+    match global.format {
+        OutputFormat::Jsonl => {
+            if !to_stdout {
+                let lines = lines.into_inner().unwrap_or_else(PoisonError::into_inner);
+                output::write_output(global, &lines)?;
+            }
+        }
+        OutputFormat::Human => {
+            let mut text = output::human(
+                report,
+                output::Style::new(output::use_color(global)),
+                global.quiet,
+            );
+            if !global.quiet {
+                text.push_str(&format!(
+                    "remote: {} input(s), {} HTTP request(s), {} unchanged artefact(s) skipped (result cache)\n",
+                    inputs.len(),
+                    outcome.requests,
+                    outcome.cached
+                ));
+            }
+            output::write_output(global, text.as_bytes())?;
+        }
+        _ => output::emit_report(global, report, &mlsc_pickle::rules())?,
+    }
+    Ok(Status::of_report(report, global.fail_on))
 }

@@ -1,6 +1,6 @@
 //! A byte source a container is read from: a region of an open file (read with positioned reads, so a 1 GiB
 //! checkpoint costs the reads of its directory and its pickles, not of its tensors) or bytes already in memory
-//! (a decompressed member).
+//! (a decompressed member), or a region of a [`RangeSource`](mlsc_core::RangeSource) (a remote object read by HTTP ranges).
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -18,6 +18,15 @@ pub(crate) enum Blob<'a> {
     },
     /// Bytes in memory.
     Mem(&'a [u8]),
+    // -- remote sources (issue 16): the same reads, through the shared range interface --
+    /// `len` bytes of `src` starting at `start`; `read` counts the bytes asked of the source.
+    Range {
+        // The trait is named, not imported: `&[u8]` implements it, and `m.len()` here must stay the slice's.
+        src: &'a dyn mlsc_core::RangeSource,
+        start: u64,
+        len: u64,
+        read: &'a Cell<u64>,
+    },
 }
 
 impl std::fmt::Debug for Blob<'_> {
@@ -25,6 +34,7 @@ impl std::fmt::Debug for Blob<'_> {
         match self {
             Blob::File { start, len, .. } => write!(f, "Blob::File({start}+{len})"),
             Blob::Mem(m) => write!(f, "Blob::Mem({})", m.len()),
+            Blob::Range { start, len, .. } => write!(f, "Blob::Range({start}+{len})"),
         }
     }
 }
@@ -56,7 +66,7 @@ impl<'a> Blob<'a> {
     /// Its length in bytes.
     pub(crate) fn len(&self) -> u64 {
         match self {
-            Blob::File { len, .. } => *len,
+            Blob::File { len, .. } | Blob::Range { len, .. } => *len,
             Blob::Mem(m) => m.len() as u64,
         }
     }
@@ -85,6 +95,14 @@ impl<'a> Blob<'a> {
                 Ok(Cow::Owned(buf))
             }
             Blob::Mem(m) => Ok(Cow::Borrowed(&m[off as usize..end as usize])),
+            Blob::Range {
+                src, start, read, ..
+            } => {
+                let mut buf = vec![0u8; len];
+                mlsc_core::RangeSource::read_exact_at(src, start + off, &mut buf)?;
+                read.set(read.get() + len as u64);
+                Ok(Cow::Owned(buf))
+            }
         }
     }
 
@@ -114,6 +132,14 @@ impl<'a> Blob<'a> {
                 read,
             },
             Blob::Mem(m) => Blob::Mem(&m[off as usize..(off + len) as usize]),
+            Blob::Range {
+                src, start, read, ..
+            } => Blob::Range {
+                src,
+                start: start + off,
+                len,
+                read,
+            },
         }
     }
 

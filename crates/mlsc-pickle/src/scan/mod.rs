@@ -15,6 +15,7 @@ mod loaders;
 pub(crate) mod member_path;
 mod npy;
 mod rules;
+mod source;
 mod torch;
 mod walk;
 mod zip;
@@ -34,6 +35,7 @@ use rayon::prelude::*;
 pub(crate) use self::blob::Blob;
 pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
+pub use self::source::{NamedSource, scan_source, scan_sources};
 use crate::pickle::{AnalyseOptions, Policy};
 
 /// Called once per file when its scan ends, with the path, the number of files done and the total.
@@ -266,11 +268,11 @@ impl<'o> Ctx<'o> {
             Blob::Mem(data) => {
                 self.pickle(data, location, base);
             }
-            Blob::File { len, .. } if len <= STREAM_ABOVE => {
+            Blob::File { len, .. } | Blob::Range { len, .. } if len <= STREAM_ABOVE => {
                 let data = blob.read_at(0, len as usize)?;
                 self.pickle(&data, location, base);
             }
-            Blob::File { .. } => {
+            Blob::File { .. } | Blob::Range { .. } => {
                 let reader = std::io::BufReader::with_capacity(1 << 20, blob.reader());
                 let before = self.findings.len();
                 self.pickle_reader(reader, location)
@@ -560,6 +562,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
     }
     let mut artifact = Artifact::new(display, size, format);
     artifact.verdict = ctx.verdict;
+    artifact.bytes_read = Some(read.get() + if options.hash { size } else { 0 });
     let mut error = None;
     if options.hash {
         match mlsc_core::sha256_reader(file.file()) {
@@ -610,8 +613,10 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
             r
         })
         .collect();
+    let mut input_bytes = 0;
     for r in results {
         report.statistics.bytes_read += r.bytes_read;
+        input_bytes += r.artifact.as_ref().map_or(0, |a| a.size);
         report.artifacts.extend(r.artifact);
         report.findings.extend(r.findings);
         report.errors.extend(r.error);
@@ -623,6 +628,7 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
         .map(|f| (f.path.as_path(), f.display.as_str()))
         .collect();
     crate::code::repo::apply(&mut report, &files);
+    report.statistics.input_bytes = Some(input_bytes);
     report.statistics.files = report.artifacts.len() as u64;
     report.statistics.duration_ms = start.elapsed().as_millis() as u64;
     report.errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -656,6 +662,7 @@ pub fn scan_bytes(name: &str, data: &[u8], options: &ScanOptions) -> Report {
     };
     let mut artifact = Artifact::new(name, data.len() as u64, format);
     artifact.verdict = ctx.verdict;
+    artifact.bytes_read = Some(data.len() as u64);
     if options.hash {
         artifact.sha256 = Some(mlsc_core::Sha256Digest::of(data).to_hex());
     }
