@@ -98,11 +98,13 @@ _NAMED_CALL_CODES = {
 # convention for a global it cannot name is module and name "unknown", which it counts as dangerous.
 _UNNAMED_DANGEROUS_CODES = {"MLSC-PKL-005", "MLSC-PKL-006", "MLSC-PKL-007"}
 _SEVERE = {"high", "critical"}
-# The callable is the message's first `quoted` name: `posix.system` or, when the pickle spelled it otherwise,
-# `posix.system (os.system)` (resolved, then as written). picklescan reports globals as written.
+# The callable is the message's first `quoted` name: `posix.system`, or when the pickle spelled it otherwise
+# `posix.system (os.system)` or `builtins.exec, written `__builtin__.exec`` (resolved, then as written).
+# picklescan reports globals as written, so the written name wins.
 _QUOTED = re.compile(r"`([^`]+)`")
-_NAME = re.compile(r"[A-Za-z_][\w.]*")
-_RESOLVED_AS_WRITTEN = re.compile(r"([A-Za-z_][\w.]*) \(([A-Za-z_][\w.]*)\)")
+_NAME = r"[A-Za-z_][\w.]*"
+_WRITTEN = re.compile(rf"`{_NAME}, written `({_NAME})``")
+_RESOLVED_AS_WRITTEN = re.compile(rf"{_NAME} \(({_NAME})\)")
 
 
 def _global_of(message: str) -> Tuple[str, str]:
@@ -111,11 +113,14 @@ def _global_of(message: str) -> Tuple[str, str]:
     quoted = _QUOTED.search(message)
     if quoted is None:
         return "unknown", "unknown"
+    written = _WRITTEN.match(message, quoted.start())
     text = quoted.group(1)
     both = _RESOLVED_AS_WRITTEN.fullmatch(text)
-    if both is not None:
-        text = both.group(2)
-    elif _NAME.fullmatch(text) is None:
+    if written is not None:
+        text = written.group(1)
+    elif both is not None:
+        text = both.group(1)
+    elif re.fullmatch(_NAME, text) is None:
         return "unknown", "unknown"
     module, dot, name = text.rpartition(".")
     return (module, name) if dot else (text, "*")
