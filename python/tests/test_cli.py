@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -117,3 +119,26 @@ def test_same_verdicts_and_statuses_as_the_cargo_binary(mlsc_exe, wheel_runs):
         assert a.returncode == b.returncode, args
         assert a.stdout == b.stdout, args
         assert a.stderr == b.stderr, args
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO")
+def test_ctrl_c_ends_the_command_while_rust_works(mlsc_exe, tmp_path):
+    # Opening a FIFO no one writes to blocks inside Rust for as long as it takes: a deterministic long call. SIGINT
+    # must end the process as it ends the binary (killed by the signal), not wait for Rust to return.
+    fifo = tmp_path / "model.fifo"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([mlsc_exe, "scan", str(fifo)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.wait(timeout=1.5)
+    except subprocess.TimeoutExpired:
+        pass
+    if proc.returncode is not None:
+        pytest.skip(f"the scanner no longer blocks on a FIFO (exit {proc.returncode}): nothing to interrupt")
+    proc.send_signal(signal.SIGINT)
+    try:
+        status = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        pytest.fail("SIGINT did not end `mlsc scan` while Rust was working")
+    assert status == -signal.SIGINT
