@@ -1,0 +1,73 @@
+//! The `mlsc` command as a library: [`run`] parses arguments, runs a subcommand, prints and returns the exit status.
+//!
+//! The binary (`src/main.rs`) and the Python wheel (`crates/mlsc-python`, whose `mlsc` console script runs the
+//! command in-process because one wheel cannot carry both a PyO3 extension and a separate binary) both call
+//! [`run`], so the two give the same output and the same exit statuses. Analysis lives in the library crates.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+
+mod args;
+mod audit;
+mod cmd;
+mod config;
+mod exit;
+mod output;
+
+use crate::args::Cli;
+use crate::exit::Status;
+
+/// Runs `mlsc` with `args` (the first item is the program name, as in `std::env::args_os`), printing on this
+/// process's standard output and error, and returns the exit status: 0 clean, 1 findings at or above `--fail-on`
+/// (or something not analysed completely), 2 usage, I/O or internal error. A closed standard output is 0.
+///
+/// ```no_run
+/// let status = mlsc::run(["mlsc", "scan", "model.pt"]);
+/// std::process::exit(i32::from(status));
+/// ```
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let status = run_status(args);
+    // In a binary the runtime flushes standard output at exit; embedded (the Python wheel) nothing does, and a
+    // reporter that wrote without a final newline would lose its last line. A failed flush is a closed pipe here.
+    let _ = std::io::stdout().flush();
+    match status {
+        Status::Clean => 0,
+        Status::Findings => 1,
+        Status::Error => 2,
+    }
+}
+
+fn run_status<I, T>(args: I) -> Status
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version on stdout with exit 0, usage errors on stderr with our usage status.
+            let _ = e.print();
+            return if e.use_stderr() {
+                Status::Error
+            } else {
+                Status::Clean
+            };
+        }
+    };
+    match cmd::run(&cli) {
+        Ok(status) => status,
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return Status::Clean;
+            }
+            output::error(&cli.global, &err);
+            Status::Error
+        }
+    }
+}
