@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
-mod audit;
 mod cmd;
 mod config;
 mod exit;
