@@ -15,6 +15,7 @@ mod error;
 mod html;
 mod markdown;
 mod policy;
+mod registry;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use crate::config::{
 pub use crate::discover::{Inventory, ModelFile};
 pub use crate::error::{ConfigError, Error};
 pub use crate::policy::RULES;
+pub use crate::registry::{RegisteredRule, explain, registry, rules_markdown};
 
 /// The version of the audit envelope's JSON shape (`schemas/audit.schema.json`).
 pub const AUDIT_SCHEMA_VERSION: &str = "1.0";
