@@ -28,7 +28,7 @@ pub use crate::lint::{
     CardKind, CardReport, HubLoad, LintOptions, card_files, lint_bytes, lint_paths,
 };
 pub use crate::markdown::Section;
-pub use crate::mct::MctSchemas;
+pub use crate::mct::{MctSchemas, ToolkitCard};
 pub use crate::rules::RULES;
 pub use crate::score::{CardScore, Dimension, ScoreItem, score_bytes, score_paths};
 pub use crate::vocab::Vocabularies;

@@ -32,6 +32,20 @@ pub enum CardKind {
 }
 
 impl CardKind {
+    /// The kind of the card `bytes` named `path`, as `mlsc card` decides it: JSON is Croissant (a JSON-LD
+    /// `@context`) or a Model Card Toolkit card; Markdown is a dataset card when its front matter has keys only
+    /// dataset cards use (`task_categories`, `dataset_info`, …), its path is a dataset repository's, or its title
+    /// says so; otherwise a model card.
+    ///
+    /// ```
+    /// use mlsc_cards::CardKind;
+    /// assert_eq!(CardKind::detect("README.md", b"---\ntask_categories: [text-classification]\n---\n"), CardKind::Dataset);
+    /// assert_eq!(CardKind::detect("README.md", b"---\nlicense: mit\n---\n# m\n"), CardKind::Model);
+    /// ```
+    pub fn detect(path: &str, bytes: &[u8]) -> CardKind {
+        detect_kind(path, bytes)
+    }
+
     /// The kebab-case name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -476,6 +476,47 @@ fn date_checks(v: &Value, pointer: &str, text: &crate::jsonpos::JsonLines, sink:
     }
 }
 
+/// What the audit and the BOM need of a Google Model Card Toolkit card: its licences.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ToolkitCard {
+    /// `model_details.licenses[]`: each entry's `identifier`, or its `custom_text` when it has no identifier.
+    pub licenses: Vec<String>,
+}
+
+impl ToolkitCard {
+    /// Parses the card's JSON (at most 64 MiB, as the linter).
+    ///
+    /// ```
+    /// let card = mlsc_cards::ToolkitCard::parse_bytes(
+    ///     br#"{"model_details": {"name": "m", "licenses": [{"identifier": "Apache-2.0"}, {"custom_text": "ask us"}]}}"#,
+    /// ).unwrap();
+    /// assert_eq!(card.licenses, ["Apache-2.0", "ask us"]);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Json`] when the bytes are not JSON, [`Error::TooLarge`] past the limit.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<ToolkitCard, Error> {
+        let doc = parse_json(bytes, 64 << 20)?;
+        let licenses = doc
+            .pointer("/model_details/licenses")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|x| {
+                        x.get("identifier")
+                            .or_else(|| x.get("custom_text"))
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(ToolkitCard { licenses })
+    }
+}
+
 /// Parses a JSON card within the size limit.
 pub(crate) fn parse_json(bytes: &[u8], max: u64) -> Result<Value, Error> {
     if bytes.len() as u64 > max {

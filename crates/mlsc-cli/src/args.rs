@@ -107,4 +107,6 @@ pub(crate) enum Command {
     Deps(crate::cmd::deps::DepsArgs),
     /// Manage the offline OSV advisory database: `mlsc db update` downloads it, `mlsc db info` describes it.
     Db(crate::cmd::db::DbArgs),
+    /// Explain a finding code: its name, summary, default severity and tags (`mlsc rule MLSC-PKL-001`).
+    Rule(crate::cmd::rule::RuleArgs),
 }

@@ -10,7 +10,6 @@ use std::io::Write;
 use clap::Parser;
 
 mod args;
-mod audit;
 mod cmd;
 mod config;
 mod exit;

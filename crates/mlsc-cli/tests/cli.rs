@@ -164,3 +164,22 @@ fn no_color_means_no_escape_codes() {
         "--color always colours even when piped"
     );
 }
+
+#[test]
+fn rule_explains_a_code_and_refuses_an_unknown_one() {
+    let out = mlsc(&["rule", "mlsc-dep-001"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("MLSC-DEP-001 vulnerable-dependency\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("default severity: high") && stdout.contains("emitted by: mlsc-deps"));
+    let out = mlsc(&["rule", "MLSC-NOPE-999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("unknown finding code `MLSC-NOPE-999`")
+    );
+}

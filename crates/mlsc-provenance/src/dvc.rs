@@ -43,7 +43,8 @@ impl Default for DvcOptions {
 pub fn is_dvc_path(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if path.is_file() {
-        return name == "dvc.lock" || name.ends_with(".dvc");
+        // A file named just `.dvc` is no record (DVC's own `.dvc` is its config folder).
+        return name == "dvc.lock" || (name.ends_with(".dvc") && name.len() > ".dvc".len());
     }
     path.is_dir()
         && (path.join(".dvc").is_dir() || path.join("dvc.lock").is_file() || has_dvc_files(path))

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use mlsc_audit::AuditOptions;
+
 use crate::args::{GlobalArgs, OutputFormat};
-use crate::audit::{self, AuditOptions};
-use crate::config::Config;
 use crate::exit::Status;
 use crate::output;
 
@@ -45,17 +45,15 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
             "`--format jsonl` is only for `mlsc scan`: use json, sarif, markdown or html"
         );
     }
-    let config = Config::load(global)?;
-    let options = AuditOptions {
-        target: args.path.clone(),
-        db: args.db.clone(),
-        public_key: args.public_key.clone(),
-        signature: args.signature.clone(),
-        sbom: args.sbom.clone(),
-        // Reproducible output, as for BOMs: timings are the only thing that differs between two runs.
-        deterministic: std::env::var_os("SOURCE_DATE_EPOCH").is_some(),
-    };
-    let report = audit::run(&options, &config)?;
+    let config = crate::config::load(global)?;
+    let mut options = AuditOptions::new(&args.path);
+    options.db.clone_from(&args.db);
+    options.public_key.clone_from(&args.public_key);
+    options.signature.clone_from(&args.signature);
+    options.sbom.clone_from(&args.sbom);
+    // Reproducible output, as for BOMs: timings are the only thing that differs between two runs.
+    options.deterministic = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+    let report = mlsc_audit::run(&options, &config)?;
     let text = match global.format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report)?;
@@ -65,17 +63,23 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
         OutputFormat::Sarif => {
             let mut s = serde_json::to_string_pretty(&mlsc_core::sarif::to_sarif(
                 &report.report,
-                &audit::all_rules(),
+                &mlsc_audit::all_rules(),
             ))?;
             s.push('\n');
             s
         }
-        OutputFormat::Markdown => audit::markdown::markdown(&report),
-        OutputFormat::Html => audit::html::html(&report),
+        OutputFormat::Markdown => report.to_markdown(),
+        OutputFormat::Html => report.to_html(),
         OutputFormat::Human | OutputFormat::Cyclonedx | OutputFormat::Jsonl => {
-            audit::render::human(&report, output::use_color(global), global.quiet)
+            report.to_human(output::use_color(global), global.quiet)
         }
     };
     output::write_output(global, text.as_bytes())?;
-    Ok(audit::policy::exit_status(&report, global.fail_on))
+    Ok(if report.has_errors() {
+        Status::Error
+    } else if report.fails(global.fail_on) {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
 }

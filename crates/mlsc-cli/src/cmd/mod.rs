@@ -9,6 +9,7 @@ pub(crate) mod db;
 pub(crate) mod deps;
 pub(crate) mod disasm;
 pub(crate) mod provenance;
+pub(crate) mod rule;
 pub(crate) mod sbom;
 pub(crate) mod scan;
 
@@ -26,5 +27,6 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Status> {
         Command::Sbom(args) => sbom::run(&cli.global, args),
         Command::Deps(args) => deps::run(&cli.global, args),
         Command::Db(args) => db::run(&cli.global, args),
+        Command::Rule(args) => rule::run(&cli.global, args),
     }
 }

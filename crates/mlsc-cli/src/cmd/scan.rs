@@ -108,7 +108,7 @@ fn progress_bar() -> Arc<mlsc_pickle::ProgressFn> {
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status> {
-    let config = crate::config::Config::load(global)?;
+    let config = crate::config::load(global)?;
     let mut options = mlsc_pickle::ScanOptions::default();
     options.policy = mlsc_pickle::Policy::default()
         .with_allowed(config.scan.allow.iter().chain(&args.allow).cloned());

@@ -5,11 +5,49 @@ use std::fmt::Write as _;
 
 use mlsc_core::{Finding, Severity};
 
-use super::{AuditReport, CheckSection, Outcome};
-use crate::output::Style;
+use crate::{AuditReport, CheckSection, Outcome};
 
-/// The outcome as `label` (already cased and padded), in the colour of the severities it stands for. `Style`
-/// keeps its painter private, so the audit paints its three outcome labels itself.
+/// ANSI styling that collapses to nothing without colour: the subset of the CLI's styles the audit uses, so that
+/// `mlsc audit` looks like the other commands.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn new(color: bool) -> Self {
+        Style { color }
+    }
+
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    fn dim(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    fn severity(self, severity: Severity) -> String {
+        let code = match severity {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.paint(code, &format!("{:<8}", severity.as_str()))
+    }
+}
+
+/// The outcome as `label` (already cased and padded), in the colour of the severities it stands for.
 fn paint_outcome(color: bool, o: Outcome, label: &str) -> String {
     let code = match o {
         Outcome::Fail => "1;31",

@@ -8,9 +8,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use mlsc_core::{Format, SNIFF_LEN};
 use serde::Serialize;
+
+use crate::Error;
 
 /// Directories never descended into: version control, caches of tools, not content of the model or project.
 const SKIP_DIRS: &[&str] = &[
@@ -32,39 +33,42 @@ const MAX_DEPTH: usize = 32;
 
 /// A file and the format its content has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct ModelFile {
-    pub(crate) path: String,
-    pub(crate) format: Format,
-    pub(crate) size: u64,
+pub struct ModelFile {
+    /// The file, as displayed in findings.
+    pub path: String,
+    /// The format its content has.
+    pub format: Format,
+    /// Its size in bytes.
+    pub size: u64,
 }
 
 /// What was found under the target. Paths are the target joined with the relative path, as displayed in the
 /// findings.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct Inventory {
+pub struct Inventory {
     /// Files looked at.
-    pub(crate) files: u64,
+    pub files: u64,
     /// Files whose content is a model or data format (anything binary: pickles, zips, safetensors, …).
-    pub(crate) model_files: Vec<ModelFile>,
+    pub model_files: Vec<ModelFile>,
     /// Model cards: Hugging Face `README.md` (with model metadata or without dataset metadata) and Model Card
     /// Toolkit JSON.
-    pub(crate) model_cards: Vec<String>,
+    pub model_cards: Vec<String>,
     /// Hugging Face dataset cards (`README.md` whose front matter has dataset keys).
-    pub(crate) dataset_cards: Vec<String>,
+    pub dataset_cards: Vec<String>,
     /// Requirements files, `pyproject.toml` and lock files.
-    pub(crate) dependency_files: Vec<String>,
+    pub dependency_files: Vec<String>,
     /// Installed environments (`site-packages` and other folders of `*.dist-info`), not descended into.
-    pub(crate) environments: Vec<String>,
+    pub environments: Vec<String>,
     /// Signature bundles (`*.sig`, `*.sigstore`, `*.sigstore.json`).
-    pub(crate) signatures: Vec<String>,
+    pub signatures: Vec<String>,
     /// DVC records (`*.dvc`, `dvc.lock`).
-    pub(crate) dvc: Vec<String>,
+    pub dvc: Vec<String>,
     /// Croissant JSON-LD metadata.
-    pub(crate) croissant: Vec<String>,
+    pub croissant: Vec<String>,
     /// Directory symlinks not followed.
-    pub(crate) symlinked_dirs: Vec<String>,
+    pub symlinked_dirs: Vec<String>,
     /// True when the walk stopped early (entry or depth limit).
-    pub(crate) truncated: bool,
+    pub truncated: bool,
     /// The audited path is a single file, not a directory.
     #[serde(skip)]
     pub(crate) single_file: bool,
@@ -86,33 +90,6 @@ fn is_signature(name: &str) -> bool {
     lower.ends_with(".sig") || lower.ends_with(".sigstore") || lower.ends_with(".sigstore.json")
 }
 
-fn is_dvc(name: &str) -> bool {
-    name == "dvc.lock" || (name.ends_with(".dvc") && name.len() > 4)
-}
-
-/// Dataset-card keys of the Hub's dataset metadata that a model card does not use.
-const DATASET_KEYS: &[&str] = &[
-    "task_categories",
-    "size_categories",
-    "source_datasets",
-    "annotations_creators",
-    "language_creators",
-    "multilinguality",
-    "dataset_info",
-    "configs",
-    "task_ids",
-    "pretty_name",
-];
-
-/// Model-card keys that a dataset card does not use.
-const MODEL_KEYS: &[&str] = &[
-    "model-index",
-    "pipeline_tag",
-    "library_name",
-    "base_model",
-    "model_name",
-];
-
 fn read_prefix(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = fs_err::File::open(path)?;
     let mut buf = Vec::with_capacity(SNIFF_LEN);
@@ -120,22 +97,22 @@ fn read_prefix(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// True when the card's front matter looks like a dataset card's.
+/// True when mlsc-cards takes the card for a dataset card (its front matter keys, repository path or title), so
+/// that the audit lints each card as `mlsc card` would.
 fn is_dataset_card(path: &Path) -> bool {
     let Ok(bytes) = fs_err::read(path) else {
         return false;
     };
-    let Ok(card) = mlsc_cards::ModelCard::parse_bytes(&bytes) else {
-        return false;
-    };
-    let has = |keys: &[&str]| keys.iter().any(|k| card.metadata.get(*k).is_some());
-    has(DATASET_KEYS) && !has(MODEL_KEYS)
+    mlsc_cards::CardKind::detect(&path.display().to_string(), &bytes)
+        == mlsc_cards::CardKind::Dataset
 }
 
 /// Walks `target` and classifies what it finds.
-pub(crate) fn discover(target: &Path) -> anyhow::Result<Inventory> {
-    let meta =
-        fs_err::metadata(target).with_context(|| format!("cannot audit `{}`", target.display()))?;
+pub(crate) fn discover(target: &Path) -> Result<Inventory, Error> {
+    let meta = fs_err::metadata(target).map_err(|source| Error::Target {
+        path: target.to_owned(),
+        source,
+    })?;
     let mut inv = Inventory::default();
     if meta.is_file() {
         inv.single_file = true;
@@ -160,12 +137,13 @@ pub(crate) fn discover(target: &Path) -> anyhow::Result<Inventory> {
     Ok(inv)
 }
 
-fn walk(inv: &mut Inventory, dir: &Path, depth: usize, entries: &mut usize) -> anyhow::Result<()> {
+fn walk(inv: &mut Inventory, dir: &Path, depth: usize, entries: &mut usize) -> Result<(), Error> {
     if depth > MAX_DEPTH {
         inv.truncated = true;
         return Ok(());
     }
-    let mut children: Vec<PathBuf> = fs_err::read_dir(dir)?
+    let mut children: Vec<PathBuf> = fs_err::read_dir(dir)
+        .map_err(Error::Walk)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     // Sorted, so that the inventory (and the truncation point, if any) does not depend on the file system.
@@ -224,7 +202,7 @@ fn classify(inv: &mut Inventory, path: &Path, size: u64) {
         inv.signatures.push(shown);
         return;
     }
-    if is_dvc(&name) {
+    if mlsc_provenance::is_dvc_path(path) {
         inv.dvc.push(shown);
         return;
     }
@@ -247,7 +225,7 @@ fn classify(inv: &mut Inventory, path: &Path, size: u64) {
     };
     let format = mlsc_core::sniff(&prefix);
     if format == Format::Json {
-        if memchr_contains(&prefix, b"mlcommons.org/croissant") {
+        if mlsc_provenance::is_croissant(path) {
             inv.croissant.push(shown);
         } else if memchr_contains(&prefix, b"\"model_details\"") {
             // A Google Model Card Toolkit card (JSON): its top-level object starts with `model_details`.
@@ -294,7 +272,6 @@ mod tests {
         }
         assert!(is_signature("model.sig") && is_signature("m.sigstore.json"));
         assert!(!is_signature("signature.txt"));
-        assert!(is_dvc("data.dvc") && is_dvc("dvc.lock") && !is_dvc(".dvc"));
     }
 
     #[test]

@@ -1,36 +1,45 @@
-//! `mlsc audit`: one review of a model directory or ML project.
-//!
-//! The audit finds what is there ([`discover`]), runs every check that applies on its own thread ([`checks`]),
-//! merges their findings into one mlsc-core [`Report`], and applies the policy of `mlsc.toml` ([`policy`]) to
-//! reach one verdict: pass, warn or fail, with its reasons. Renderers ([`render`], [`markdown`], [`html`]) only
-//! present an [`AuditReport`]; the JSON output is its serde shape, documented by `schemas/audit.schema.json`.
-//! Analysis stays in the libraries: this module only decides what to run and what the results mean for the
-//! policy.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub(crate) mod checks;
-pub(crate) mod discover;
-pub(crate) mod html;
-pub(crate) mod markdown;
-pub(crate) mod policy;
-pub(crate) mod render;
+// The audit finds what is there (`discover`), runs every check that applies on its own thread (`checks`), merges
+// their findings into one mlsc-core `Report`, and applies the policy of `mlsc.toml` (`policy`) to reach one
+// verdict: pass, warn or fail, with its reasons. Renderers (`render`, `markdown`, `html`) only present an
+// `AuditReport`; the JSON output is its serde shape, documented by `schemas/audit.schema.json`. Analysis stays in
+// the libraries: this crate only decides what to run and what the results mean for the policy.
 
-use std::path::PathBuf;
+mod checks;
+mod config;
+mod discover;
+mod error;
+mod html;
+mod markdown;
+mod policy;
+mod registry;
+mod render;
+
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use mlsc_core::{Finding, Report, ReportError, Rule, SeverityCounts, Tool};
+use mlsc_core::{Finding, Report, ReportError, Rule, Severity, SeverityCounts, Tool};
 use serde::Serialize;
 
-use crate::config::Config;
-
-pub(crate) use self::discover::Inventory;
+pub use crate::config::{
+    CardConfig, Config, DEFAULT_FILE, DepsConfig, IgnoreEntry, LicenseDecision, LicensePolicy,
+    PolicyConfig, ScanConfig,
+};
+pub use crate::discover::{Inventory, ModelFile};
+pub use crate::error::{ConfigError, Error};
+pub use crate::policy::RULES;
+pub use crate::registry::{RegisteredRule, explain, registry, rules_markdown};
 
 /// The version of the audit envelope's JSON shape (`schemas/audit.schema.json`).
-pub(crate) const AUDIT_SCHEMA_VERSION: &str = "1.0";
+pub const AUDIT_SCHEMA_VERSION: &str = "1.0";
 
 /// The overall outcome of an audit, and of each check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum Outcome {
+pub enum Outcome {
     /// Nothing against the policy, everything applicable analysed.
     Pass,
     /// Something needs a human look or was not analysed completely.
@@ -40,7 +49,8 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The lowercase name used in JSON.
+    pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
             Outcome::Warn => "warn",
@@ -52,7 +62,7 @@ impl Outcome {
 /// The checks an audit can run, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum CheckKind {
+pub enum CheckKind {
     /// Model files: code that runs on load, malformed formats (`mlsc scan`).
     Scan,
     /// Python dependencies: known vulnerabilities and hygiene (`mlsc deps`).
@@ -68,7 +78,8 @@ pub(crate) enum CheckKind {
 }
 
 impl CheckKind {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The lowercase name used in JSON.
+    pub fn as_str(self) -> &'static str {
         match self {
             CheckKind::Scan => "scan",
             CheckKind::Deps => "deps",
@@ -79,7 +90,8 @@ impl CheckKind {
         }
     }
 
-    pub(crate) fn title(self) -> &'static str {
+    /// The heading of its section in the renderings.
+    pub fn title(self) -> &'static str {
         match self {
             CheckKind::Scan => "Model files",
             CheckKind::Deps => "Dependencies",
@@ -93,29 +105,32 @@ impl CheckKind {
 
 /// One reason for the overall verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Reason {
+pub struct Reason {
     /// `warn` or `fail`.
-    pub(crate) outcome: Outcome,
+    pub outcome: Outcome,
     /// The check it comes from.
-    pub(crate) check: CheckKind,
+    pub check: CheckKind,
     /// How serious it is; compared with `--fail-on` for the exit status of a `warn`.
-    pub(crate) severity: mlsc_core::Severity,
+    pub severity: Severity,
     /// The finding code behind it, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) code: Option<String>,
+    pub code: Option<String>,
     /// One sentence.
-    pub(crate) message: String,
+    pub message: String,
 }
 
 /// A fact a check established, shown in its section: `licence: cc-by-nc-4.0`, `advisory database: …`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Fact {
-    pub(crate) label: String,
-    pub(crate) value: String,
+pub struct Fact {
+    /// What the fact is about.
+    pub label: String,
+    /// What was established.
+    pub value: String,
 }
 
 impl Fact {
-    pub(crate) fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
+    /// A fact `label: value`.
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
         Fact {
             label: label.into(),
             value: value.into(),
@@ -125,60 +140,73 @@ impl Fact {
 
 /// The section of one check that ran.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct CheckSection {
+pub struct CheckSection {
     /// Which check.
-    pub(crate) check: CheckKind,
+    pub check: CheckKind,
     /// Its outcome under the policy.
-    pub(crate) outcome: Outcome,
+    pub outcome: Outcome,
     /// One line saying what it found.
-    pub(crate) summary: String,
+    pub summary: String,
     /// The inputs it read, relative to the audited path where possible.
-    pub(crate) inputs: Vec<String>,
+    pub inputs: Vec<String>,
     /// What it established, in order.
-    pub(crate) facts: Vec<Fact>,
+    pub facts: Vec<Fact>,
     /// Number of its findings at each severity.
-    pub(crate) by_severity: SeverityCounts,
+    pub by_severity: SeverityCounts,
     /// Its findings (they also appear, merged with every other check's, in `report.findings`).
-    pub(crate) findings: Vec<Finding>,
+    pub findings: Vec<Finding>,
     /// Inputs it could not analyse.
-    pub(crate) errors: Vec<ReportError>,
+    pub errors: Vec<ReportError>,
     /// Wall-clock time in milliseconds (0 when `SOURCE_DATE_EPOCH` asks for reproducible output).
-    pub(crate) duration_ms: u64,
+    pub duration_ms: u64,
 }
 
 /// A check that did not run, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Skipped {
-    pub(crate) check: CheckKind,
-    pub(crate) reason: String,
+pub struct Skipped {
+    /// The check.
+    pub check: CheckKind,
+    /// Why it did not run.
+    pub reason: String,
     /// True when the check applied to the target but could not run: a gap in the audit, which warns.
-    pub(crate) gap: bool,
+    pub gap: bool,
 }
 
 /// The effective policy, echoed in the report so a reader knows what the verdict was measured against.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct PolicySummary {
+pub struct PolicySummary {
     /// The configuration file, or `null` for the built-in defaults.
-    pub(crate) config: Option<String>,
-    pub(crate) commercial: bool,
-    pub(crate) require_signature: bool,
-    pub(crate) fail_on: mlsc_core::Severity,
-    pub(crate) warn_on: mlsc_core::Severity,
-    pub(crate) min_card_score: Option<f64>,
-    pub(crate) model_licenses: LicenseLists,
-    pub(crate) dataset_licenses: LicenseLists,
-    pub(crate) dependency_licenses: LicenseLists,
+    pub config: Option<String>,
+    /// `policy.commercial`.
+    pub commercial: bool,
+    /// `policy.require_signature`.
+    pub require_signature: bool,
+    /// `policy.fail_on`.
+    pub fail_on: Severity,
+    /// `policy.warn_on`.
+    pub warn_on: Severity,
+    /// `card.min_score`.
+    pub min_card_score: Option<f64>,
+    /// `[policy.models]`.
+    pub model_licenses: LicenseLists,
+    /// `[policy.datasets]`.
+    pub dataset_licenses: LicenseLists,
+    /// `[policy.dependencies]`.
+    pub dependency_licenses: LicenseLists,
 }
 
+/// The allow and deny lists of one licence policy.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct LicenseLists {
-    pub(crate) allow: Vec<String>,
-    pub(crate) deny: Vec<String>,
+pub struct LicenseLists {
+    /// `allow_licenses`.
+    pub allow: Vec<String>,
+    /// `deny_licenses`.
+    pub deny: Vec<String>,
 }
 
 impl PolicySummary {
     fn of(config: &Config) -> Self {
-        let lists = |p: &crate::config::LicensePolicy| LicenseLists {
+        let lists = |p: &LicensePolicy| LicenseLists {
             allow: p.allow_licenses.clone(),
             deny: p.deny_licenses.clone(),
         };
@@ -198,52 +226,76 @@ impl PolicySummary {
 
 /// The audit report: its JSON is the `--format json` output.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct AuditReport {
+pub struct AuditReport {
     /// [`AUDIT_SCHEMA_VERSION`].
-    pub(crate) schema_version: String,
+    pub schema_version: String,
     /// Always `mlsc-audit`, so that a reader can tell the envelope from a plain report.
-    pub(crate) kind: &'static str,
-    pub(crate) tool: Tool,
+    pub kind: &'static str,
+    /// The tool that made the report.
+    pub tool: Tool,
     /// The audited path as given.
-    pub(crate) target: String,
+    pub target: String,
     /// The overall verdict.
-    pub(crate) verdict: Outcome,
+    pub verdict: Outcome,
     /// Why, worst first.
-    pub(crate) reasons: Vec<Reason>,
+    pub reasons: Vec<Reason>,
     /// One section per check that ran, in a fixed order.
-    pub(crate) checks: Vec<CheckSection>,
+    pub checks: Vec<CheckSection>,
     /// The checks that did not run, and why.
-    pub(crate) skipped: Vec<Skipped>,
+    pub skipped: Vec<Skipped>,
     /// What was found under the target.
-    pub(crate) inventory: Inventory,
+    pub inventory: Inventory,
     /// The policy applied.
-    pub(crate) policy: PolicySummary,
+    pub policy: PolicySummary,
     /// Every check's artefacts, findings and errors merged (the shape of every mlsc command's JSON).
-    pub(crate) report: Report,
+    pub report: Report,
 }
 
-/// What an audit was asked to do.
+/// What an audit is asked to do.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct AuditOptions {
-    pub(crate) target: PathBuf,
-    pub(crate) db: Option<PathBuf>,
-    pub(crate) public_key: Option<PathBuf>,
-    pub(crate) signature: Option<PathBuf>,
-    pub(crate) sbom: Option<PathBuf>,
-    /// True when timings should be zero (reproducible output).
-    pub(crate) deterministic: bool,
+#[non_exhaustive]
+pub struct AuditOptions {
+    /// The model directory, model file or ML project to audit.
+    pub target: PathBuf,
+    /// The advisory database for the dependency check: a folder of OSV JSON files, an OSV `all.zip` or JSON
+    /// lines. By default, [`mlsc_deps::default_database_path`]; without one, dependencies are listed but not
+    /// checked, and the report says so.
+    pub db: Option<PathBuf>,
+    /// The public key (PEM) to verify the model's signature with. By default, none: a signature found is reported
+    /// as not verified.
+    pub public_key: Option<PathBuf>,
+    /// The signature bundle over the model. By default, a `*.sig` or `*.sigstore.json` file found under the target.
+    pub signature: Option<PathBuf>,
+    /// Where to write a CycloneDX ML-BOM of the target. By default, none is written.
+    pub sbom: Option<PathBuf>,
+    /// Timings are zero, for reproducible output. By default, false.
+    pub deterministic: bool,
+}
+
+impl AuditOptions {
+    /// The default options for auditing `target`.
+    pub fn new(target: impl AsRef<Path>) -> Self {
+        AuditOptions {
+            target: target.as_ref().to_owned(),
+            ..AuditOptions::default()
+        }
+    }
 }
 
 /// Every finding code any part of an audit can emit, for SARIF.
-pub(crate) fn all_rules() -> Vec<Rule> {
+pub fn all_rules() -> Vec<Rule> {
     let mut rules = mlsc_pickle::rules();
     rules.extend(checks::library_rules());
-    rules.extend_from_slice(policy::RULES);
+    rules.extend_from_slice(RULES);
     rules
 }
 
-/// Runs the audit.
-pub(crate) fn run(options: &AuditOptions, config: &Config) -> anyhow::Result<AuditReport> {
+/// Runs the audit of `options.target` under the policy of `config`.
+///
+/// # Errors
+///
+/// [`Error`] when the target cannot be read or walked. Anything a check could not analyse is in the report instead.
+pub fn run(options: &AuditOptions, config: &Config) -> Result<AuditReport, Error> {
     let started = Instant::now();
     let inventory = discover::discover(&options.target)?;
     let outcomes = checks::run_all(options, config, &inventory);
@@ -295,4 +347,34 @@ pub(crate) fn run(options: &AuditOptions, config: &Config) -> anyhow::Result<Aud
         policy: PolicySummary::of(config),
         report,
     })
+}
+
+impl AuditReport {
+    /// True when the report should fail a gate at threshold `fail_on` (`--fail-on`): the verdict is `fail`, or
+    /// `warn` with a reason at or above `fail_on`. An input that could not be read at all is
+    /// [`AuditReport::has_errors`] instead, which a gate treats as an error, not as a pass.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        policy::fails(self, fail_on)
+    }
+
+    /// True when an input could not be read at all.
+    pub fn has_errors(&self) -> bool {
+        !self.report.errors.is_empty()
+    }
+
+    /// The human rendering: verdict and reasons, a section per check, what was skipped, the policy. `color` adds
+    /// ANSI colours; `quiet` leaves out passing checks' details.
+    pub fn to_human(&self, color: bool, quiet: bool) -> String {
+        render::human(self, color, quiet)
+    }
+
+    /// The Markdown rendering (GitHub-flavoured, every text from the audited files escaped).
+    pub fn to_markdown(&self) -> String {
+        markdown::markdown(self)
+    }
+
+    /// The HTML rendering: one self-contained page, no scripts, no remote resources.
+    pub fn to_html(&self) -> String {
+        html::html(self)
+    }
 }

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use mlsc_core::Finding;
 
-use super::render::counts;
-use super::{AuditReport, CheckSection};
+use crate::render::counts;
+use crate::{AuditReport, CheckSection};
 
 /// Escapes text for a Markdown table cell or paragraph: HTML-significant characters become entities, Markdown
 /// punctuation is backslash-escaped, line breaks become spaces.

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use mlsc_core::{Finding, Severity};
 
-use super::render::counts;
-use super::{AuditReport, CheckSection, Outcome};
+use crate::render::counts;
+use crate::{AuditReport, CheckSection, Outcome};
 
 /// Escapes text for HTML element content and double- or single-quoted attribute values.
 pub(crate) fn escape(text: &str) -> String {

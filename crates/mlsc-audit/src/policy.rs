@@ -15,14 +15,13 @@
 
 use mlsc_core::{Finding, Location, Rule, Severity};
 
-use super::checks::RanCheck;
-use super::discover::Inventory;
-use super::{AuditOptions, AuditReport, CheckKind, CheckSection, Fact, Outcome, Reason, Skipped};
+use crate::checks::RanCheck;
 use crate::config::{Config, LicenseDecision, LicensePolicy};
-use crate::exit::Status;
+use crate::discover::Inventory;
+use crate::{AuditOptions, AuditReport, CheckKind, CheckSection, Fact, Outcome, Reason, Skipped};
 
 /// The finding codes of the audit's own policy decisions.
-pub(crate) const RULES: &[Rule] = &[
+pub const RULES: &[Rule] = &[
     Rule {
         code: "MLSC-AUDIT-001",
         name: "license-not-allowed",
@@ -577,15 +576,12 @@ pub(crate) fn section(decision: &Decision) -> CheckSection {
     }
 }
 
-/// The exit status of an audit at threshold `fail_on` (`--fail-on`).
-pub(crate) fn exit_status(report: &AuditReport, fail_on: Severity) -> Status {
-    if !report.report.errors.is_empty() {
-        return Status::Error;
-    }
+/// Whether an audit fails a gate at threshold `fail_on` (`--fail-on`); errors are the caller's to check first.
+pub(crate) fn fails(report: &AuditReport, fail_on: Severity) -> bool {
     match report.verdict {
-        Outcome::Fail => Status::Findings,
-        Outcome::Warn if report.reasons.iter().any(|r| r.severity >= fail_on) => Status::Findings,
-        Outcome::Warn | Outcome::Pass => Status::Clean,
+        Outcome::Fail => true,
+        Outcome::Warn => report.reasons.iter().any(|r| r.severity >= fail_on),
+        Outcome::Pass => false,
     }
 }
 

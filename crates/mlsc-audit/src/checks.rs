@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use mlsc_core::{Report, ReportError, Rule, Severity};
 
-use super::discover::Inventory;
-use super::policy::Decision;
-use super::{AuditOptions, CheckKind, CheckSection, Fact, Outcome, Skipped};
 use crate::config::Config;
+use crate::discover::Inventory;
+use crate::policy::Decision;
+use crate::{AuditOptions, CheckKind, CheckSection, Fact, Outcome, Skipped};
 
 /// What the policy needs to know from the checks, beyond their findings.
 #[derive(Debug, Clone, Default)]
@@ -107,7 +107,7 @@ fn gap(check: CheckKind, reason: impl Into<String>) -> CheckResult {
 /// The finding codes of the libraries other than mlsc-pickle that an audit may report.
 pub(crate) fn library_rules() -> Vec<Rule> {
     let mut rules = Vec::new();
-    rules.extend_from_slice(mlsc_sbom::deps_rules());
+    rules.extend_from_slice(mlsc_deps::rules());
     rules.extend_from_slice(mlsc_sbom::bom_rules());
     rules.extend_from_slice(mlsc_cards::rules());
     rules.extend_from_slice(mlsc_provenance::rules());
@@ -295,9 +295,9 @@ fn relative(base: &Path, path: &str) -> Option<String> {
 // deps
 
 /// The database of `--db`, else of the cache `mlsc db update` fills; the error says what is missing.
-fn load_db(options: &AuditOptions) -> Result<mlsc_sbom::Database, String> {
-    match options.db.clone().or_else(mlsc_sbom::default_database_path) {
-        Some(p) if p.exists() => mlsc_sbom::Database::load(&p).map_err(|e| {
+fn load_db(options: &AuditOptions) -> Result<mlsc_deps::Database, String> {
+    match options.db.clone().or_else(mlsc_deps::default_database_path) {
+        Some(p) if p.exists() => mlsc_deps::Database::load(&p).map_err(|e| {
             format!(
                 "the advisory database `{}` could not be loaded: {e}",
                 p.display()
@@ -312,7 +312,7 @@ fn deps(
     options: &AuditOptions,
     config: &Config,
     inv: &Inventory,
-    loaded: &Result<mlsc_sbom::Database, String>,
+    loaded: &Result<mlsc_deps::Database, String>,
 ) -> CheckResult {
     if inv.dependency_files.is_empty() && inv.environments.is_empty() {
         return skipped(
@@ -320,11 +320,11 @@ fn deps(
             "no requirements files, pyproject.toml, lock files or installed environments found",
         );
     }
-    let target = mlsc_sbom::Target::default();
-    let project = match mlsc_sbom::read_project_with(
+    let target = mlsc_deps::Target::default();
+    let project = match mlsc_deps::read_project_with(
         &options.target,
         &target,
-        &mlsc_sbom::ReadOptions::default(),
+        &mlsc_deps::ReadOptions::default(),
     ) {
         Ok(p) => p,
         Err(e) => {
@@ -347,18 +347,18 @@ fn deps(
     let db_ref = match db {
         Some(db) => db,
         None => {
-            empty = mlsc_sbom::Database::from_texts("none", "none", &[]);
+            empty = mlsc_deps::Database::from_texts("none", "none", &[]);
             &empty
         }
     };
-    let mut audit_options = mlsc_sbom::AuditOptions::default();
+    let mut audit_options = mlsc_deps::AuditOptions::default();
     audit_options.ignores = config
         .deps
         .ignore
         .iter()
-        .map(|i| mlsc_sbom::Ignore::new(&i.id, &i.reason, i.expires))
+        .map(|i| mlsc_deps::Ignore::new(&i.id, &i.reason, i.expires))
         .collect();
-    let audit = mlsc_sbom::audit(&project, db_ref, &audit_options);
+    let audit = mlsc_deps::audit(&project, db_ref, &audit_options);
     let mut ran = RanCheck::new(CheckKind::Deps, audit.report.clone());
     ran.inputs = project
         .inputs
@@ -368,7 +368,7 @@ fn deps(
             None => i.path.clone(),
         })
         .collect();
-    let applied: Vec<&mlsc_sbom::Dependency> =
+    let applied: Vec<&mlsc_deps::Dependency> =
         project.dependencies.iter().filter(|d| d.applies).collect();
     ran.facts.push(Fact::new("target", project.target.clone()));
     match (&db, &db_problem) {
@@ -423,7 +423,7 @@ fn deps(
             ),
             format!(
                 "{}{}: {}{}",
-                if m.kind == mlsc_sbom::Exposure::PossiblyAffected {
+                if m.kind == mlsc_deps::Exposure::PossiblyAffected {
                     "possibly affected by "
                 } else {
                     ""
@@ -650,21 +650,9 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
                 }
             }
             mlsc_cards::CardKind::ModelCardToolkit => {
-                // Model Card Toolkit: `model_details.licenses[].identifier` (or `.custom_text`).
-                let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-                let licences: Vec<String> = doc
-                    .pointer("/model_details/licenses")
-                    .and_then(|l| l.as_array())
-                    .map(|l| {
-                        l.iter()
-                            .filter_map(|x| {
-                                x.get("identifier")
-                                    .or_else(|| x.get("custom_text"))
-                                    .and_then(|v| v.as_str())
-                                    .map(str::to_owned)
-                            })
-                            .collect()
-                    })
+                // Model Card Toolkit: mlsc-cards' typed parse (`model_details.licenses[]`).
+                let licences = mlsc_cards::ToolkitCard::parse_bytes(&bytes)
+                    .map(|c| c.licenses)
                     .unwrap_or_default();
                 ran.facts.push(Fact::new(
                     format!("{path}: licence"),
@@ -875,7 +863,7 @@ fn sbom(
     options: &AuditOptions,
     _config: &Config,
     _inv: &Inventory,
-    loaded: &Result<mlsc_sbom::Database, String>,
+    loaded: &Result<mlsc_deps::Database, String>,
 ) -> CheckResult {
     let Some(out_path) = &options.sbom else {
         return skipped(
