@@ -78,12 +78,23 @@ fn arbitrary_pins_against_bounded_ranges_are_inconclusive() {
         .findings
         .iter()
         .filter(|f| f.code == "MLSC-DEP-012")
-        .map(|f| f.message.split(" could not be checked against ").nth(1).unwrap()[..14].to_owned())
+        .map(|f| {
+            f.message
+                .split(" could not be checked against ")
+                .nth(1)
+                .unwrap()[..14]
+                .to_owned()
+        })
         .collect();
     unknown.sort();
     assert_eq!(
         unknown,
-        ["PYSEC-2009-1: ", "PYSEC-2009-2: ", "PYSEC-2018-69:", "PYSEC-2019-7: "]
+        [
+            "PYSEC-2009-1: ",
+            "PYSEC-2009-2: ",
+            "PYSEC-2018-69:",
+            "PYSEC-2019-7: "
+        ]
     );
     let mut affected: Vec<(String, String)> = a
         .deps
@@ -156,15 +167,31 @@ fn a_range_with_clean_versions_is_one_low_finding() {
         .count();
     assert!(pillow > 40, "{pillow}");
     assert!(
-        grouped[0].message.contains(&format!("affected by {pillow} advisories")),
+        grouped[0]
+            .message
+            .contains(&format!("affected by {pillow} advisories")),
         "{}",
         grouped[0].message
     );
     let fix = a.deps.vulnerabilities[0].fix_version.clone().unwrap();
-    assert!(grouped[0].message.contains(&format!("require {fix} or later")));
+    assert!(
+        grouped[0]
+            .message
+            .contains(&format!("require {fix} or later"))
+    );
     // The version named is clean, and nothing above it that the data knows is affected.
-    assert!(audit(&db, &format!("pillow=={fix}\n")).deps.vulnerabilities.is_empty());
-    assert!(audit(&db, &format!("pillow>={fix}\n")).deps.vulnerabilities.is_empty());
+    assert!(
+        audit(&db, &format!("pillow=={fix}\n"))
+            .deps
+            .vulnerabilities
+            .is_empty()
+    );
+    assert!(
+        audit(&db, &format!("pillow>={fix}\n"))
+            .deps
+            .vulnerabilities
+            .is_empty()
+    );
     assert!(!a.vulnerable(), "clean versions allowed: not vulnerable");
     assert!(!a.report.fails(Severity::Medium));
     assert!(codes(&a, "MLSC-DEP-011").is_empty());
@@ -186,7 +213,10 @@ fn cautious_readings_are_said() {
     };
     // PYSEC-2022-42972 introduces and fixes at 0.13.0; sorted, 0.13.0 is outside; as written, inside.
     let e = note("apache-iotdb==0.13.0\n", "PYSEC-2022-42972");
-    assert!(e.contains("introduces and fixes at the same version 0.13.0"), "{e}");
+    assert!(
+        e.contains("introduces and fixes at the same version 0.13.0"),
+        "{e}"
+    );
     // PYSEC-2023-72 (pyspark) does the same at 3.1.1 and 3.2.0; 3.2.1 is not in its versions list.
     let e = note("pyspark==3.2.1\n", "PYSEC-2023-72");
     assert!(e.contains("same version"), "{e}");
@@ -214,12 +244,23 @@ fn a_stale_database_is_said_with_its_date() {
     let mut o = AuditOptions::default();
     o.today = Some("2024-10-20".parse().unwrap());
     let fresh = mlsc_deps::audit(&project, &db, &o);
-    assert!(codes(&fresh, "MLSC-DEP-014").is_empty(), "{:#?}", fresh.report.findings);
+    assert!(
+        codes(&fresh, "MLSC-DEP-014").is_empty(),
+        "{:#?}",
+        fresh.report.findings
+    );
     o.today = Some("2026-12-06".parse().unwrap());
     let old = mlsc_deps::audit(&project, &db, &o);
     let stale = codes(&old, "MLSC-DEP-014");
     let date = &db.info().newest_modified.clone().unwrap()[..10];
     assert_eq!(stale.len(), 1);
-    assert!(stale[0].contains(&format!("is from {date}")), "{}", stale[0]);
-    assert!(!old.report.fails(Severity::Medium), "a warning, not a failure");
+    assert!(
+        stale[0].contains(&format!("is from {date}")),
+        "{}",
+        stale[0]
+    );
+    assert!(
+        !old.report.fails(Severity::Medium),
+        "a warning, not a failure"
+    );
 }

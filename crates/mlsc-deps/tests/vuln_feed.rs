@@ -89,15 +89,27 @@ fn pysec_and_ghsa_merge_and_ghsa_severity_is_read() {
     };
     assert_eq!(score("PYSEC-2023-74"), Some(61));
     assert_eq!(score("GHSA-9wx4-h78v-vm56"), Some(56));
-    assert!(f.iter().any(|f| f.evidence.as_deref().unwrap().contains("CVSS v3 base score: 6.1")));
+    assert!(f.iter().any(|f| {
+        f.evidence
+            .as_deref()
+            .unwrap()
+            .contains("CVSS v3 base score: 6.1")
+    }));
     // The fix clears both, so it is the later fix.
-    assert_eq!(a.deps.vulnerabilities[0].fix_version.as_deref(), Some("2.32.0"));
+    assert_eq!(
+        a.deps.vulnerabilities[0].fix_version.as_deref(),
+        Some("2.32.0")
+    );
     // An ignore by the GHSA id (or the CVE) covers the merged PYSEC record too.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "requests==2.30.0\n").unwrap();
     let project = mlsc_deps::read_project(dir.path(), &Target::default()).unwrap();
     let mut o = AuditOptions::default();
-    o.ignores = vec![mlsc_deps::Ignore::new("cve-2023-32681", "proxies unused", None)];
+    o.ignores = vec![mlsc_deps::Ignore::new(
+        "cve-2023-32681",
+        "proxies unused",
+        None,
+    )];
     let b = mlsc_deps::audit(&project, &db, &o);
     assert_eq!(b.deps.vulnerabilities.len(), 1);
     assert_eq!(b.deps.ignored[0].id, "PYSEC-2023-74");
@@ -130,7 +142,11 @@ fn cvss_scores_rate_records_without_a_word() {
 #[test]
 fn a_malicious_package_is_critical_whatever_its_version() {
     let db = load();
-    for req in ["torchtriton==2.0.0\n", "torchtriton\n", "torchtriton==3.0.0\n"] {
+    for req in [
+        "torchtriton==2.0.0\n",
+        "torchtriton\n",
+        "torchtriton==3.0.0\n",
+    ] {
         let a = audit(&db, req);
         let mal: Vec<_> = a
             .report
@@ -140,7 +156,11 @@ fn a_malicious_package_is_critical_whatever_its_version() {
             .collect();
         assert_eq!(mal.len(), 1, "{req}: {:#?}", a.report.findings);
         assert_eq!(mal[0].severity, Severity::Critical);
-        assert!(mal[0].message.contains("MAL-2022-9001"), "{}", mal[0].message);
+        assert!(
+            mal[0].message.contains("MAL-2022-9001"),
+            "{}",
+            mal[0].message
+        );
         assert!(a.vulnerable(), "{req}");
         assert!(a.deps.vulnerabilities[0].vulnerability.malicious);
         // No "upgrade to" for malware.

@@ -249,7 +249,11 @@ pub(crate) fn poetry_to_pep440(c: &str) -> Result<String, String> {
                 *x += 1;
             }
             let text = up.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
-            Ok(if epoch == 0 { text } else { format!("{epoch}!{text}") })
+            Ok(if epoch == 0 {
+                text
+            } else {
+                format!("{epoch}!{text}")
+            })
         };
         if let Some(v) = p.strip_prefix('^') {
             let v = v.trim();

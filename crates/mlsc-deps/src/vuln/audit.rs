@@ -121,6 +121,10 @@ pub struct VulnerabilityEntry {
     /// (`>=10.3.0`; parts joined by ` or `).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clean_allowed: Option<String>,
+    /// The severity of the finding that reports this match: `critical` for malware; for an exact version or a
+    /// range whose every allowed version is affected, the advisory's (GHSA word, else CVSS v3 score, else high);
+    /// `low` for a range that allows clean versions too.
+    pub severity: Severity,
     /// The match.
     #[serde(flatten)]
     pub vulnerability: VulnMatch,
@@ -388,7 +392,11 @@ struct Out {
 }
 
 /// The ignore that applies to `ids`, if any.
-fn ignore_of<'a>(options: &'a AuditOptions, ids: &[String], aliases: &[String]) -> Option<&'a Ignore> {
+fn ignore_of<'a>(
+    options: &'a AuditOptions,
+    ids: &[String],
+    aliases: &[String],
+) -> Option<&'a Ignore> {
     options.ignores.iter().find(|ig| {
         ids.iter()
             .chain(aliases)
@@ -537,6 +545,11 @@ fn check_dependency(
             fix_version: fix.as_ref().map(ToString::to_string),
             every_allowed_version_affected: every,
             clean_allowed: clean_text.clone(),
+            severity: if !ranged || every == Some(true) || m.malicious {
+                severity_of(&m)
+            } else {
+                Severity::Low
+            },
             vulnerability: m,
         });
     }
@@ -558,10 +571,7 @@ struct Consequence {
 }
 
 fn consequence(dep: &Dependency, db: &Database) -> Consequence {
-    let allowed: Ranges<Version> = dep
-        .specifiers
-        .clone()
-        .map_or_else(Ranges::full, Into::into);
+    let allowed: Ranges<Version> = dep.specifiers.clone().map_or_else(Ranges::full, Into::into);
     let mut affected = Ranges::empty();
     for (adv, aff) in db.for_package(&dep.name) {
         if adv.withdrawn.is_none() && !adv.is_malicious() {
@@ -617,7 +627,12 @@ pub(crate) fn pep440_text(r: &Ranges<Version>) -> String {
 }
 
 /// Warns when the database is older than `max_days` (by its newest `modified` time), or has no date.
-fn stale_database(info: &DatabaseInfo, max_days: u32, today: jiff::civil::Date, report: &mut Report) {
+fn stale_database(
+    info: &DatabaseInfo,
+    max_days: u32,
+    today: jiff::civil::Date,
+    report: &mut Report,
+) {
     let at = mlsc_core::Location::file(info.source.clone());
     let date = info
         .newest_modified
@@ -642,7 +657,13 @@ fn stale_database(info: &DatabaseInfo, max_days: u32, today: jiff::civil::Date, 
         }
     };
     report.push_finding(
-        Finding::new(CODE_STALE_DATABASE, Severity::Low, "stale database", message).at(at),
+        Finding::new(
+            CODE_STALE_DATABASE,
+            Severity::Low,
+            "stale database",
+            message,
+        )
+        .at(at),
     );
 }
 
@@ -741,7 +762,9 @@ fn grouped_finding(
         ids.join(", ")
     };
     let advice = match fix {
-        Some(f) => format!("the newest versions it allows are clean ({clean}): require {f} or later"),
+        Some(f) => {
+            format!("the newest versions it allows are clean ({clean}): require {f} or later")
+        }
         None => format!("the versions it allows that no advisory affects: {clean}"),
     };
     let mut evidence = format!("ids: {}", ids.join(", "));

@@ -173,8 +173,11 @@ impl Advisory {
                 .map(|s| s.trim().to_ascii_uppercase())
                 .filter(|s| !s.is_empty())
         };
-        word(self.database_specific.as_ref())
-            .or_else(|| self.affected.iter().find_map(|a| word(a.database_specific.as_ref())))
+        word(self.database_specific.as_ref()).or_else(|| {
+            self.affected
+                .iter()
+                .find_map(|a| word(a.database_specific.as_ref()))
+        })
     }
 
     /// True for an OpenSSF malicious-packages record (`MAL-…`, or a record aliasing one): the package itself is

@@ -156,8 +156,11 @@ impl Prepared {
             let (union, sorted) = range_intervals(r, &mut p.invalid);
             p.ranges = p.ranges.union(&union);
             p.sorted = p.sorted.union(&sorted);
-            let introduced: Vec<Version> =
-                r.events.iter().filter_map(|e| e.introduced.as_deref().and_then(parse)).collect();
+            let introduced: Vec<Version> = r
+                .events
+                .iter()
+                .filter_map(|e| e.introduced.as_deref().and_then(parse))
+                .collect();
             for e in &r.events {
                 if let Some(f) = e.fixed.as_deref().and_then(parse)
                     && introduced.contains(&f)
