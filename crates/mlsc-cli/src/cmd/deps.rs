@@ -23,9 +23,10 @@ pub(crate) struct DepsArgs {
     /// `~/.cache/mlsc/osv/PyPI-all.zip`.
     #[arg(long, value_name = "PATH")]
     pub(crate) db: Option<PathBuf>,
-    /// The Python version markers are evaluated for (not the host's).
-    #[arg(long, value_name = "X.Y", default_value = "3.12")]
-    pub(crate) python_version: String,
+    /// The Python version markers are evaluated for (not the host's). By default the interpreter of the
+    /// virtual environment given as the one PATH (its `pyvenv.cfg`, or that of `PATH/.venv`), else 3.12.
+    #[arg(long, value_name = "X.Y")]
+    pub(crate) python_version: Option<String>,
     /// The platform markers are evaluated for (not the host's): linux, linux-aarch64, macos, macos-x86_64 or
     /// windows.
     #[arg(long, value_name = "PLATFORM", default_value = "linux")]
@@ -168,7 +169,17 @@ fn target(args: &DepsArgs) -> anyhow::Result<Target> {
         .platform
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
-    Ok(Target::new(&args.python_version, platform)?)
+    // A venv knows its interpreter: `deps` of a Python 3.11 venv must not evaluate markers for 3.12.
+    let from_venv = match args.paths.as_slice() {
+        [one] if args.python_version.is_none() => mlsc_deps::environment_python_version(one),
+        _ => None,
+    };
+    let version = args
+        .python_version
+        .clone()
+        .or(from_venv)
+        .unwrap_or_else(|| "3.12".to_owned());
+    Ok(Target::new(&version, platform)?)
 }
 
 fn read_all(paths: &[PathBuf], target: &Target) -> anyhow::Result<Project> {

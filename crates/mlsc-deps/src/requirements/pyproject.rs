@@ -73,6 +73,16 @@ pub(crate) fn read_pyproject(
             }
         }
     }
+    // uv's own dev list (before PEP 735 groups; still read by uv, which puts it in the `dev` group).
+    if let Some(dev) = doc
+        .get("tool")
+        .and_then(|t| t.get("uv"))
+        .and_then(|u| u.get("dev-dependencies"))
+    {
+        for s in strings(Some(dev)) {
+            add_pep508(s, Some("dev"), project);
+        }
+    }
     if let Some(poetry) = doc
         .get("tool")
         .and_then(|t| t.get("poetry"))
@@ -309,6 +319,48 @@ mod tests {
         assert_eq!(poetry_to_pep440(">=1, <2").unwrap(), ">=1,<2");
         assert_eq!(poetry_to_pep440("*").unwrap(), "");
         assert_eq!(poetry_to_pep440("1.2.*").unwrap(), "==1.2.*");
+    }
+
+    #[test]
+    fn uv_dev_dependencies() {
+        let text = "[project]\nname = \"x\"\ndependencies = [\"numpy>=1\"]\n\n[tool.uv]\ndev-dependencies = [\n  \"pytest==7.0.0\",\n  \"jinja2 @ https://f.example/Jinja2-2.10-py2.py3-none-any.whl\",\n]\n";
+        let mut p = Project::default();
+        assert!(read_pyproject(
+            text,
+            "pyproject.toml",
+            &Target::default(),
+            &mut p
+        ));
+        let got: Vec<(String, Option<String>, Option<String>, Option<u32>)> = p
+            .dependencies
+            .iter()
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    d.version.as_ref().map(ToString::to_string),
+                    d.group.clone(),
+                    d.source.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("numpy".to_owned(), None, None, Some(3)),
+                (
+                    "pytest".to_owned(),
+                    Some("7.0.0".to_owned()),
+                    Some("dev".to_owned()),
+                    Some(7)
+                ),
+                (
+                    "jinja2".to_owned(),
+                    Some("2.10".to_owned()),
+                    Some("dev".to_owned()),
+                    Some(8)
+                ),
+            ]
+        );
     }
 
     #[test]
