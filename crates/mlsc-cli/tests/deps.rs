@@ -623,3 +623,82 @@ fn a_stale_database_is_warned_with_its_date() {
     // A warning: low, so the default threshold does not fail on it.
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
+
+/// `${VAR}` as pip expands it (`src/pip/_internal/req/req_file.py`, `expand_env_variables`): only `${UPPER_1}`
+/// names, from the environment; an unset or empty variable stays literal, so that line cannot be read (exit 2).
+#[test]
+fn environment_variables_expand_as_pip_does() {
+    let dir = project(&[("requirements.txt", "requests==${REQUESTS_VERSION}\n")]);
+    let db = feed_zip(dir.path());
+    let run = |value: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mlsc"));
+        c.args([
+            "deps",
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+            "requirements.txt",
+        ])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env_remove("MLSC_DB")
+        .env_remove("REQUESTS_VERSION");
+        if let Some(v) = value {
+            c.env("REQUESTS_VERSION", v);
+        }
+        c.output().unwrap()
+    };
+    let out = run(Some("2.30.0"));
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["deps"]["dependencies"][0]["version"], "2.30.0");
+    assert_eq!(vulns(&v).len(), 2);
+    let out = run(None);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("${REQUESTS_VERSION}"));
+}
+
+/// `mlsc deps VENV` evaluates markers for the venv's own interpreter (its `pyvenv.cfg`), not for 3.12.
+#[test]
+fn a_venv_is_audited_for_its_own_interpreter() {
+    let dir = project(&[
+        (
+            "venv/pyvenv.cfg",
+            "home = /usr/bin\nimplementation = CPython\nversion_info = 3.11.9\n",
+        ),
+        (
+            "venv/lib/python3.11/site-packages/requests-2.30.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: requests\nVersion: 2.30.0\n",
+        ),
+    ]);
+    let db = feed_zip(dir.path());
+    let db = db.to_str().unwrap();
+    let out = mlsc(
+        dir.path(),
+        &["deps", "--db", db, "--format", "json", "venv"],
+    );
+    let v = json(&out);
+    assert_eq!(v["deps"]["target"], "cpython 3.11 linux");
+    assert_eq!(out.status.code(), Some(1));
+    // An explicit flag wins.
+    let out = mlsc(
+        dir.path(),
+        &[
+            "deps",
+            "--db",
+            db,
+            "--format",
+            "json",
+            "--python-version",
+            "3.9",
+            "venv",
+        ],
+    );
+    assert_eq!(json(&out)["deps"]["target"], "cpython 3.9 linux");
+}
