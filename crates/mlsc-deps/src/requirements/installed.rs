@@ -29,7 +29,7 @@ pub fn environment_python_version(path: &Path) -> Option<String> {
     ]
     .into_iter()
     .find(|p| p.is_file())?;
-    let text = super::project::read_bounded(&cfg, 64 * 1024).ok()?;
+    let text = read_bounded(&cfg, 64 * 1024).ok()?;
     let text = String::from_utf8_lossy(&text);
     let value = |key: &str| {
         text.lines().find_map(|l| {

@@ -331,14 +331,15 @@ mod tests {
             &Target::default(),
             &mut p
         ));
-        let got: Vec<(String, Option<String>, Option<String>, Option<u32>)> = p
+        let got: Vec<String> = p
             .dependencies
             .iter()
             .map(|d| {
-                (
-                    d.name.clone(),
+                format!(
+                    "{} {:?} {:?} {:?}",
+                    d.name,
                     d.version.as_ref().map(ToString::to_string),
-                    d.group.clone(),
+                    d.group,
                     d.source.line,
                 )
             })
@@ -346,19 +347,9 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("numpy".to_owned(), None, None, Some(3)),
-                (
-                    "pytest".to_owned(),
-                    Some("7.0.0".to_owned()),
-                    Some("dev".to_owned()),
-                    Some(7)
-                ),
-                (
-                    "jinja2".to_owned(),
-                    Some("2.10".to_owned()),
-                    Some("dev".to_owned()),
-                    Some(8)
-                ),
+                "numpy None None Some(3)",
+                "pytest Some(\"7.0.0\") Some(\"dev\") Some(7)",
+                "jinja2 Some(\"2.10\") Some(\"dev\") Some(8)",
             ]
         );
     }
