@@ -242,6 +242,8 @@ fn a_stale_database_is_said_with_its_date() {
     std::fs::write(dir.path().join("requirements.txt"), "pillow==10.3.0\n").unwrap();
     let project = mlsc_deps::read_project(dir.path(), &Target::default()).unwrap();
     let mut o = AuditOptions::default();
+    assert_eq!(o.max_database_age_days, None, "off unless asked for");
+    o.max_database_age_days = Some(30);
     o.today = Some("2024-10-20".parse().unwrap());
     let fresh = mlsc_deps::audit(&project, &db, &o);
     assert!(

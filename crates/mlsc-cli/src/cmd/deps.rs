@@ -217,6 +217,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
     options.ignores = ignores;
     options.ignores.extend(args.ignore_vuln.iter().cloned());
     options.hygiene = !args.no_hygiene;
+    // Advisories published after the database was built are missing from it: say so past 30 days.
+    options.max_database_age_days = Some(30);
     let project = read_all(&args.paths, &target)?;
     let read_any = project.inputs.iter().any(|i| i.superseded_by.is_none());
     if !read_any && !project.has_fatal() {

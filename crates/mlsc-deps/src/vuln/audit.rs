@@ -58,7 +58,8 @@ pub struct AuditOptions {
     /// `MLSC-DEP-014` warning, as does one with no `modified` time at all. `None` turns the check off. The date
     /// of a database is the newest `modified` time of its records, not its file's time (a copy or a
     /// checkout resets that): OSV edits some record every day, so the newest `modified` of a fresh export is
-    /// within a day of its download. By default, 30 days.
+    /// within a day of its download. By default, off (`None`): a library caller decides (the warning depends on
+    /// the day, which a snapshot of a report must not); `mlsc deps` sets 30 days.
     pub max_database_age_days: Option<u32>,
 }
 
@@ -68,7 +69,7 @@ impl Default for AuditOptions {
             ignores: Vec::new(),
             today: None,
             hygiene: true,
-            max_database_age_days: Some(30),
+            max_database_age_days: None,
         }
     }
 }
