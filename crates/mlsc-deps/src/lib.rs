@@ -10,7 +10,8 @@ pub use crate::error::Error;
 pub use crate::requirements::{
     Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
     IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,
-    normalize_name, parse_text, plan_fixes, read_file, read_project, read_project_with,
+    environment_python_version, normalize_name, parse_text, plan_fixes, read_file, read_project,
+    read_project_with,
 };
 pub use crate::vuln::{
     Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo,

@@ -23,9 +23,10 @@ pub(crate) struct DepsArgs {
     /// `~/.cache/mlsc/osv/PyPI-all.zip`.
     #[arg(long, value_name = "PATH")]
     pub(crate) db: Option<PathBuf>,
-    /// The Python version markers are evaluated for (not the host's).
-    #[arg(long, value_name = "X.Y", default_value = "3.12")]
-    pub(crate) python_version: String,
+    /// The Python version markers are evaluated for (not the host's). By default the interpreter of the
+    /// virtual environment given as the one PATH (its `pyvenv.cfg`, or that of `PATH/.venv`), else 3.12.
+    #[arg(long, value_name = "X.Y")]
+    pub(crate) python_version: Option<String>,
     /// The platform markers are evaluated for (not the host's): linux, linux-aarch64, macos, macos-x86_64 or
     /// windows.
     #[arg(long, value_name = "PLATFORM", default_value = "linux")]
@@ -40,6 +41,48 @@ pub(crate) struct DepsArgs {
     /// Do not report hygiene findings (unpinned, missing hashes, extra index URLs, direct references).
     #[arg(long)]
     pub(crate) no_hygiene: bool,
+    /// Ignore an advisory (an id or alias: PYSEC-, GHSA-, CVE-), beside `[deps] ignore` of mlsc.toml:
+    /// `ID`, `ID:REASON` or `ID:REASON:UNTIL` with UNTIL a date such as 2027-01-31 (after it the advisory is
+    /// reported again). Repeatable.
+    #[arg(long, value_name = "ID[:REASON[:UNTIL]]", value_parser = parse_ignore_vuln)]
+    pub(crate) ignore_vuln: Vec<Ignore>,
+}
+
+/// `ID[:REASON[:UNTIL]]`. Advisory ids hold no `:`; a reason may, so UNTIL is the part after the last `:` when it
+/// is a date, and the reason is everything between.
+fn parse_ignore_vuln(s: &str) -> Result<Ignore, String> {
+    let (id, rest) = s.split_once(':').unwrap_or((s, ""));
+    let id = id.trim();
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return Err(format!(
+            "`{s}`: expected ID[:REASON[:UNTIL]], such as GHSA-j8r2-6x86-q33q:no proxies:2027-01-31"
+        ));
+    }
+    let (reason, until) = match rest.rsplit_once(':') {
+        Some((r, u)) => match u.trim().parse::<jiff::civil::Date>() {
+            Ok(d) => (r, Some(d)),
+            Err(_) if looks_like_date(u) => {
+                return Err(format!("`{s}`: `{u}` is not a date such as 2027-01-31"));
+            }
+            Err(_) => (rest, None),
+        },
+        None => match rest.trim().parse::<jiff::civil::Date>() {
+            // `ID:2027-01-31`: an expiry with no reason.
+            Ok(d) if looks_like_date(rest) => ("", Some(d)),
+            _ => (rest, None),
+        },
+    };
+    let reason = if reason.trim().is_empty() {
+        "ignored on the command line"
+    } else {
+        reason.trim()
+    };
+    Ok(Ignore::new(id, reason, until))
+}
+
+fn looks_like_date(s: &str) -> bool {
+    let s = s.trim();
+    s.len() >= 8 && s.bytes().all(|b| b.is_ascii_digit() || b == b'-') && s.contains('-')
 }
 
 /// `[deps]` of `mlsc.toml`, read here on its own so that `mlsc deps` needs no other section.
@@ -126,7 +169,17 @@ fn target(args: &DepsArgs) -> anyhow::Result<Target> {
         .platform
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
-    Ok(Target::new(&args.python_version, platform)?)
+    // A venv knows its interpreter: `deps` of a Python 3.11 venv must not evaluate markers for 3.12.
+    let from_venv = match args.paths.as_slice() {
+        [one] if args.python_version.is_none() => mlsc_deps::environment_python_version(one),
+        _ => None,
+    };
+    let version = args
+        .python_version
+        .clone()
+        .or(from_venv)
+        .unwrap_or_else(|| "3.12".to_owned());
+    Ok(Target::new(&version, platform)?)
 }
 
 fn read_all(paths: &[PathBuf], target: &Target) -> anyhow::Result<Project> {
@@ -162,7 +215,10 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
     let db = load_database(args.db.as_deref())?;
     let mut options = AuditOptions::default();
     options.ignores = ignores;
+    options.ignores.extend(args.ignore_vuln.iter().cloned());
     options.hygiene = !args.no_hygiene;
+    // Advisories published after the database was built are missing from it: say so past 30 days.
+    options.max_database_age_days = Some(30);
     let project = read_all(&args.paths, &target)?;
     let read_any = project.inputs.iter().any(|i| i.superseded_by.is_none());
     if !read_any && !project.has_fatal() {
@@ -239,9 +295,98 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
             text.push_str(&output::human(&audit.report, style, global.quiet));
             output::write_output(global, text.as_bytes())?;
         }
-        _ => output::emit_report(global, &audit.report, mlsc_deps::rules())?,
+        OutputFormat::Markdown => {
+            output::write_output(global, markdown(&audit).as_bytes())?;
+        }
+        OutputFormat::Sarif => output::emit_report(global, &audit.report, mlsc_deps::rules())?,
+        other => bail!(
+            "`--format {}` is not available for `mlsc deps`: use {FORMATS}",
+            output::format_name(other)
+        ),
     }
     Ok(status(&audit, global))
+}
+
+/// The formats `mlsc deps` writes, for its refusal message.
+const FORMATS: &str = "human, json, sarif, markdown or cyclonedx";
+
+/// Markdown like pip-audit's `--format markdown`: a table of vulnerabilities (`Name | Version | ID | Fix
+/// Versions`, with mlsc's severity, exposure and source beside), then the other findings, then what could not
+/// be checked.
+fn markdown(audit: &mlsc_deps::Audit) -> String {
+    fn cell(s: &str) -> String {
+        s.replace('|', "\\|").replace('\n', " ")
+    }
+    let mut out = String::new();
+    let vulns = &audit.deps.vulnerabilities;
+    if vulns.is_empty() {
+        out.push_str("No known vulnerabilities found\n");
+    } else {
+        out.push_str("Name | Version | ID | Fix Versions | Severity | Exposure | Source\n");
+        out.push_str("--- | --- | --- | --- | --- | --- | ---\n");
+        for v in vulns {
+            let m = &v.vulnerability;
+            let severity = v.severity;
+            let exposure = if m.malicious {
+                "malicious"
+            } else if m.kind == mlsc_deps::Exposure::Affected {
+                "affected"
+            } else if v.every_allowed_version_affected == Some(true) {
+                "every allowed version"
+            } else {
+                "some allowed versions"
+            };
+            let version = v.version.clone().unwrap_or_else(|| {
+                if v.specifier.is_empty() {
+                    "(any)".to_owned()
+                } else {
+                    v.specifier.clone()
+                }
+            });
+            out.push_str(&format!(
+                "{} | {} | {} | {} | {severity} | {exposure} | {}\n",
+                cell(&v.package),
+                cell(&version),
+                cell(&m.id),
+                cell(v.fix_version.as_deref().unwrap_or("")),
+                cell(&v.source),
+            ));
+        }
+    }
+    let others: Vec<&mlsc_core::Finding> = audit
+        .report
+        .findings
+        .iter()
+        .filter(|f| {
+            !matches!(
+                f.code.as_str(),
+                "MLSC-DEP-001" | "MLSC-DEP-002" | "MLSC-DEP-011" | "MLSC-DEP-013"
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        out.push_str("\nCode | Severity | Location | Message\n--- | --- | --- | ---\n");
+        for f in others {
+            out.push_str(&format!(
+                "{} | {} | {} | {}\n",
+                f.code,
+                f.severity,
+                cell(&f.location.to_string()),
+                cell(&f.message)
+            ));
+        }
+    }
+    for e in &audit.report.errors {
+        out.push_str(&format!(
+            "\n**Not checked**: {}{}\n",
+            e.path
+                .as_deref()
+                .map(|p| format!("`{p}`: "))
+                .unwrap_or_default(),
+            e.message
+        ));
+    }
+    out
 }
 
 /// 2 when an input failed, 1 when anything is vulnerable or possibly affected, else by `--fail-on`.

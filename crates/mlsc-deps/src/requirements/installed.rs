@@ -12,6 +12,42 @@ use super::project::{ReadOptions, read_bounded};
 use super::{Dependency, DependencyKind, Diagnostic, Input, InputFormat, Project, Source, Target};
 
 /// True when `path` is a virtual environment or a site-packages folder.
+/// The Python version (`3.11`) of the virtual environment at `path` (or at `path/.venv`), from its
+/// `pyvenv.cfg`: `version_info` (uv, virtualenv: `3.11.4`, `3.11.4.final.0`), else `version` (the `venv`
+/// module). `None` when there is no such file or it names no version. Markers of an environment's
+/// dependencies are evaluated for this interpreter, not an assumed default.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("pyvenv.cfg"), "home = /usr/bin\nversion = 3.11.4\n").unwrap();
+/// assert_eq!(mlsc_deps::environment_python_version(dir.path()).as_deref(), Some("3.11"));
+/// ```
+pub fn environment_python_version(path: &Path) -> Option<String> {
+    let cfg = [
+        path.join("pyvenv.cfg"),
+        path.join(".venv").join("pyvenv.cfg"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())?;
+    let text = read_bounded(&cfg, 64 * 1024).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let value = |key: &str| {
+        text.lines().find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().to_owned())
+        })
+    };
+    let v = value("version_info").or_else(|| value("version"))?;
+    let mut parts = v.split('.');
+    let major = parts.next()?.trim();
+    let minor = parts.next()?.trim();
+    (!major.is_empty()
+        && !minor.is_empty()
+        && major.bytes().all(|b| b.is_ascii_digit())
+        && minor.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| format!("{major}.{minor}"))
+}
+
 pub(crate) fn is_environment(path: &Path) -> bool {
     if path.join("pyvenv.cfg").is_file() {
         return true;

@@ -340,6 +340,75 @@ pub(crate) fn read_poetry_lock(
     true
 }
 
+/// `pdm.lock`: `[[package]]` tables with `name`, `version`, `groups`, `marker` (lock format 4.5 and later),
+/// `dependencies` (PEP 508 strings) and `files` hashes.
+pub(crate) fn read_pdm_lock(
+    text: &str,
+    path: &str,
+    target: &Target,
+    project: &mut Project,
+) -> bool {
+    let Some(doc) = parse_toml(text, path, project) else {
+        return false;
+    };
+    let mut finder = LineFinder {
+        text,
+        cursor: 0,
+        header: "[[package]]",
+    };
+    for pkg in tables(doc.get("package")) {
+        let Some(name) = str_of(pkg, "name") else {
+            continue;
+        };
+        let line = finder.find(name);
+        let Some(mut d) = lock_dependency(
+            name,
+            str_of(pkg, "version"),
+            Source::new(path, line, InputFormat::PdmLock),
+            project,
+        ) else {
+            continue;
+        };
+        for f in tables(pkg.get("files")) {
+            if let Some(h) = str_of(f, "hash").and_then(FileHash::parse) {
+                d.hashes.push(h);
+            }
+        }
+        if let Some(m) = str_of(pkg, "marker") {
+            d.applies = target.evaluate(m, &[]).unwrap_or(true);
+            d.marker = Some(m.to_owned());
+        }
+        let groups: Vec<&str> = pkg
+            .get("groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if !groups.is_empty() && !groups.contains(&"default") {
+            d.group = Some(groups.join(","));
+        }
+        for s in pkg
+            .get("dependencies")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let n: String = s
+                .trim()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .collect();
+            if !n.is_empty() {
+                d.depends_on.push(super::normalize_name(&n));
+            }
+        }
+        project.dependencies.push(d);
+    }
+    true
+}
+
 /// `Pipfile.lock` (JSON).
 pub(crate) fn read_pipfile_lock(
     text: &str,

@@ -20,6 +20,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 use serde::Serialize;
 
 pub use self::fix::{FixEdit, FixPlan, plan_fixes};
+pub use self::installed::environment_python_version;
 pub use self::name::normalize_name;
 pub use self::project::{ReadOptions, parse_text, read_file, read_project, read_project_with};
 pub use self::target::{Platform, Target};
@@ -81,6 +82,8 @@ pub enum InputFormat {
     Pylock,
     /// An installed environment (a venv or a site-packages folder).
     Installed,
+    /// `pdm.lock`.
+    PdmLock,
 }
 
 impl InputFormat {
@@ -95,6 +98,7 @@ impl InputFormat {
             InputFormat::PipfileLock => "pipfile-lock",
             InputFormat::Pylock => "pylock",
             InputFormat::Installed => "installed",
+            InputFormat::PdmLock => "pdm-lock",
         }
     }
 
@@ -107,6 +111,7 @@ impl InputFormat {
                 | InputFormat::PipfileLock
                 | InputFormat::Pylock
                 | InputFormat::Installed
+                | InputFormat::PdmLock
         )
     }
 }

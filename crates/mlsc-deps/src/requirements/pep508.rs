@@ -144,6 +144,15 @@ pub(crate) fn dependency(
     if let Some(url) = sp.url {
         dep.kind = url_kind(url);
         dep.url = Some(url.to_owned());
+        // A wheel or sdist names its version in its file name (the wheel and sdist file name specifications):
+        // `tornado @ https://…/tornado-6.0.3-cp37-cp37m-linux_x86_64.whl` is tornado 6.0.3, audited as such. Only
+        // when the file's name is the requirement's, so a renamed file is not taken at its word.
+        if matches!(dep.kind, DependencyKind::Url | DependencyKind::Path)
+            && let (Some(file_name), Some(v)) = super::txt::archive_name_version(url)
+            && super::normalize_name(&file_name) == dep.name
+        {
+            dep.version = Some(v);
+        }
     } else if !sp.specifier.is_empty() {
         apply_specifier(&mut dep, sp.specifier)?;
     }
@@ -228,6 +237,27 @@ mod tests {
         assert_eq!(s.extras, ["x", "y"]);
         assert_eq!(s.specifier, ">=1.0, <2");
         assert_eq!(s.marker, Some("python_version < '3.8'"));
+        // PEP 508 direct references to a wheel or sdist take their version from the file name.
+        let d =
+            dep("tornado @ https://files.example/tornado-6.0.3-cp37-cp37m-manylinux1_x86_64.whl");
+        assert_eq!(
+            d.version.as_ref().map(ToString::to_string).as_deref(),
+            Some("6.0.3")
+        );
+        let d = dep("Foo.Bar @ https://files.example/foo_bar-1.2.post1-py3-none-any.whl#sha256=00");
+        assert_eq!(
+            d.version.as_ref().map(ToString::to_string).as_deref(),
+            Some("1.2.post1")
+        );
+        let d = dep("scikit-learn @ https://files.example/scikit-learn-0.20.0.tar.gz");
+        assert_eq!(
+            d.version.as_ref().map(ToString::to_string).as_deref(),
+            Some("0.20.0")
+        );
+        let d = dep("tornado @ https://files.example/other-6.0.3-py3-none-any.whl");
+        assert!(d.version.is_none(), "a file of another name says nothing");
+        let d = dep("tornado @ git+https://github.com/tornadoweb/tornado@v6.0.3");
+        assert!(d.version.is_none());
         let u = split("pkg @ https://x.org/pkg-1.0.whl ; os_name == 'nt'").unwrap();
         assert_eq!(u.url, Some("https://x.org/pkg-1.0.whl"));
         assert_eq!(u.marker, Some("os_name == 'nt'"));

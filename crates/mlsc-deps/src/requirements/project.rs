@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::installed::{is_environment, read_environment};
-use super::locks::{read_pipfile_lock, read_poetry_lock, read_pylock, read_uv_lock};
+use super::locks::{read_pdm_lock, read_pipfile_lock, read_poetry_lock, read_pylock, read_uv_lock};
 use super::pyproject::read_pyproject;
 use super::txt::TxtReader;
 use super::{Diagnostic, Input, InputFormat, Project, Target};
@@ -83,6 +83,7 @@ pub(crate) fn detect_format(path: &Path) -> InputFormat {
         "pyproject.toml" => InputFormat::Pyproject,
         "uv.lock" => InputFormat::UvLock,
         "poetry.lock" => InputFormat::PoetryLock,
+        "pdm.lock" => InputFormat::PdmLock,
         "pipfile.lock" => InputFormat::PipfileLock,
         "pylock.toml" => InputFormat::Pylock,
         n if n.starts_with("pylock.") && n.ends_with(".toml") => InputFormat::Pylock,
@@ -185,6 +186,7 @@ fn read_one(
         InputFormat::Pyproject => read_pyproject(&text, display, target, project),
         InputFormat::UvLock => read_uv_lock(&text, display, target, project),
         InputFormat::PoetryLock => read_poetry_lock(&text, display, target, project),
+        InputFormat::PdmLock => read_pdm_lock(&text, display, target, project),
         InputFormat::PipfileLock => read_pipfile_lock(&text, display, target, project),
         InputFormat::Pylock => read_pylock(&text, display, target, project),
         _ => true,
@@ -241,6 +243,7 @@ pub fn parse_text(text: &str, path: &str, format: InputFormat, target: &Target) 
         InputFormat::Pyproject => read_pyproject(text, path, target, &mut project),
         InputFormat::UvLock => read_uv_lock(text, path, target, &mut project),
         InputFormat::PoetryLock => read_poetry_lock(text, path, target, &mut project),
+        InputFormat::PdmLock => read_pdm_lock(text, path, target, &mut project),
         InputFormat::PipfileLock => read_pipfile_lock(text, path, target, &mut project),
         InputFormat::Pylock => read_pylock(text, path, target, &mut project),
         InputFormat::Installed => {
@@ -265,7 +268,7 @@ pub fn parse_text(text: &str, path: &str, format: InputFormat, target: &Target) 
 /// Reads a file, an installed environment, or a project folder (searched for requirements files,
 /// `pyproject.toml`, lock files and environments), evaluating markers for `target`.
 ///
-/// In a folder, `pyproject.toml` is not read when a lock file (`uv.lock`, `poetry.lock`, `pylock.toml`,
+/// In a folder, `pyproject.toml` is not read when a lock file (`uv.lock`, `poetry.lock`, `pdm.lock`, `pylock.toml`,
 /// `Pipfile.lock`) sits beside it: the lock records what is installed, the pyproject only ranges. Such a file is
 /// listed in [`Project::inputs`] with `superseded_by` set.
 ///
@@ -348,10 +351,16 @@ fn search(
         .iter()
         .filter_map(|p| p.file_name()?.to_str().map(str::to_ascii_lowercase))
         .collect();
-    let lock = ["uv.lock", "poetry.lock", "pylock.toml", "pipfile.lock"]
-        .iter()
-        .find(|l| names.iter().any(|n| n == *l))
-        .copied();
+    let lock = [
+        "uv.lock",
+        "poetry.lock",
+        "pdm.lock",
+        "pylock.toml",
+        "pipfile.lock",
+    ]
+    .iter()
+    .find(|l| names.iter().any(|n| n == *l))
+    .copied();
     let mut subdirs = Vec::new();
     for p in &entries {
         let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
@@ -391,6 +400,7 @@ fn search(
             }
             "uv.lock" => InputFormat::UvLock,
             "poetry.lock" => InputFormat::PoetryLock,
+            "pdm.lock" => InputFormat::PdmLock,
             "pipfile.lock" => InputFormat::PipfileLock,
             n if n == "pylock.toml" || (n.starts_with("pylock.") && n.ends_with(".toml")) => {
                 InputFormat::Pylock

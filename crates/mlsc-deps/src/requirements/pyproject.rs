@@ -1,6 +1,8 @@
 //! `pyproject.toml`: PEP 621 `[project]` dependencies and optional dependencies, PEP 735 `[dependency-groups]`,
 //! and Poetry's `[tool.poetry.*dependencies]` tables (with caret and tilde constraints translated to PEP 440).
 
+use std::str::FromStr;
+
 use toml::{Table, Value};
 
 use super::pep508::{self, apply_specifier, url_kind};
@@ -69,6 +71,16 @@ pub(crate) fn read_pyproject(
             for s in strings(Some(list)) {
                 add_pep508(s, Some(group), project);
             }
+        }
+    }
+    // uv's own dev list (before PEP 735 groups; still read by uv, which puts it in the `dev` group).
+    if let Some(dev) = doc
+        .get("tool")
+        .and_then(|t| t.get("uv"))
+        .and_then(|u| u.get("dev-dependencies"))
+    {
+        for s in strings(Some(dev)) {
+            add_pep508(s, Some("dev"), project);
         }
     }
     if let Some(poetry) = doc
@@ -232,34 +244,42 @@ pub(crate) fn poetry_to_pep440(c: &str) -> Result<String, String> {
                 "poetry alternative constraints (`{p}`) are not supported"
             ));
         }
+        // The release numbers of any PEP 440 version (`0.36b0`, `1.0.0rc1`, `1.0.post1`, `1!2.0`): Poetry bumps
+        // the release and ignores the pre-, post- and dev-release parts when it computes the upper bound.
+        let release = |v: &str| -> Result<(u64, Vec<u64>), String> {
+            let parsed = pep440_rs::Version::from_str(v)
+                .map_err(|_| format!("invalid version `{v}` in `{p}`"))?;
+            Ok((parsed.epoch(), parsed.release().to_vec()))
+        };
         let bump = |v: &str, at: usize| -> Result<String, String> {
-            let nums: Vec<u64> = v
-                .split('.')
-                .map(|x| {
-                    x.parse::<u64>()
-                        .map_err(|_| format!("invalid version `{v}` in `{p}`"))
-                })
-                .collect::<Result<_, _>>()?;
-            let at = at.min(nums.len() - 1);
-            let mut up: Vec<u64> = nums[..=at].to_vec();
-            up[at] += 1;
-            Ok(up.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
+            let (epoch, nums) = release(v)?;
+            let at = at.min(nums.len().saturating_sub(1));
+            let mut up: Vec<u64> = nums.iter().take(at + 1).copied().collect();
+            if let Some(x) = up.get_mut(at) {
+                *x += 1;
+            }
+            let text = up.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
+            Ok(if epoch == 0 {
+                text
+            } else {
+                format!("{epoch}!{text}")
+            })
         };
         if let Some(v) = p.strip_prefix('^') {
             let v = v.trim();
-            let nums: Vec<&str> = v.split('.').collect();
+            let (_, nums) = release(v)?;
             // The first non-zero component is the one that may not change.
             let at = nums
                 .iter()
-                .position(|n| *n != "0")
-                .unwrap_or(nums.len() - 1);
+                .position(|n| *n != 0)
+                .unwrap_or(nums.len().saturating_sub(1));
             out.push(format!(">={v}"));
             out.push(format!("<{}", bump(v, at)?));
         } else if let Some(v) = p.strip_prefix("~=") {
             out.push(format!("~={}", v.trim()));
         } else if let Some(v) = p.strip_prefix('~') {
             let v = v.trim();
-            let n = v.split('.').count();
+            let n = release(v)?.1.len();
             out.push(format!(">={v}"));
             out.push(format!("<{}", bump(v, if n == 1 { 0 } else { 1 })?));
         } else if p.starts_with(['=', '<', '>', '!']) {
@@ -285,12 +305,53 @@ mod tests {
         assert_eq!(poetry_to_pep440("^1.2.3").unwrap(), ">=1.2.3,<2");
         assert_eq!(poetry_to_pep440("^0.2.3").unwrap(), ">=0.2.3,<0.3");
         assert_eq!(poetry_to_pep440("^0.0.3").unwrap(), ">=0.0.3,<0.0.4");
+        // Pre-, post- and dev-releases, as real projects write them (text-generation-inference's
+        // pyproject.toml:24 has `^0.36b0`).
+        assert_eq!(poetry_to_pep440("^0.36b0").unwrap(), ">=0.36b0,<0.37");
+        assert_eq!(poetry_to_pep440("~0.36b0").unwrap(), ">=0.36b0,<0.37");
+        assert_eq!(poetry_to_pep440("^1.0.0rc1").unwrap(), ">=1.0.0rc1,<2");
+        assert_eq!(poetry_to_pep440("^1.0.post1").unwrap(), ">=1.0.post1,<2");
+        assert_eq!(poetry_to_pep440("~1.2.dev3").unwrap(), ">=1.2.dev3,<1.3");
+        assert!(poetry_to_pep440("^not-a-version").is_err());
         assert_eq!(poetry_to_pep440("~1.2.3").unwrap(), ">=1.2.3,<1.3");
         assert_eq!(poetry_to_pep440("~1").unwrap(), ">=1,<2");
         assert_eq!(poetry_to_pep440("1.2.3").unwrap(), "==1.2.3");
         assert_eq!(poetry_to_pep440(">=1, <2").unwrap(), ">=1,<2");
         assert_eq!(poetry_to_pep440("*").unwrap(), "");
         assert_eq!(poetry_to_pep440("1.2.*").unwrap(), "==1.2.*");
+    }
+
+    #[test]
+    fn uv_dev_dependencies() {
+        let text = "[project]\nname = \"x\"\ndependencies = [\"numpy>=1\"]\n\n[tool.uv]\ndev-dependencies = [\n  \"pytest==7.0.0\",\n  \"jinja2 @ https://f.example/Jinja2-2.10-py2.py3-none-any.whl\",\n]\n";
+        let mut p = Project::default();
+        assert!(read_pyproject(
+            text,
+            "pyproject.toml",
+            &Target::default(),
+            &mut p
+        ));
+        let got: Vec<String> = p
+            .dependencies
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {:?} {:?} {:?}",
+                    d.name,
+                    d.version.as_ref().map(ToString::to_string),
+                    d.group,
+                    d.source.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "numpy None None Some(3)",
+                "pytest Some(\"7.0.0\") Some(\"dev\") Some(7)",
+                "jinja2 Some(\"2.10\") Some(\"dev\") Some(8)",
+            ]
+        );
     }
 
     #[test]

@@ -10,8 +10,13 @@ use pep440_rs::Version;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::ops::Bound;
+
+use version_ranges::Ranges;
+
+use super::cvss;
 use super::db::{Advisory, Database, DatabaseInfo};
-use super::matching::{Exposure, VulnMatch, id_rank};
+use super::matching::{Eval, Exposure, VulnMatch, id_rank};
 use super::rules::*;
 use crate::requirements::{Dependency, DependencyKind, FixEdit, Input, InputFormat, Project};
 
@@ -49,6 +54,13 @@ pub struct AuditOptions {
     /// Whether hygiene findings (unpinned, missing hashes, extra index, trusted host, direct references) are
     /// reported. By default, true.
     pub hygiene: bool,
+    /// A database whose newest record was modified more than this many days before `today` gets a
+    /// `MLSC-DEP-014` warning, as does one with no `modified` time at all. `None` turns the check off. The date
+    /// of a database is the newest `modified` time of its records, not its file's time (a copy or a
+    /// checkout resets that): OSV edits some record every day, so the newest `modified` of a fresh export is
+    /// within a day of its download. By default, off (`None`): a library caller decides (the warning depends on
+    /// the day, which a snapshot of a report must not); `mlsc deps` sets 30 days.
+    pub max_database_age_days: Option<u32>,
 }
 
 impl Default for AuditOptions {
@@ -57,6 +69,7 @@ impl Default for AuditOptions {
             ignores: Vec::new(),
             today: None,
             hygiene: true,
+            max_database_age_days: None,
         }
     }
 }
@@ -94,9 +107,25 @@ pub struct VulnerabilityEntry {
     pub purl: String,
     /// Where the dependency was declared (`requirements.txt:3`).
     pub source: String,
-    /// The smallest version that fixes every advisory of this dependency, when one is known.
+    /// For a pin: the smallest version above it that no advisory of the package affects. For a range with
+    /// clean versions: the lowest version of the newest clean part of the allowed range (any release from it
+    /// up to the range's end is clean). For a range with none: the smallest clean version at all. When one is
+    /// known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix_version: Option<String>,
+    /// For a dependency known only by a range: true when every version the range allows is affected by some
+    /// advisory of the package (the allowed set is inside the union of the affected ranges), false when it
+    /// allows clean versions too. Absent for exact versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_allowed_version_affected: Option<bool>,
+    /// For a range that allows clean versions: the allowed versions no advisory affects, as PEP 440 clauses
+    /// (`>=10.3.0`; parts joined by ` or `).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clean_allowed: Option<String>,
+    /// The severity of the finding that reports this match: `critical` for malware; for an exact version or a
+    /// range whose every allowed version is affected, the advisory's (GHSA word, else CVSS v3 score, else high);
+    /// `low` for a range that allows clean versions too.
+    pub severity: Severity,
     /// The match.
     #[serde(flatten)]
     pub vulnerability: VulnMatch,
@@ -152,9 +181,14 @@ impl Audit {
         }
     }
 
-    /// True when a dependency is vulnerable or possibly affected.
+    /// True when a dependency is vulnerable: an exact version affected, a malicious package, or a range whose
+    /// every allowed version is affected. A range that also allows clean versions is not (its grouped
+    /// `MLSC-DEP-002` finding is low and counts only under `--fail-on low`).
     pub fn vulnerable(&self) -> bool {
-        !self.deps.vulnerabilities.is_empty()
+        self.deps.vulnerabilities.iter().any(|v| {
+            v.vulnerability.kind == Exposure::Affected
+                || v.every_allowed_version_affected == Some(true)
+        })
     }
 }
 
@@ -186,10 +220,7 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
             .date()
     });
     let mut report = Report::new("deps");
-    let mut vulnerabilities = Vec::new();
-    let mut ignored = Vec::new();
-    let mut fixes = Vec::new();
-    let mut vulnerable_files: BTreeSet<String> = BTreeSet::new();
+    let mut out = Out::default();
     let mut unreadable: std::collections::BTreeMap<String, String> =
         std::collections::BTreeMap::new();
 
@@ -226,78 +257,10 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
             // The constraints file decides what is installed: it is audited (once) below, at its own line.
             continue;
         }
-        let exact = dep.version.as_ref();
         for (id, why) in db.unreadable_for(&dep.name) {
             unreadable.insert(id.to_owned(), why.to_owned());
         }
-        let matches = match_dependency(i, dep, exact, db);
-        let fix_version = fix_version(dep, exact, db);
-        let mut any = false;
-        for m in matches {
-            if let Some(ig) = options
-                .ignores
-                .iter()
-                .find(|ig| m.ids.contains(&ig.id) || m.aliases.contains(&ig.id))
-            {
-                match ig.expires {
-                    Some(exp) if exp < today => {
-                        report.push_finding(
-                            Finding::new(
-                                CODE_IGNORE_EXPIRED,
-                                Severity::Low,
-                                "ignore expired",
-                                format!(
-                                    "the ignore of `{}` expired on {exp} ({}): it is reported again",
-                                    ig.id, ig.reason
-                                ),
-                            )
-                            .at(dep_location(dep)),
-                        );
-                    }
-                    _ => {
-                        ignored.push(IgnoredMatch {
-                            id: m.id.clone(),
-                            package: dep.name.clone(),
-                            source: dep.source.to_string(),
-                            reason: ig.reason.clone(),
-                            expires: ig.expires.map(|d| d.to_string()),
-                        });
-                        continue;
-                    }
-                }
-            }
-            any = true;
-            report.push_finding(vuln_finding(dep, exact, false, &m, fix_version.as_ref()));
-            vulnerabilities.push(VulnerabilityEntry {
-                package: dep.name.clone(),
-                version: exact
-                    .map(ToString::to_string)
-                    .or_else(|| dep.arbitrary_version.clone()),
-                specifier: dep.specifier.clone(),
-                purl: dep.purl(),
-                source: dep.source.to_string(),
-                fix_version: fix_version.as_ref().map(ToString::to_string),
-                vulnerability: m,
-            });
-        }
-        if any {
-            vulnerable_files.insert(dep.source.path.clone());
-            if let (Some(v), Some(f), Some(line)) = (&dep.version, &fix_version, dep.source.line)
-                && matches!(
-                    dep.source.format,
-                    InputFormat::Requirements | InputFormat::Constraints
-                )
-                && dep.kind == DependencyKind::Pinned
-            {
-                fixes.push(FixEdit::new(
-                    &dep.source.path,
-                    line,
-                    &dep.name,
-                    &v.to_string(),
-                    &f.to_string(),
-                ));
-            }
-        }
+        check_dependency(i, dep, false, db, options, today, &mut out);
     }
     // Constraint pins are audited on their own too: they are what gets installed.
     let offset = project.dependencies.len();
@@ -308,35 +271,21 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
         {
             continue;
         }
-        let fix = fix_version(c, c.version.as_ref(), db);
-        for m in match_dependency(offset + k, c, c.version.as_ref(), db) {
-            if options.ignores.iter().any(|ig| {
-                (m.ids.contains(&ig.id) || m.aliases.contains(&ig.id))
-                    && ig.expires.is_none_or(|e| e >= today)
-            }) {
-                continue;
-            }
-            report.push_finding(vuln_finding(c, c.version.as_ref(), true, &m, fix.as_ref()));
-            vulnerable_files.insert(c.source.path.clone());
-            if let (Some(v), Some(f), Some(line)) = (&c.version, &fix, c.source.line) {
-                fixes.push(FixEdit::new(
-                    &c.source.path,
-                    line,
-                    &c.name,
-                    &v.to_string(),
-                    &f.to_string(),
-                ));
-            }
-            vulnerabilities.push(VulnerabilityEntry {
-                package: c.name.clone(),
-                version: c.version.as_ref().map(ToString::to_string),
-                specifier: c.specifier.clone(),
-                purl: c.purl(),
-                source: c.source.to_string(),
-                fix_version: fix.as_ref().map(ToString::to_string),
-                vulnerability: m,
-            });
-        }
+        check_dependency(offset + k, c, true, db, options, today, &mut out);
+    }
+    let Out {
+        findings,
+        mut vulnerabilities,
+        ignored,
+        mut fixes,
+        vulnerable_files,
+        inconclusive_files,
+    } = out;
+    for f in findings {
+        report.push_finding(f);
+    }
+    if let Some(max) = options.max_database_age_days {
+        stale_database(db.info(), max, today, &mut report);
     }
     fixes.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     fixes.dedup();
@@ -391,7 +340,7 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
         {
             v = v.at_least(Assessment::Suspicious);
         }
-        if fatal_files.contains(&input.path) {
+        if fatal_files.contains(&input.path) || inconclusive_files.contains(&input.path) {
             v = v.at_most(Completeness::Inconclusive);
         }
         a.verdict = v;
@@ -432,18 +381,407 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
     }
 }
 
+/// What the per-dependency checks add up to.
+#[derive(Default)]
+struct Out {
+    findings: Vec<Finding>,
+    vulnerabilities: Vec<VulnerabilityEntry>,
+    ignored: Vec<IgnoredMatch>,
+    fixes: Vec<FixEdit>,
+    vulnerable_files: BTreeSet<String>,
+    inconclusive_files: BTreeSet<String>,
+}
+
+/// The ignore that applies to `ids`, if any.
+fn ignore_of<'a>(
+    options: &'a AuditOptions,
+    ids: &[String],
+    aliases: &[String],
+) -> Option<&'a Ignore> {
+    options.ignores.iter().find(|ig| {
+        ids.iter()
+            .chain(aliases)
+            .any(|x| x.eq_ignore_ascii_case(&ig.id))
+    })
+}
+
+/// Matches one dependency (or constraint pin) and adds its findings, entries and fixes to `out`.
+fn check_dependency(
+    index: usize,
+    dep: &Dependency,
+    via_constraint: bool,
+    db: &Database,
+    options: &AuditOptions,
+    today: jiff::civil::Date,
+    out: &mut Out,
+) {
+    let exact = dep.version.as_ref();
+    let found = match_dependency(index, dep, exact, db);
+    let shown_version = exact
+        .map(ToString::to_string)
+        .or_else(|| dep.arbitrary_version.clone())
+        .unwrap_or_else(|| {
+            if dep.specifier.is_empty() {
+                "(any version)".to_owned()
+            } else {
+                dep.specifier.clone()
+            }
+        });
+    for (id, why) in &found.unknown {
+        if ignore_of(options, std::slice::from_ref(id), &[])
+            .is_some_and(|ig| ig.expires.is_none_or(|e| e >= today))
+        {
+            continue;
+        }
+        out.findings.push(
+            Finding::new(
+                CODE_NOT_EVALUABLE,
+                Severity::Medium,
+                "advisory not evaluable",
+                format!(
+                    "`{}` {shown_version} could not be checked against {id}: {why}; the package is inconclusive, \
+                     not clean",
+                    dep.name
+                ),
+            )
+            .at(dep_location(dep))
+            .with_evidence(format!("record: {id}; purl: {}", dep.purl())),
+        );
+        out.inconclusive_files.insert(dep.source.path.clone());
+    }
+    let mut kept = Vec::new();
+    for m in found.matches {
+        if let Some(ig) = ignore_of(options, &m.ids, &m.aliases) {
+            match ig.expires {
+                Some(exp) if exp < today => {
+                    out.findings.push(
+                        Finding::new(
+                            CODE_IGNORE_EXPIRED,
+                            Severity::Low,
+                            "ignore expired",
+                            format!(
+                                "the ignore of `{}` expired on {exp} ({}): it is reported again",
+                                ig.id, ig.reason
+                            ),
+                        )
+                        .at(dep_location(dep)),
+                    );
+                }
+                _ => {
+                    out.ignored.push(IgnoredMatch {
+                        id: m.id.clone(),
+                        package: dep.name.clone(),
+                        source: dep.source.to_string(),
+                        reason: ig.reason.clone(),
+                        expires: ig.expires.map(|d| d.to_string()),
+                    });
+                    continue;
+                }
+            }
+        }
+        kept.push(m);
+    }
+    if kept.is_empty() {
+        return;
+    }
+    let ranged = exact.is_none() && dep.arbitrary_version.is_none();
+    let (every, clean, fix) = if ranged {
+        let c = consequence(dep, db);
+        let fix = match &c.clean_top {
+            Some(v) => Some(v.clone()),
+            None if c.every => fix_version(dep, exact, db),
+            None => None,
+        };
+        (Some(c.every), Some(c.clean), fix)
+    } else {
+        (None, None, fix_version(dep, exact, db))
+    };
+    let clean_text = clean.as_ref().filter(|c| !c.is_empty()).map(pep440_text);
+    for m in kept.iter().filter(|m| m.malicious) {
+        out.findings.push(malicious_finding(dep, &shown_version, m));
+    }
+    let advisories: Vec<&VulnMatch> = kept.iter().filter(|m| !m.malicious).collect();
+    if !ranged || every == Some(true) {
+        for m in &advisories {
+            out.findings
+                .push(vuln_finding(dep, exact, via_constraint, m, fix.as_ref()));
+        }
+    } else if !advisories.is_empty() {
+        out.findings.push(grouped_finding(
+            dep,
+            &advisories,
+            clean_text.as_deref().unwrap_or(""),
+            fix.as_ref(),
+        ));
+    }
+    let vulnerable = !ranged || every == Some(true) || kept.iter().any(|m| m.malicious);
+    if vulnerable {
+        out.vulnerable_files.insert(dep.source.path.clone());
+        if let (Some(v), Some(f), Some(line)) = (&dep.version, &fix, dep.source.line)
+            && (via_constraint
+                || (matches!(
+                    dep.source.format,
+                    InputFormat::Requirements | InputFormat::Constraints
+                ) && dep.kind == DependencyKind::Pinned))
+            && !kept.iter().any(|m| m.malicious)
+        {
+            out.fixes.push(FixEdit::new(
+                &dep.source.path,
+                line,
+                &dep.name,
+                &v.to_string(),
+                &f.to_string(),
+            ));
+        }
+    }
+    for m in kept {
+        out.vulnerabilities.push(VulnerabilityEntry {
+            package: dep.name.clone(),
+            version: exact
+                .map(ToString::to_string)
+                .or_else(|| dep.arbitrary_version.clone()),
+            specifier: dep.specifier.clone(),
+            purl: dep.purl(),
+            source: dep.source.to_string(),
+            fix_version: fix.as_ref().map(ToString::to_string),
+            every_allowed_version_affected: every,
+            clean_allowed: clean_text.clone(),
+            severity: if !ranged || every == Some(true) || m.malicious {
+                severity_of(&m)
+            } else {
+                Severity::Low
+            },
+            vulnerability: m,
+        });
+    }
+}
+
+/// What a range requirement risks, decided without a package index by interval arithmetic: the allowed set
+/// (the specifier as intervals of PEP 440 versions, every version if there is none) against the union of the
+/// affected sets of every advisory of the package (its ranges, and its listed versions as points).
+struct Consequence {
+    /// The allowed set is inside the union: whatever version is installed, it is affected.
+    every: bool,
+    /// Allowed and affected by no advisory.
+    clean: Ranges<Version>,
+    /// The lower bound of the newest part of `clean`, when it is a version (an inclusive bound, which is always
+    /// a `fixed` version some advisory names or the specifier's own lower bound): the version to name as the
+    /// fix. The newest allowed release cannot be named without an index; any release from this one up to the
+    /// end of that part is clean.
+    clean_top: Option<Version>,
+}
+
+fn consequence(dep: &Dependency, db: &Database) -> Consequence {
+    let allowed: Ranges<Version> = dep.specifiers.clone().map_or_else(Ranges::full, Into::into);
+    let mut affected = Ranges::empty();
+    for (adv, aff) in db.for_package(&dep.name) {
+        if adv.withdrawn.is_none() && !adv.is_malicious() {
+            affected = affected.union(&aff.affected_set());
+        }
+    }
+    let every = !allowed.is_empty() && allowed.subset_of(&affected);
+    let clean = allowed.intersection(&affected.complement());
+    let clean_top = clean.iter().last().and_then(|(lo, _)| match lo {
+        Bound::Included(v) => Some(v.clone()),
+        _ => None,
+    });
+    Consequence {
+        every,
+        clean,
+        clean_top,
+    }
+}
+
+/// A set of versions as PEP 440 clauses: `>=10.3.0`, `>=1.2, <1.4 or >=2.0`.
+pub(crate) fn pep440_text(r: &Ranges<Version>) -> String {
+    let parts: Vec<String> = r
+        .iter()
+        .map(|(lo, hi)| {
+            if let (Bound::Included(a), Bound::Included(b)) = (lo, hi)
+                && a == b
+            {
+                return format!("=={a}");
+            }
+            let mut c = Vec::new();
+            match lo {
+                Bound::Included(v) => c.push(format!(">={v}")),
+                Bound::Excluded(v) => c.push(format!(">{v}")),
+                Bound::Unbounded => {}
+            }
+            match hi {
+                Bound::Included(v) => c.push(format!("<={v}")),
+                Bound::Excluded(v) => c.push(format!("<{v}")),
+                Bound::Unbounded => {}
+            }
+            if c.is_empty() {
+                "any version".to_owned()
+            } else {
+                c.join(", ")
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        "no version".to_owned()
+    } else {
+        parts.join(" or ")
+    }
+}
+
+/// Warns when the database is older than `max_days` (by its newest `modified` time), or has no date.
+fn stale_database(
+    info: &DatabaseInfo,
+    max_days: u32,
+    today: jiff::civil::Date,
+    report: &mut Report,
+) {
+    let at = mlsc_core::Location::file(info.source.clone());
+    let date = info
+        .newest_modified
+        .as_deref()
+        .and_then(|m| m.parse::<jiff::Timestamp>().ok())
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
+    let message = match date {
+        None => format!(
+            "the advisory database `{}` has no `modified` time, so its age is unknown: run `mlsc db update`",
+            info.source
+        ),
+        Some(d) => {
+            // `Date::until` counts in days by default.
+            let days = d.until(today).map_or(0, |span| i64::from(span.get_days()));
+            if days <= i64::from(max_days) {
+                return;
+            }
+            format!(
+                "the advisory database is from {d} (its newest record's `modified`), {days} days before {today}: \
+                 advisories published since are missing; run `mlsc db update`"
+            )
+        }
+    };
+    report.push_finding(
+        Finding::new(
+            CODE_STALE_DATABASE,
+            Severity::Low,
+            "stale database",
+            message,
+        )
+        .at(at),
+    );
+}
+
+/// The severity of a match: CRITICAL for malware; else the GHSA word when a record has one (the highest);
+/// else the rating of the CVSS v3 base score computed from the vector; else high.
 fn severity_of(m: &VulnMatch) -> Severity {
-    if m.kind == Exposure::PossiblyAffected {
-        return Severity::Medium;
+    if m.malicious {
+        return Severity::Critical;
     }
-    // GHSA words when present; the CVSS vector alone does not carry a score, so High otherwise.
-    let word = m.severity.iter().find(|s| !s.starts_with("CVSS"));
-    match word.map(String::as_str) {
-        Some("CRITICAL") => Severity::Critical,
-        Some("MODERATE" | "MEDIUM") => Severity::Medium,
-        Some("LOW") => Severity::Low,
-        _ => Severity::High,
+    let word = m
+        .severity
+        .iter()
+        .filter(|s| !s.starts_with("CVSS"))
+        .filter_map(|w| match w.as_str() {
+            "CRITICAL" => Some(Severity::Critical),
+            "HIGH" => Some(Severity::High),
+            "MODERATE" | "MEDIUM" => Some(Severity::Medium),
+            "LOW" => Some(Severity::Low),
+            _ => None,
+        })
+        .max();
+    word.or_else(|| m.cvss_score.map(cvss::rating))
+        .unwrap_or(Severity::High)
+}
+
+fn others_of(m: &VulnMatch) -> String {
+    let others: Vec<&str> = m
+        .ids
+        .iter()
+        .filter(|i| **i != m.id)
+        .chain(m.aliases.iter())
+        .map(String::as_str)
+        .collect();
+    if others.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", others.join(", "))
     }
+}
+
+fn evidence_of(dep: &Dependency, m: &VulnMatch) -> String {
+    let mut evidence = format!("ids: {}", m.ids.join(", "));
+    if !m.aliases.is_empty() {
+        evidence.push_str(&format!("; aliases: {}", m.aliases.join(", ")));
+    }
+    if !m.fixed.is_empty() {
+        let f: Vec<String> = m.fixed.iter().map(ToString::to_string).collect();
+        evidence.push_str(&format!("; fixed in: {}", f.join(", ")));
+    }
+    if let Some(s) = m.cvss_score {
+        evidence.push_str(&format!("; CVSS v3 base score: {:.1}", f64::from(s) / 10.0));
+    }
+    evidence.push_str(&format!("; purl: {}", dep.purl()));
+    for n in &m.notes {
+        evidence.push_str(&format!("; note: {n}"));
+    }
+    evidence
+}
+
+fn malicious_finding(dep: &Dependency, shown_version: &str, m: &VulnMatch) -> Finding {
+    Finding::new(
+        CODE_MALICIOUS,
+        Severity::Critical,
+        "malicious package",
+        format!(
+            "`{}` {shown_version} is a known malicious package ({}{}): {}; remove it, whatever its version, and \
+             treat machines that installed it as compromised",
+            dep.name,
+            m.id,
+            others_of(m),
+            m.summary
+        ),
+    )
+    .at(dep_location(dep))
+    .with_evidence(evidence_of(dep, m))
+}
+
+/// One finding for a range that allows clean versions, however many advisories touch it.
+fn grouped_finding(
+    dep: &Dependency,
+    advisories: &[&VulnMatch],
+    clean: &str,
+    fix: Option<&Version>,
+) -> Finding {
+    let spec = if dep.specifier.is_empty() {
+        "(any version)"
+    } else {
+        dep.specifier.as_str()
+    };
+    let n = advisories.len();
+    let mut ids: Vec<&str> = advisories.iter().map(|m| m.id.as_str()).collect();
+    ids.sort_by(|a, b| id_rank(a).cmp(&id_rank(b)));
+    let shown = if n > 5 {
+        format!("{}, and {} more", ids[..5].join(", "), n - 5)
+    } else {
+        ids.join(", ")
+    };
+    let advice = match fix {
+        Some(f) => {
+            format!("the newest versions it allows are clean ({clean}): require {f} or later")
+        }
+        None => format!("the versions it allows that no advisory affects: {clean}"),
+    };
+    let mut evidence = format!("ids: {}", ids.join(", "));
+    evidence.push_str(&format!("; clean allowed: {clean}; purl: {}", dep.purl()));
+    Finding::new(
+        CODE_POSSIBLY_AFFECTED,
+        Severity::Low,
+        "possibly affected dependency",
+        format!(
+            "`{}` {spec} allows versions affected by {n} advisor{} ({shown}); {advice}",
+            dep.name,
+            if n == 1 { "y" } else { "ies" }
+        ),
+    )
+    .at(dep_location(dep))
+    .with_evidence(evidence)
 }
 
 fn vuln_finding(
@@ -453,18 +791,7 @@ fn vuln_finding(
     m: &VulnMatch,
     fix: Option<&Version>,
 ) -> Finding {
-    let others: Vec<&str> = m
-        .ids
-        .iter()
-        .filter(|i| **i != m.id)
-        .chain(m.aliases.iter())
-        .map(String::as_str)
-        .collect();
-    let also = if others.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", others.join(", "))
-    };
+    let also = others_of(m);
     let fix_text = match fix {
         Some(f) => format!("; upgrade to {f}"),
         None if m.fixed.is_empty() => "; no fixed version is known".to_owned(),
@@ -492,32 +819,30 @@ fn vuln_finding(
         }
         Exposure::PossiblyAffected => {
             let spec = if dep.specifier.is_empty() {
-                "any version"
+                "(any version)"
             } else {
                 dep.specifier.as_str()
             };
             (
-                CODE_POSSIBLY_AFFECTED,
-                "possibly affected dependency",
+                CODE_ALL_ALLOWED_AFFECTED,
+                "every allowed version affected",
                 format!(
-                    "`{}` {spec} allows versions affected by {}{also}: {}{fix_text}",
+                    "`{}` {spec} allows only versions affected by known advisories; {}{also}: {}{fix_text}",
                     dep.name, m.id, m.summary
                 ),
             )
         }
     };
-    let mut evidence = format!("ids: {}", m.ids.join(", "));
-    if !m.aliases.is_empty() {
-        evidence.push_str(&format!("; aliases: {}", m.aliases.join(", ")));
-    }
-    if !m.fixed.is_empty() {
-        let f: Vec<String> = m.fixed.iter().map(ToString::to_string).collect();
-        evidence.push_str(&format!("; fixed in: {}", f.join(", ")));
-    }
-    evidence.push_str(&format!("; purl: {}", dep.purl()));
     Finding::new(code, severity_of(m), title, message)
         .at(dep_location(dep))
-        .with_evidence(evidence)
+        .with_evidence(evidence_of(dep, m))
+}
+
+/// The advisories of one dependency: matches merged by shared ids and aliases, and the records that cannot be
+/// evaluated for it, as (id, why).
+pub(crate) struct DepMatches {
+    pub(crate) matches: Vec<VulnMatch>,
+    pub(crate) unknown: Vec<(String, String)>,
 }
 
 /// The advisories matching one dependency, merged by shared ids and aliases.
@@ -526,38 +851,48 @@ pub(crate) fn match_dependency(
     dep: &Dependency,
     exact: Option<&Version>,
     db: &Database,
-) -> Vec<VulnMatch> {
+) -> DepMatches {
+    let mut unknown = Vec::new();
     if matches!(
         dep.kind,
-        DependencyKind::Vcs | DependencyKind::Path | DependencyKind::Editable
+        DependencyKind::Vcs | DependencyKind::Path | DependencyKind::Editable | DependencyKind::Url
     ) && exact.is_none()
     {
-        return Vec::new();
+        return DepMatches {
+            matches: Vec::new(),
+            unknown,
+        };
     }
-    if dep.kind == DependencyKind::Url && exact.is_none() {
-        return Vec::new();
-    }
-    let mut hits: Vec<(&Advisory, Exposure, Vec<Version>)> = Vec::new();
+    let mut hits: Vec<(&Advisory, Exposure, Vec<Version>, Vec<String>)> = Vec::new();
     for (adv, aff) in db.for_package(&dep.name) {
         if adv.withdrawn.is_some() {
             continue;
         }
-        let kind = if let Some(v) = exact {
-            aff.affects(v).then_some(Exposure::Affected)
+        if adv.is_malicious() {
+            // Malware is malware whatever the version: the record's versions only say which uploads were seen.
+            hits.push((adv, Exposure::Affected, Vec::new(), Vec::new()));
+            continue;
+        }
+        let (eval, kind) = if let Some(v) = exact {
+            (aff.evaluate(v), Exposure::Affected)
         } else if let Some(arb) = &dep.arbitrary_version {
-            aff.listed()
-                .raw
-                .iter()
-                .any(|r| r == arb)
-                .then_some(Exposure::Affected)
+            (aff.evaluate_arbitrary(arb), Exposure::Affected)
+        } else if aff.overlaps(dep.specifiers.as_ref()) {
+            (Eval::Affected(Vec::new()), Exposure::PossiblyAffected)
         } else {
-            aff.overlaps(dep.specifiers.as_ref())
-                .then_some(Exposure::PossiblyAffected)
+            (
+                aff.unknowable().map_or(Eval::Clean, Eval::Unknown),
+                Exposure::PossiblyAffected,
+            )
         };
-        if let Some(k) = kind {
-            hits.push((adv, k, aff.prepared().fixed.clone()));
+        match eval {
+            Eval::Affected(notes) => hits.push((adv, kind, aff.prepared().fixed.clone(), notes)),
+            Eval::Unknown(why) => unknown.push((adv.id.clone(), why)),
+            Eval::Clean => {}
         }
     }
+    unknown.sort();
+    unknown.dedup();
     // Union advisories that share an id or alias (PYSEC-x aliasing GHSA-y, and GHSA-y's own record).
     let n = hits.len();
     let mut group: Vec<usize> = (0..n).collect();
@@ -629,6 +964,21 @@ pub(crate) fn match_dependency(
         }
         severity.sort();
         severity.dedup();
+        let cvss_score = members
+            .iter()
+            .flat_map(|&i| &hits[i].0.severity)
+            .filter_map(|s| cvss::v3_base_score(&s.score))
+            .max();
+        let malicious = members.iter().any(|&i| hits[i].0.is_malicious());
+        let mut notes: Vec<String> = members
+            .iter()
+            .flat_map(|&i| {
+                let id = &hits[i].0.id;
+                hits[i].3.iter().map(move |n| format!("{id}: {n}"))
+            })
+            .collect();
+        notes.sort();
+        notes.dedup();
         let modified = members
             .iter()
             .filter_map(|&i| hits[i].0.modified.clone())
@@ -652,11 +1002,17 @@ pub(crate) fn match_dependency(
             severity,
             modified,
             references,
+            notes,
+            cvss_score,
+            malicious,
         });
     }
     roots.clear();
     out.sort_by(|a, b| id_rank(&a.id).cmp(&id_rank(&b.id)));
-    out
+    DepMatches {
+        matches: out,
+        unknown,
+    }
 }
 
 /// The smallest version above the current one (or, for a range, the smallest at all) that no advisory of the

@@ -138,6 +138,9 @@ pub struct Advisory {
     /// Links.
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// GHSA records keep their severity word here (`{"severity": "HIGH", "github_reviewed": true, ...}`).
+    #[serde(default, skip_serializing)]
+    pub(crate) database_specific: Option<serde_json::Value>,
 }
 
 impl Advisory {
@@ -161,15 +164,26 @@ impl Advisory {
         }
     }
 
-    /// GHSA-style severity words (`CRITICAL`, `HIGH`, `MODERATE`, `LOW`) from `database_specific`, if any.
+    /// GHSA-style severity words (`CRITICAL`, `HIGH`, `MODERATE`, `LOW`) from `database_specific`, if any: the
+    /// record's own (where GHSA records keep it), else an affected entry's.
     pub(crate) fn severity_word(&self) -> Option<String> {
-        self.affected.iter().find_map(|a| {
-            a.database_specific
-                .as_ref()?
-                .get("severity")?
+        let word = |d: Option<&serde_json::Value>| {
+            d?.get("severity")?
                 .as_str()
-                .map(str::to_ascii_uppercase)
+                .map(|s| s.trim().to_ascii_uppercase())
+                .filter(|s| !s.is_empty())
+        };
+        word(self.database_specific.as_ref()).or_else(|| {
+            self.affected
+                .iter()
+                .find_map(|a| word(a.database_specific.as_ref()))
         })
+    }
+
+    /// True for an OpenSSF malicious-packages record (`MAL-…`, or a record aliasing one): the package itself is
+    /// malware, whatever the version.
+    pub fn is_malicious(&self) -> bool {
+        self.id.starts_with("MAL-") || self.aliases.iter().any(|a| a.starts_with("MAL-"))
     }
 }
 

@@ -5,6 +5,17 @@
 //! `last_affected` closes it (inclusive), and `limit` caps the whole range. Explicit `versions` lists are matched
 //! too (a version is affected when a range *or* the list says so). Local versions are compared without their
 //! local part: `2.2.0+cpu` is affected wherever `2.2.0` is.
+//!
+//! Where this reading is more cautious than a strict one, the match carries a note that the finding shows:
+//! - events are also paired as written (see [`range_intervals`]); a version affected only by that reading (the
+//!   events of PYSEC-2021-114 are out of order; PYSEC-2022-42972 and PYSEC-2023-72 introduce and fix at the same
+//!   version) gets a note naming the record's quirk;
+//! - a version with a `+local` label gets a note that the label was dropped before comparing.
+//!
+//! What cannot be evaluated is never clean: a range event that is not PEP 440 (PYSEC-2019-125's `fixed:
+//! "2019-09-12"`) with no explicit `versions` list to fall back on, or a pin that is not PEP 440
+//! (`paramiko===0.1-bulbasaur`) against a record whose ranges bound it and whose list does not name it, is
+//! [`Eval::Unknown`] with the reason.
 
 use std::str::FromStr;
 
@@ -17,8 +28,12 @@ use super::db::{AffectedPackage, RangeEvents};
 /// The parsed ranges of one affected entry, built the first time its package is matched.
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
-    /// The union of the `ECOSYSTEM` ranges.
+    /// The union of the `ECOSYSTEM` ranges, every pair read both sorted and as written.
     pub(crate) ranges: Ranges<Version>,
+    /// The strict reading alone: the events sorted by version, as the OSV reference evaluator walks them.
+    pub(crate) sorted: Ranges<Version>,
+    /// Versions that are both `introduced` and `fixed` in one range (as written), for the notes.
+    pub(crate) same_version: Vec<String>,
     /// Every `fixed` version in the ranges.
     pub(crate) fixed: Vec<Version>,
     /// Event versions that are not valid PEP 440 (their range was skipped).
@@ -29,8 +44,11 @@ fn parse(v: &str) -> Option<Version> {
     Version::from_str(v.trim()).ok()
 }
 
-/// The intervals of one `ECOSYSTEM` range.
-pub(crate) fn range_intervals(range: &RangeEvents, invalid: &mut Vec<String>) -> Ranges<Version> {
+/// The intervals of one `ECOSYSTEM` range: (the union of both readings, the sorted reading alone).
+pub(crate) fn range_intervals(
+    range: &RangeEvents,
+    invalid: &mut Vec<String>,
+) -> (Ranges<Version>, Ranges<Version>) {
     #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
     enum Kind {
         Introduced,
@@ -65,7 +83,7 @@ pub(crate) fn range_intervals(range: &RangeEvents, invalid: &mut Vec<String>) ->
             (None, _) => {
                 // One bad version makes the interval it bounds unknowable; the explicit list still counts.
                 invalid.push(text.clone());
-                return Ranges::empty();
+                return (Ranges::empty(), Ranges::empty());
             }
         }
     }
@@ -94,6 +112,7 @@ pub(crate) fn range_intervals(range: &RangeEvents, invalid: &mut Vec<String>) ->
             }
         }
     }
+    let mut sorted = Ranges::empty();
     events.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut start: Option<Option<Version>> = None;
     for (v, kind) in events {
@@ -106,23 +125,27 @@ pub(crate) fn range_intervals(range: &RangeEvents, invalid: &mut Vec<String>) ->
             Kind::Fixed | Kind::LastAffected => {
                 let Some(s) = start.take() else { continue };
                 let Some(end) = v else { continue };
-                out = out.union(&interval(s, end, kind));
+                sorted = sorted.union(&interval(s, end, kind));
             }
         }
     }
     if let Some(s) = start {
-        out = out.union(&s.map_or_else(Ranges::full, Ranges::higher_than));
+        sorted = sorted.union(&s.map_or_else(Ranges::full, Ranges::higher_than));
     }
     if let Some(limit) = limits.into_iter().max() {
-        out = out.intersection(&Ranges::strictly_lower_than(limit));
+        let cap = Ranges::strictly_lower_than(limit);
+        out = out.intersection(&cap);
+        sorted = sorted.intersection(&cap);
     }
-    out
+    (out.union(&sorted), sorted)
 }
 
 impl Prepared {
     pub(crate) fn of(a: &AffectedPackage) -> Prepared {
         let mut p = Prepared {
             ranges: Ranges::empty(),
+            sorted: Ranges::empty(),
+            same_version: Vec::new(),
             fixed: Vec::new(),
             invalid: Vec::new(),
         };
@@ -130,7 +153,21 @@ impl Prepared {
             if !r.kind.eq_ignore_ascii_case("ECOSYSTEM") {
                 continue;
             }
-            p.ranges = p.ranges.union(&range_intervals(r, &mut p.invalid));
+            let (union, sorted) = range_intervals(r, &mut p.invalid);
+            p.ranges = p.ranges.union(&union);
+            p.sorted = p.sorted.union(&sorted);
+            let introduced: Vec<Version> = r
+                .events
+                .iter()
+                .filter_map(|e| e.introduced.as_deref().and_then(parse))
+                .collect();
+            for e in &r.events {
+                if let Some(f) = e.fixed.as_deref().and_then(parse)
+                    && introduced.contains(&f)
+                {
+                    p.same_version.push(f.to_string());
+                }
+            }
             for e in &r.events {
                 if let Some(f) = e.fixed.as_deref().and_then(parse) {
                     p.fixed.push(f);
@@ -187,6 +224,92 @@ impl AffectedPackage {
         })
     }
 
+    /// Whether exact version `v` is affected, with the notes a cautious reading calls for, or why it cannot be
+    /// told.
+    pub(crate) fn evaluate(&self, v: &Version) -> Eval {
+        let base = v.clone().without_local();
+        let p = self.prepared();
+        let mut notes = Vec::new();
+        if self.affects(v) {
+            if v.is_local() {
+                notes.push(format!(
+                    "`{v}` was compared without its local label, as `{base}` (OSV names public releases; strict \
+                     PEP 440 orders `{base}+local` after `{base}`, so a strict reading could miss it)"
+                ));
+            }
+            let listed = self.listed().versions.contains(&base);
+            if !listed && !p.sorted.contains(&base) {
+                notes.push(if p.same_version.is_empty() {
+                    format!(
+                        "`{base}` is affected only when the record's events are read in the order written (they \
+                         are out of order; sorted by version, as the OSV evaluator walks them, they leave it out): \
+                         mlsc reads both and takes the union, the cautious reading"
+                    )
+                } else {
+                    format!(
+                        "the record introduces and fixes at the same version {}: sorted by version the range ends \
+                         there and leaves `{base}` out; read in the order written, as mlsc also reads it (the \
+                         cautious reading), `{base}` is affected",
+                        p.same_version.join(", ")
+                    )
+                });
+            }
+            return Eval::Affected(notes);
+        }
+        match self.unknowable() {
+            Some(why) => Eval::Unknown(why),
+            None => Eval::Clean,
+        }
+    }
+
+    /// Whether a pin that is not PEP 440 (`===0.1-bulbasaur`) is affected: only a textual match with the
+    /// explicit list, or a range that covers every version, can tell; a bounded range cannot be compared with it.
+    pub(crate) fn evaluate_arbitrary(&self, arb: &str) -> Eval {
+        let arb = arb.trim();
+        if self.versions.iter().any(|s| s.trim() == arb) {
+            return Eval::Affected(Vec::new());
+        }
+        let p = self.prepared();
+        if p.ranges == Ranges::full() {
+            return Eval::Affected(vec![format!(
+                "`{arb}` is not a PEP 440 version; the record affects every version"
+            )]);
+        }
+        if !p.ranges.is_empty() || !p.invalid.is_empty() {
+            return Eval::Unknown(format!(
+                "`{arb}` is not a PEP 440 version, so the record's version ranges cannot be compared with it, and \
+                 its explicit versions list does not name it"
+            ));
+        }
+        Eval::Clean
+    }
+
+    /// Why this entry cannot be evaluated at all, if it cannot: a range event that is not PEP 440, and no
+    /// explicit list to answer in its place.
+    pub(crate) fn unknowable(&self) -> Option<String> {
+        let p = self.prepared();
+        (!p.invalid.is_empty() && self.versions.is_empty()).then(|| {
+            format!(
+                "its range event {} is not a PEP 440 version and it lists no affected versions, so no version can \
+                 be compared with it",
+                p.invalid
+                    .iter()
+                    .map(|x| format!("`{x}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    }
+
+    /// The affected set as far as intervals can say it: the ranges and the listed versions as single points.
+    pub(crate) fn affected_set(&self) -> Ranges<Version> {
+        let mut r = self.prepared().ranges.clone();
+        for v in &self.listed().versions {
+            r = r.union(&Ranges::singleton(v.clone()));
+        }
+        r
+    }
+
     /// True when exact version `v` is affected.
     pub(crate) fn affects(&self, v: &Version) -> bool {
         let base = v.clone().without_local();
@@ -210,6 +333,17 @@ impl AffectedPackage {
         let allowed: Ranges<Version> = specs.clone().into();
         !allowed.is_disjoint(&p.ranges) || self.listed().versions.iter().any(|v| specs.contains(v))
     }
+}
+
+/// The answer for one version and one affected entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Eval {
+    /// Affected, with notes where the reading is more cautious than a strict one.
+    Affected(Vec<String>),
+    /// Not affected.
+    Clean,
+    /// The record cannot be evaluated for this version: why.
+    Unknown(String),
 }
 
 /// How a dependency is exposed to an advisory.
@@ -251,6 +385,24 @@ pub struct VulnMatch {
     /// Reference URLs (advisory links first).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// Where mlsc read the record more cautiously than a strict reading would (event order, same-version
+    /// pairs, local labels): said in the finding too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The highest CVSS v3 base score computed from the records' vectors, in tenths (98 is 9.8; JSON shows
+    /// `9.8`). CVSS v4 vectors are not scored (their score needs the specification's lookup tables).
+    #[serde(serialize_with = "ser_tenths", skip_serializing_if = "Option::is_none")]
+    pub cvss_score: Option<u8>,
+    /// True for an OpenSSF malicious-package (`MAL-`) record: every version of the package is malicious.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub malicious: bool,
+}
+
+fn ser_tenths<S: serde::Serializer>(v: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(t) => s.serialize_f64(f64::from(*t) / 10.0),
+        None => s.serialize_none(),
+    }
 }
 
 fn ser_versions<S: serde::Serializer>(v: &[Version], s: S) -> Result<S::Ok, S::Error> {
@@ -297,7 +449,7 @@ mod tests {
             kind: "ECOSYSTEM".to_owned(),
             events,
         };
-        range_intervals(&r, &mut Vec::new())
+        range_intervals(&r, &mut Vec::new()).0
     }
 
     #[test]
@@ -342,7 +494,7 @@ mod tests {
         assert!(r.contains(&v("3.9")) && !r.contains(&v("4")));
         // A version that is not PEP 440 empties its range instead of crashing.
         let mut bad = Vec::new();
-        let r = range_intervals(
+        let (r, _) = range_intervals(
             &RangeEvents {
                 kind: "ECOSYSTEM".to_owned(),
                 events: vec![ev("i", "0"), ev("f", "not a version")],

@@ -3,6 +3,7 @@
 //! mlsc-core [`Report`](mlsc_core::Report).
 
 mod audit;
+mod cvss;
 mod db;
 mod matching;
 mod rules;

@@ -23,6 +23,14 @@ pub(crate) const CODE_IGNORE_EXPIRED: &str = "MLSC-DEP-008";
 pub(crate) const CODE_TRUSTED_HOST: &str = "MLSC-DEP-009";
 /// Something in an input was odd but did not stop it being read.
 pub(crate) const CODE_INPUT_WARNING: &str = "MLSC-DEP-010";
+/// Every version a requirement allows is affected by some advisory: as bad as a vulnerable pin.
+pub(crate) const CODE_ALL_ALLOWED_AFFECTED: &str = "MLSC-DEP-011";
+/// An advisory of the package cannot be evaluated for the dependency's version: the package is inconclusive.
+pub(crate) const CODE_NOT_EVALUABLE: &str = "MLSC-DEP-012";
+/// The package is known malware (an OpenSSF `MAL-` record), whatever its version.
+pub(crate) const CODE_MALICIOUS: &str = "MLSC-DEP-013";
+/// The advisory database is older than the allowed age, or its date is unknown.
+pub(crate) const CODE_STALE_DATABASE: &str = "MLSC-DEP-014";
 
 const RULES: &[Rule] = &[
     Rule {
@@ -35,8 +43,9 @@ const RULES: &[Rule] = &[
     Rule {
         code: CODE_POSSIBLY_AFFECTED,
         name: "possibly-affected-dependency",
-        default_severity: Severity::Medium,
-        summary: "An unpinned dependency allows versions that a known advisory affects.",
+        default_severity: Severity::Low,
+        summary: "An unpinned dependency allows versions that known advisories affect, and clean versions too \
+                  (one finding per requirement).",
         tags: &["owasp-ml:ML06", "atlas:AML.T0010", "cwe:1395"],
     },
     Rule {
@@ -93,6 +102,36 @@ const RULES: &[Rule] = &[
         name: "input-warning",
         default_severity: Severity::Low,
         summary: "Something in an input was unusual (an unknown option, an unparsed marker, edited metadata).",
+        tags: &[],
+    },
+    Rule {
+        code: CODE_ALL_ALLOWED_AFFECTED,
+        name: "all-allowed-versions-affected",
+        default_severity: Severity::High,
+        summary: "Every version a requirement's specifier allows is affected by a known advisory.",
+        tags: &["owasp-ml:ML06", "atlas:AML.T0010", "cwe:1395"],
+    },
+    Rule {
+        code: CODE_NOT_EVALUABLE,
+        name: "advisory-not-evaluable",
+        default_severity: Severity::Medium,
+        summary: "An advisory of the package cannot be compared with the dependency's version, so the package \
+                  was not fully checked.",
+        tags: &["owasp-ml:ML06"],
+    },
+    Rule {
+        code: CODE_MALICIOUS,
+        name: "malicious-package",
+        default_severity: Severity::Critical,
+        summary: "The package is known malware (an OpenSSF malicious-packages record), whatever its version.",
+        tags: &["owasp-ml:ML06", "atlas:AML.T0010", "cwe:506"],
+    },
+    Rule {
+        code: CODE_STALE_DATABASE,
+        name: "stale-database",
+        default_severity: Severity::Low,
+        summary: "The advisory database is older than 30 days (or its date is unknown): recent advisories may \
+                  be missing.",
         tags: &[],
     },
 ];
