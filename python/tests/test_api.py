@@ -91,6 +91,8 @@ def test_scan_timeout_is_validated():
         mlsc.scan("examples/hf-model", timeout=-1)
     with pytest.raises(mlsc.MlscUsageError):
         mlsc.scan("examples/hf-model", timeout="10")  # type: ignore[arg-type]
+    # A budget is applied: the example is small enough to be judged within it, as without one.
+    assert verdicts(mlsc.scan("examples/hf-model", timeout=60)) == verdicts(mlsc.scan("examples/hf-model"))
 
 
 def test_scan_missing_path_raises():

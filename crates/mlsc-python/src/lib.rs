@@ -112,12 +112,7 @@ fn scan(
                     "timeout must be a positive number of seconds, not {t}"
                 ))
             })?;
-        // mlsc-pickle has no per-file time limit on this branch yet (it arrives with `ScanOptions::timeout`): refuse
-        // rather than accept a limit that would not be applied.
-        return Err(MlscUsageError::new_err(format!(
-            "timeout={}s is not supported by this build of mlsc (no per-file time limit in the scanner yet)",
-            limit.as_secs_f64()
-        )));
+        options.timeout = Some(limit);
     }
     let report = py.detach(|| mlsc_pickle::scan_paths(&paths, &options));
     to_json(&report)
