@@ -546,6 +546,151 @@ pub fn init_dataset(dir: &Path) -> Result<String, Error> {
     Ok(out)
 }
 
+/// Keys a skeleton may mark as gaps, in the order they are listed when still missing after a merge.
+const GAP_KEYS: [&str; 10] = [
+    "license",
+    "pipeline_tag",
+    "language",
+    "datasets",
+    "base_model",
+    "task_categories",
+    "source_datasets",
+    "annotations_creators",
+    "language_creators",
+    "multilinguality",
+];
+
+/// A YAML key: bare when it cannot be read as anything but a plain string, else double-quoted.
+fn yaml_key(k: &str) -> String {
+    let bare = k
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    // Words YAML 1.1 reads as booleans or null are quoted even though they look plain.
+    let special = matches!(
+        k.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
+    );
+    if bare && !special { k.to_owned() } else { q(k) }
+}
+
+/// One `key: value` entry. Strings are double-quoted; lists of scalars are block lists as the Hub writes them;
+/// anything else is JSON, which YAML reads as flow style.
+fn yaml_entry(out: &mut String, key: &str, value: &Value) {
+    let key = yaml_key(key);
+    match value {
+        Value::Array(items)
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|v| !matches!(v, Value::Array(_) | Value::Object(_))) =>
+        {
+            let _ = writeln!(out, "{key}:");
+            for v in items {
+                let _ = writeln!(out, "- {v}");
+            }
+        }
+        other => {
+            let _ = writeln!(out, "{key}: {other}");
+        }
+    }
+}
+
+/// The front matter of a card as a JSON mapping (empty when it has none); an error when it does not parse, so
+/// that what it states is never silently dropped.
+fn front_matter_of(text: &str) -> Result<serde_json::Map<String, Value>, Error> {
+    let raw = crate::card::RawCard::split(text, &crate::card::ParseLimits::default());
+    match raw.node {
+        Ok(crate::yaml::Node::Null) => Ok(serde_json::Map::new()),
+        Ok(node) => match node.to_json() {
+            Value::Object(m) => Ok(m),
+            _ => Err(Error::NotAMapping {
+                line: raw.yaml_line,
+                found: node.type_name(),
+            }),
+        },
+        Err(e) => Err(Error::Yaml {
+            line: raw.yaml_line + e.line.unwrap_or(1).saturating_sub(1),
+            message: e.message,
+        }),
+    }
+}
+
+/// Merges what an existing card states in its front matter into a skeleton made by [`init_model`] or
+/// [`init_dataset`]: every key of the existing card is kept with its value (the card's author stated it; a
+/// guess from the directory does not override it), the skeleton's derived keys fill in the rest, and the gap
+/// comment lists only what is still missing. The body is the skeleton's.
+///
+/// Errors when the existing card is not UTF-8 or its front matter does not parse as a mapping: replacing it
+/// would lose what it states.
+///
+/// ```
+/// let skeleton = "---\n# GAP: pipeline_tag, language, datasets and base_model cannot be derived offline\n---\n\n# Model Card\n\n- **License:** [More Information Needed]\n";
+/// let merged = mlsc_cards::merge_existing(skeleton, b"---\nlicense: mit\nlanguage: [en, fr]\n---\nold body\n").unwrap();
+/// assert!(merged.contains("license: \"mit\""));
+/// assert!(merged.contains("language:\n- \"en\"\n- \"fr\""));
+/// assert!(merged.contains("- **License:** mit (stated by the existing card)"));
+/// assert!(merged.contains("# GAP: pipeline_tag, datasets and base_model are not stated"));
+/// assert!(!merged.contains("old body"));
+/// ```
+pub fn merge_existing(skeleton: &str, existing: &[u8]) -> Result<String, Error> {
+    let (text, _) = crate::card::decode(existing)?;
+    let stated = front_matter_of(text)?;
+    let derived = front_matter_of(skeleton)?;
+    let span = crate::frontmatter::find(skeleton);
+    let (gap_text, body) = match span {
+        Some(s) => (
+            &skeleton[s.yaml_start..s.yaml_end],
+            &skeleton[s.body_start..],
+        ),
+        None => ("", skeleton),
+    };
+    let gap_comments: String = gap_text
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut merged = derived;
+    for (k, v) in stated.iter() {
+        merged.insert(k.clone(), v.clone());
+    }
+    let mut out = String::from("---\n");
+    for (k, v) in &merged {
+        yaml_entry(&mut out, k, v);
+    }
+    let missing: Vec<&str> = GAP_KEYS
+        .iter()
+        .copied()
+        .filter(|k| gap_comments.contains(k) && !merged.contains_key(*k))
+        .collect();
+    if let Some((last, rest)) = missing.split_last() {
+        let list = if rest.is_empty() {
+            (*last).to_owned()
+        } else {
+            format!("{} and {last}", rest.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "# GAP: {list} {} not stated; set {} (they cannot be derived offline)",
+            if rest.is_empty() { "is" } else { "are" },
+            if rest.is_empty() { "it" } else { "them" }
+        );
+    }
+    out.push_str("---\n");
+    let license_gap = format!("- **License:** {GAP}\n");
+    match stated.get("license").and_then(Value::as_str) {
+        Some(id) if body.contains(&license_gap) => out.push_str(&body.replacen(
+            &license_gap,
+            &format!("- **License:** {id} (stated by the existing card)\n"),
+            1,
+        )),
+        _ => out.push_str(body),
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -604,5 +749,34 @@ mod tests {
         assert!(card.contains("no right to use may be assumed"));
         let parsed = crate::DatasetCard::parse(&card).unwrap();
         assert_eq!(parsed.size_categories, ["n<1K"]);
+    }
+
+    #[test]
+    fn merge_keeps_what_the_existing_card_states() {
+        let dir = tempfile::tempdir().unwrap();
+        fs_err::write(
+            dir.path().join("config.json"),
+            r#"{"model_type": "bert", "transformers_version": "4.40.0"}"#,
+        )
+        .unwrap();
+        let skeleton = init_model(dir.path()).unwrap();
+        let existing = "---\nlicense: apache-2.0\nlanguage:\n- en\npipeline_tag: fill-mask\n\"odd key\": {a: 1}\nyes_no: yes\n---\n# Hand-written\n";
+        let merged = merge_existing(&skeleton, existing.as_bytes()).unwrap();
+        let card = crate::ModelCard::parse(&merged).unwrap();
+        assert_eq!(card.license.as_deref(), Some("apache-2.0"));
+        assert_eq!(card.pipeline_tag.as_deref(), Some("fill-mask"));
+        assert_eq!(card.library_name.as_deref(), Some("transformers"));
+        let fm = front_matter_of(&merged).unwrap();
+        assert_eq!(fm["language"], serde_json::json!(["en"]));
+        assert_eq!(fm["odd key"], serde_json::json!({"a": 1}));
+        // Scalars keep the type they were read with, whatever YAML version decides `yes` is.
+        assert_eq!(fm["yes_no"], front_matter_of(existing).unwrap()["yes_no"]);
+        assert!(
+            merged.contains("# GAP: datasets and base_model are not stated"),
+            "{merged}"
+        );
+        assert!(merged.contains("# Model Card for"));
+        // A front matter that does not parse is an error, not a silent loss.
+        assert!(merge_existing(&skeleton, b"---\nlicense: [\n---\n").is_err());
     }
 }

@@ -22,7 +22,8 @@ pub use crate::card::{
 };
 pub use crate::error::Error;
 pub use crate::init::{
-    FileFact, directory_facts, guess_license, init_dataset, init_model, size_category,
+    FileFact, directory_facts, guess_license, init_dataset, init_model, merge_existing,
+    size_category,
 };
 pub use crate::lint::{
     CardKind, CardReport, HubLoad, LintOptions, card_files, lint_bytes, lint_paths,

@@ -25,7 +25,8 @@ pub(crate) struct GlobalArgs {
     /// Exit 1 when a finding has this severity or more.
     #[arg(long, value_name = "SEVERITY", default_value = "medium", value_parser = parse_severity, global = true)]
     pub(crate) fail_on: Severity,
-    /// Write the report to FILE (atomically: a temporary file, then a rename) instead of standard output.
+    /// Write the report to FILE (atomically: a temporary file, then a rename) instead of standard output. A new
+    /// FILE gets the mode your umask gives, an existing one keeps its mode; its folder must exist.
     #[arg(long, short = 'o', value_name = "FILE", global = true)]
     pub(crate) output: Option<PathBuf>,
     /// Print only findings and errors: no summary, no progress.
@@ -37,6 +38,9 @@ pub(crate) struct GlobalArgs {
     /// Configuration file (by default `mlsc.toml` in the current directory, if present).
     #[arg(long, value_name = "FILE", global = true)]
     pub(crate) config: Option<PathBuf>,
+    /// True when `--format` was given on the command line (`sbom` writes its BOM unless human words are asked for).
+    #[arg(skip)]
+    pub(crate) format_given: bool,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 mod args;
 mod cmd;
@@ -47,8 +47,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            cli.global.format_given = format_given(&matches);
+            cli
+        }
         Err(e) => {
             // clap prints help and version on stdout with exit 0, usage errors on stderr with our usage status.
             let _ = e.print();
@@ -69,4 +75,16 @@ where
             Status::Error
         }
     }
+}
+
+/// Whether `--format` was on the command line, at any level of subcommands (it is a global option).
+fn format_given(matches: &clap::ArgMatches) -> bool {
+    let mut m = Some(matches);
+    while let Some(level) = m {
+        if level.value_source("format") == Some(clap::parser::ValueSource::CommandLine) {
+            return true;
+        }
+        m = level.subcommand().map(|(_, sub)| sub);
+    }
+    false
 }

@@ -2,7 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
 use mlsc_core::{Assessment, Completeness, Report, Rule, Severity, sarif};
 
 use crate::args::{ColorChoice, GlobalArgs, OutputFormat};
@@ -14,6 +13,7 @@ pub(crate) fn use_color(global: &GlobalArgs) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             global.output.is_none()
+                && !dumb_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
@@ -69,23 +69,74 @@ impl Style {
     }
 }
 
+/// The folder `--output` goes into (`.` for a bare file name).
+fn output_dir(path: &std::path::Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
+/// Checks that `--output` can be written, before any work starts: a missing folder found after minutes of
+/// scanning wastes the minutes. Errors name the user's path.
+pub(crate) fn check_output(global: &GlobalArgs) -> anyhow::Result<()> {
+    let Some(path) = &global.output else {
+        return Ok(());
+    };
+    let dir = output_dir(path);
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => anyhow::bail!(
+            "cannot write `{}`: `{}` is not a folder",
+            path.display(),
+            dir.display()
+        ),
+        Err(e) => anyhow::bail!(
+            "cannot write `{}`: folder `{}`: {}",
+            path.display(),
+            dir.display(),
+            io_reason(&e)
+        ),
+    }
+    if path.is_dir() {
+        anyhow::bail!("cannot write `{}`: it is a folder", path.display());
+    }
+    Ok(())
+}
+
+/// Fails with "no such file or directory: PATH" when `path` does not exist, before a library reports it in its
+/// own words ("failed to query resolved metadata").
+pub(crate) fn require_exists(path: &std::path::Path) -> anyhow::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            anyhow::bail!("no such file or directory: {}", path.display())
+        }
+        Err(e) => anyhow::bail!("cannot read `{}`: {}", path.display(), io_reason(&e)),
+    }
+}
+
+/// True when the terminal says it cannot show colour (`TERM=dumb`, as Emacs shells and some CI logs set).
+fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
+/// An I/O error's reason without the paths a library may append (tempfile names its internal file).
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        kind => kind.to_string(),
+    }
+}
+
 /// Writes `content` to `--output` atomically (a temporary file in the same folder, then a rename), or to stdout.
+///
+/// A new file gets the mode the umask gives (0644 under umask 0022), as `>` in a shell would; an existing file
+/// keeps its mode. tempfile alone would make every output 0600.
 pub(crate) fn write_output(global: &GlobalArgs, content: &[u8]) -> anyhow::Result<()> {
     match &global.output {
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-                _ => std::path::PathBuf::from("."),
-            };
-            let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| {
-                format!("cannot create a temporary file in `{}`", dir.display())
-            })?;
-            tmp.write_all(content)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
-            tmp.persist(path)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
-            Ok(())
-        }
+        Some(path) => write_file(path, content),
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(content)?;
@@ -93,6 +144,31 @@ pub(crate) fn write_output(global: &GlobalArgs, content: &[u8]) -> anyhow::Resul
             Ok(())
         }
     }
+}
+
+/// Writes `content` to `path` atomically, with the mode rules of [`write_output`].
+pub(crate) fn write_file(path: &std::path::Path, content: &[u8]) -> anyhow::Result<()> {
+    let dir = output_dir(path);
+    let cannot =
+        |e: &std::io::Error| anyhow::anyhow!("cannot write `{}`: {}", path.display(), io_reason(e));
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // The kernel applies the umask to this mode when it creates the file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(|e| cannot(&e))?;
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
+    {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| cannot(&e))?;
+    }
+    tmp.write_all(content).map_err(|e| cannot(&e))?;
+    tmp.persist(path).map_err(|e| cannot(&e.error))?;
+    Ok(())
 }
 
 /// Renders a report in the chosen format and writes it.
@@ -224,7 +300,8 @@ pub(crate) fn human(report: &Report, style: Style, quiet: bool) -> String {
     out
 }
 
-fn write_finding(out: &mut String, f: &mlsc_core::Finding, style: Style) {
+/// One finding line (and its evidence), as every human report prints it.
+pub(crate) fn write_finding(out: &mut String, f: &mlsc_core::Finding, style: Style) {
     use std::fmt::Write as _;
     let _ = writeln!(
         out,
@@ -254,7 +331,8 @@ pub(crate) fn error(global: &GlobalArgs, err: &anyhow::Error) {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            !dumb_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stderr().is_terminal()
         }
     };

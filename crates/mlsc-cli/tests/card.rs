@@ -310,3 +310,92 @@ fn whole_corpus_in_one_run() {
         "the seven model-index errors huggingface_hub raises"
     );
 }
+
+#[test]
+fn init_never_destroys_an_existing_card_and_merges_what_it_states() {
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::write(
+        dir.path().join("config.json"),
+        r#"{"model_type": "bert", "transformers_version": "4.40.0"}"#,
+    )
+    .unwrap();
+    let card = dir.path().join("README.md");
+    let hand_written = "---\nlicense: cc-by-4.0\nlanguage:\n- sw\n- yo\npipeline_tag: fill-mask\n---\n\n# My model\n\nHand-written.\n";
+    fs_err::write(&card, hand_written).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let c = card.to_str().unwrap();
+    // Without --force: refused, exit 2, the file untouched.
+    let out = mlsc(&["card", "init", "--model", d, "-o", c]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--force") && err.contains(c), "{err}");
+    assert_eq!(fs_err::read_to_string(&card).unwrap(), hand_written);
+    // With --force: the skeleton, with what the card stated kept.
+    let out = mlsc(&["card", "init", "--model", d, "-o", c, "--force"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merged = fs_err::read_to_string(&card).unwrap();
+    assert!(merged.contains("# Model Card for"), "{merged}");
+    let report = json(&mlsc(&["card", "lint", "--format", "json", c]));
+    assert!(merged.contains("license: \"cc-by-4.0\""), "{merged}");
+    assert!(merged.contains("language:\n- \"sw\"\n- \"yo\""), "{merged}");
+    assert!(merged.contains("pipeline_tag: \"fill-mask\""), "{merged}");
+    assert!(
+        merged.contains("library_name: \"transformers\""),
+        "{merged}"
+    );
+    assert!(merged.contains("cc-by-4.0 (stated by the existing card)"));
+    // The merged front matter is valid YAML.
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"MLSC-CARD-002"), "{codes:?}");
+    // A card whose front matter does not parse is not replaced, even with --force.
+    fs_err::write(&card, "---\nlicense: [\n---\nbody\n").unwrap();
+    let out = mlsc(&["card", "init", "--model", d, "-o", c, "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        fs_err::read_to_string(&card).unwrap(),
+        "---\nlicense: [\n---\nbody\n"
+    );
+}
+
+#[test]
+fn init_refuses_formats_it_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = mlsc(&["card", "init", "--model", d, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("human or markdown"), "{err}");
+    assert!(out.stdout.is_empty());
+    let out = mlsc(&["card", "init", "--model", d, "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn lint_human_counts_findings_instead_of_saying_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let card = dir.path().join("README.md");
+    fs_err::write(&card, "---\nlicense: mit\n---\n# Model\n\nSome words.\n").unwrap();
+    let c = card.to_str().unwrap();
+    let report = json(&mlsc(&["card", "lint", "--format", "json", c]));
+    let n = report["findings"].as_array().unwrap().len();
+    assert!(n > 1, "the test card should have findings: {report}");
+    let out = mlsc(&["card", "lint", c]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap();
+    assert!(first.ends_with(&format!("{n} findings")), "{text}");
+    assert!(!text.contains("clean"), "{text}");
+    assert!(
+        text.contains(&format!("summary: 1 card linted, {n} findings")),
+        "{text}"
+    );
+}

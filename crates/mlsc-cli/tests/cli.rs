@@ -183,3 +183,123 @@ fn rule_explains_a_code_and_refuses_an_unknown_one() {
             .contains("unknown finding code `MLSC-NOPE-999`")
     );
 }
+
+/// Runs mlsc under a given umask, through `sh` (the test harness's own umask is not ours to change).
+#[cfg(unix)]
+fn mlsc_umask(umask: &str, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_mlsc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run mlsc")
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_get_the_umask_mode_and_keep_an_existing_mode() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let card = dir.path().join("README.md");
+    std::fs::write(&card, "---\nlicense: mit\n---\n# m\n").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let out_file = dir.path().join("lint.json");
+    let o = out_file.to_str().unwrap();
+    let c = card.to_str().unwrap();
+    let run = |umask: &str| {
+        let out = mlsc_umask(umask, &["card", "lint", "--format", "json", "-o", o, c]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run("022");
+    assert_eq!(mode(&out_file), 0o644);
+    std::fs::remove_file(&out_file).unwrap();
+    run("077");
+    assert_eq!(mode(&out_file), 0o600);
+    // An existing file keeps its mode, whatever the umask.
+    std::fs::set_permissions(&out_file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    run("022");
+    assert_eq!(mode(&out_file), 0o640);
+    assert!(
+        std::fs::read_to_string(&out_file)
+            .unwrap()
+            .contains("\"findings\"")
+    );
+}
+
+#[test]
+fn a_missing_output_folder_is_found_before_the_work_and_named_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    std::fs::write(model.join("weights.bin"), [1u8; 64]).unwrap();
+    let key = dir.path().join("k.pem");
+    let out = mlsc(&["keygen", "--private-key", key.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sig = dir.path().join("model.sig");
+    let missing = dir.path().join("no-such-folder/report.json");
+    let out = mlsc(&[
+        "sign",
+        model.to_str().unwrap(),
+        "--private-key",
+        key.to_str().unwrap(),
+        "--signature",
+        sig.to_str().unwrap(),
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(missing.to_str().unwrap()), "{err}");
+    assert!(err.contains("no such file or directory"), "{err}");
+    // No internal temporary-file name (the test's own folder is itself a `.tmp…` one, hence the replace).
+    let rest = err.replace(dir.path().to_str().unwrap(), "[DIR]");
+    assert!(!rest.contains(".tmp"), "{err}");
+    // The check came first: nothing was signed.
+    assert!(!sig.exists());
+}
+
+/// Runs `mlsc ARGS` on a pseudo-terminal (util-linux `script`) with `TERM` set; `None` when `script` is absent.
+#[cfg(unix)]
+fn on_a_terminal(term: &str, args: &[&str]) -> Option<String> {
+    let mut cmd = format!("'{}'", env!("CARGO_BIN_EXE_mlsc"));
+    for a in args {
+        cmd.push_str(&format!(" '{a}'"));
+    }
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("TERM", term)
+        .env_remove("NO_COLOR")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr)] // a skipped test says why
+fn term_dumb_gets_no_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let card = dir.path().join("README.md");
+    std::fs::write(&card, "---\nlicense: mit\n---\n# m\n").unwrap();
+    let c = card.to_str().unwrap();
+    let Some(xterm) = on_a_terminal("xterm", &["card", "lint", c]) else {
+        eprintln!("skipping: `script` is not installed");
+        return;
+    };
+    // On a terminal colour is used, so the check below is about TERM and not about the pseudo-terminal.
+    assert!(xterm.contains("\x1b["), "{xterm:?}");
+    let dumb = on_a_terminal("dumb", &["card", "lint", c]).unwrap();
+    assert!(dumb.contains("summary:"), "{dumb:?}");
+    assert!(!dumb.contains("\x1b["), "{dumb:?}");
+}

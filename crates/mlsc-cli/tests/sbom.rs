@@ -350,3 +350,83 @@ fn affected_lists_the_boms_that_ship_a_component() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn sbom_says_what_it_wrote_and_human_format_is_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    model_dir(tmp.path());
+    let path = tmp.path().to_str().unwrap();
+    let out = tmp.path().join("bom.json");
+    let o = mlsc(&["sbom", path, "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "wrote `{}`: CycloneDX 1.6 BOM of `{path}`",
+            out.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("1 machine-learning-model"), "{err}");
+    let bom: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let n = bom["components"].as_array().unwrap().len();
+    assert!(err.contains(&format!(": {n} component(s)")), "{err}");
+    // -q: nothing said.
+    let o = mlsc(&["sbom", path, "-q", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("wrote"));
+    // `--format human` asks for words, not JSON; without --format the BOM itself is written, as before.
+    let o = mlsc(&["sbom", "--format", "human", path]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).is_err(),
+        "{text}"
+    );
+    assert!(text.starts_with("CycloneDX 1.6 BOM of"), "{text}");
+    assert!(text.contains("machine-learning-model"), "{text}");
+    assert!(text.contains("pillow 9.0.0"), "{text}");
+    let o = mlsc(&["sbom", path]);
+    assert!(serde_json::from_slice::<serde_json::Value>(&o.stdout).is_ok());
+    // A path that is not there says so in those words.
+    let o = mlsc(&["sbom", "/nonexistent/model"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no such file or directory: /nonexistent/model"),
+        "{err}"
+    );
+    assert!(!err.contains("resolved metadata"), "{err}");
+}
+
+#[test]
+fn validate_says_what_it_validated() {
+    let tmp = tempfile::tempdir().unwrap();
+    model_dir(tmp.path());
+    let out = tmp.path().join("bom.json");
+    let o = mlsc(&[
+        "sbom",
+        tmp.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let bom: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    // Nested components (a model's files) count too.
+    fn count(doc: &serde_json::Value) -> usize {
+        doc["components"]
+            .as_array()
+            .map_or(0, |cs| cs.iter().map(|c| 1 + count(c)).sum())
+    }
+    let n = count(&bom);
+    assert!(n > bom["components"].as_array().unwrap().len());
+    let o = mlsc(&["sbom", "validate", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(&format!("valid CycloneDX 1.6: {n} component(s)")),
+        "{text}"
+    );
+    assert!(text.contains("1 of 1 file(s) valid"), "{text}");
+    assert!(!text.contains("malicious"), "{text}");
+}

@@ -86,14 +86,22 @@ pub(crate) struct ScoreArgs {
 
 /// Arguments of `mlsc card init`.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 pub(crate) struct InitArgs {
     /// A model directory (Hugging Face layout).
-    #[arg(long, value_name = "DIR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "dataset",
+        conflicts_with = "dataset"
+    )]
     pub(crate) model: Option<PathBuf>,
     /// A dataset directory.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", required_unless_present = "model")]
     pub(crate) dataset: Option<PathBuf>,
+    /// Replace the `-o` file when it exists. What its front matter states (licence, language, pipeline tag, …)
+    /// is kept in the new card; its body is replaced by the skeleton's.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &CardArgs) -> anyhow::Result<Status> {
@@ -133,8 +141,85 @@ fn lint(global: &GlobalArgs, args: &LintArgs) -> anyhow::Result<Status> {
     options.sections = !args.no_sections;
     options.audit = !args.no_audit;
     let report = mlsc_cards::lint_paths(&args.source.paths, &options);
-    output::emit_report(global, &report, mlsc_cards::rules())?;
+    if global.format == OutputFormat::Human {
+        let text = lint_human(
+            &report,
+            output::Style::new(output::use_color(global)),
+            global.quiet,
+        );
+        output::write_output(global, text.as_bytes())?;
+    } else {
+        output::emit_report(global, &report, mlsc_cards::rules())?;
+    }
     Ok(Status::of_report(&report, global.fail_on))
+}
+
+fn plural(n: usize, one: &str) -> String {
+    match n {
+        0 => format!("no {one}s"),
+        1 => format!("1 {one}"),
+        _ => format!("{n} {one}s"),
+    }
+}
+
+/// `card lint` in words: each card with how many findings it has ("17 findings", "no findings"), never a
+/// verdict word like "clean" above a list of findings; then errors and a summary.
+fn lint_human(report: &mlsc_core::Report, style: output::Style, quiet: bool) -> String {
+    let mut out = String::new();
+    for artifact in &report.artifacts {
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.location.path == artifact.path)
+            .collect();
+        if quiet && findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{}  {}  {}",
+            style.bold(&format!("`{}`", artifact.path)),
+            style.dim(artifact.format.as_str()),
+            plural(findings.len(), "finding")
+        );
+        for f in findings {
+            output::write_finding(&mut out, f, style);
+        }
+    }
+    // Findings about paths that are not cards themselves still get printed.
+    let rest: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| !report.artifacts.iter().any(|a| a.path == f.location.path))
+        .collect();
+    for f in &rest {
+        output::write_finding(&mut out, f, style);
+    }
+    for e in &report.errors {
+        let _ = writeln!(
+            out,
+            "error: `{}`: {}",
+            e.path.as_deref().unwrap_or("-"),
+            e.message
+        );
+    }
+    if !quiet {
+        let c = report.statistics.by_severity;
+        let _ = writeln!(
+            out,
+            "{} {} linted, {} ({} critical, {} high, {} medium, {} low, {} info); {} error(s)",
+            style.bold("summary:"),
+            plural(report.artifacts.len(), "card"),
+            plural(report.findings.len(), "finding"),
+            c.critical,
+            c.high,
+            c.medium,
+            c.low,
+            c.info,
+            report.errors.len()
+        );
+    }
+    out
 }
 
 fn score(global: &GlobalArgs, args: &ScoreArgs) -> anyhow::Result<Status> {
@@ -222,10 +307,44 @@ fn score(global: &GlobalArgs, args: &ScoreArgs) -> anyhow::Result<Status> {
 }
 
 fn init(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<Status> {
-    let text = match (&args.model, &args.dataset) {
+    if !matches!(global.format, OutputFormat::Human | OutputFormat::Markdown) {
+        anyhow::bail!(
+            "`--format {}` is not available for `mlsc card init`: it writes a Markdown card; use human or markdown",
+            output::format_name(global.format)
+        );
+    }
+    // Read the existing card before the work, so that a refusal costs nothing and a card that cannot be read
+    // is never replaced.
+    let existing = match &global.output {
+        Some(path) if path.exists() => {
+            if !args.force {
+                anyhow::bail!(
+                    "`{}` exists: not replacing it. Use --force to replace it (what its front matter states is kept), or -o another file",
+                    path.display()
+                );
+            }
+            Some(fs_err::read(path).with_context(|| format!("cannot read `{}`", path.display()))?)
+        }
+        _ => None,
+    };
+    for dir in args.model.iter().chain(&args.dataset) {
+        output::require_exists(dir)?;
+    }
+    let skeleton = match (&args.model, &args.dataset) {
         (Some(dir), _) => mlsc_cards::init_model(dir)?,
         (None, Some(dir)) => mlsc_cards::init_dataset(dir)?,
         (None, None) => anyhow::bail!("`mlsc card init` needs --model DIR or --dataset DIR"),
+    };
+    let text = match (&existing, &global.output) {
+        (Some(bytes), Some(path)) => {
+            mlsc_cards::merge_existing(&skeleton, bytes).with_context(|| {
+                format!(
+                    "not replacing `{}`: what it states could not be read",
+                    path.display()
+                )
+            })?
+        }
+        _ => skeleton,
     };
     output::write_output(global, text.as_bytes())?;
     Ok(Status::Clean)

@@ -14,6 +14,7 @@ pub(crate) mod sbom;
 pub(crate) mod scan;
 
 pub(crate) fn run(cli: &Cli) -> anyhow::Result<Status> {
+    crate::output::check_output(&cli.global)?;
     match &cli.command {
         Command::Audit(args) => audit::run(&cli.global, args),
         Command::Scan(args) => scan::run(&cli.global, args),

@@ -106,6 +106,7 @@ fn source_date_epoch() -> anyhow::Result<Option<i64>> {
 #[allow(clippy::print_stderr)] // the CLI prints the BOM's findings as diagnostics; the BOM goes to stdout
 fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> {
     let path = args.path.as_deref().context("a PATH is required")?;
+    output::require_exists(path)?;
     match global.format {
         OutputFormat::Human | OutputFormat::Cyclonedx | OutputFormat::Json => {}
         other => bail!(
@@ -126,7 +127,29 @@ fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> 
         mlsc_sbom::add_vulnerabilities(&mut out.bom, &database);
         mlsc_sbom::finish(&mut out.bom, &options);
     }
-    output::write_output(global, mlsc_sbom::bom_to_json(&out.bom).as_bytes())?;
+    let summary = bom_summary(&out.bom, path);
+    if global.format == OutputFormat::Human && global.format_given {
+        // Asked for in words: what the BOM holds, not the BOM itself (which is the default, for `> bom.json`).
+        let mut text = format!("{summary}\n");
+        for c in &out.bom.components {
+            let _ = writeln!(
+                text,
+                "  {:<24} {}{}",
+                component_kind(c),
+                c.name,
+                c.version
+                    .as_deref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            );
+        }
+        output::write_output(global, text.as_bytes())?;
+    } else {
+        output::write_output(global, mlsc_sbom::bom_to_json(&out.bom).as_bytes())?;
+        if let (Some(o), false) = (&global.output, global.quiet) {
+            eprintln!("wrote `{}`: {summary}", o.display());
+        }
+    }
     let style = Style::new(false);
     let mut worst = None;
     for f in &out.findings {
@@ -147,14 +170,71 @@ fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> 
     })
 }
 
+/// The CycloneDX type of a component, as the spec spells it.
+fn component_kind(c: &mlsc_sbom::Component) -> String {
+    serde_json::to_value(c.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "component".to_owned())
+}
+
+/// One line saying what a BOM holds: `CycloneDX 1.6 BOM of `p1`: 4 components (3 library, 1 machine-learning-model)`.
+fn bom_summary(bom: &mlsc_sbom::Bom, path: &Path) -> String {
+    let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for c in &bom.components {
+        *kinds.entry(component_kind(c)).or_default() += 1;
+    }
+    let mut s = format!(
+        "CycloneDX {} BOM of `{}`: {} component(s)",
+        bom.spec_version,
+        path.display(),
+        bom.components.len()
+    );
+    if !kinds.is_empty() {
+        let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = write!(s, " ({})", parts.join(", "));
+    }
+    if !bom.vulnerabilities.is_empty() {
+        let _ = write!(s, ", {} vulnerability record(s)", bom.vulnerabilities.len());
+    }
+    s
+}
+
+/// Components in a CycloneDX document, nested ones included.
+fn count_components(doc: &serde_json::Value) -> usize {
+    doc.get("components")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, |cs| cs.iter().map(|c| 1 + count_components(c)).sum())
+}
+
 fn validate(global: &GlobalArgs, args: &ValidateArgs) -> anyhow::Result<Status> {
     let mut report = Report::new("sbom validate");
+    // What each file was found to be, for the human output: "valid CycloneDX 1.6: 12 components".
+    let mut verdicts: Vec<(String, String)> = Vec::new();
     for file in &args.files {
         let display = file.display().to_string();
         match fs_err::read(file) {
             Ok(bytes) => {
                 let v = mlsc_sbom::validate_bom_json(&bytes, &display);
                 let mut artifact = Artifact::new(display.clone(), bytes.len() as u64, Format::Json);
+                let spec = v.spec_version.as_deref().map_or_else(
+                    || "CycloneDX (no specVersion)".to_owned(),
+                    |s| format!("CycloneDX {s}"),
+                );
+                let components = serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .map(|d| count_components(&d))
+                    .unwrap_or(0);
+                let problems = v
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity >= mlsc_core::Severity::Medium)
+                    .count();
+                let words = if v.is_valid() {
+                    format!("valid {spec}: {components} component(s)")
+                } else {
+                    format!("not valid {spec}: {problems} rule(s) broken")
+                };
+                verdicts.push((display.clone(), words));
                 if !v.is_valid() {
                     artifact.verdict = mlsc_core::Verdict::new(
                         mlsc_core::Completeness::Complete,
@@ -170,7 +250,48 @@ fn validate(global: &GlobalArgs, args: &ValidateArgs) -> anyhow::Result<Status> 
         }
     }
     report.finish();
-    output::emit_report(global, &report, mlsc_sbom::bom_rules())?;
+    if global.format == OutputFormat::Human {
+        let style = Style::new(output::use_color(global));
+        let mut text = String::new();
+        for (path, words) in &verdicts {
+            let findings: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| &f.location.path == path)
+                .collect();
+            if global.quiet && findings.is_empty() {
+                continue;
+            }
+            let _ = writeln!(text, "{}  {words}", style.bold(&format!("`{path}`")));
+            for f in findings {
+                output::write_finding(&mut text, f, style);
+            }
+        }
+        for e in &report.errors {
+            let _ = writeln!(
+                text,
+                "error: `{}`: {}",
+                e.path.as_deref().unwrap_or("-"),
+                e.message
+            );
+        }
+        if !global.quiet {
+            let valid = verdicts
+                .iter()
+                .filter(|(_, w)| w.starts_with("valid"))
+                .count();
+            let _ = writeln!(
+                text,
+                "{} {valid} of {} file(s) valid; {} error(s)",
+                style.bold("summary:"),
+                args.files.len(),
+                report.errors.len()
+            );
+        }
+        output::write_output(global, text.as_bytes())?;
+    } else {
+        output::emit_report(global, &report, mlsc_sbom::bom_rules())?;
+    }
     Ok(Status::of_report(&report, global.fail_on))
 }
 
