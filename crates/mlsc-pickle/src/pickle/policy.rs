@@ -53,6 +53,7 @@ const PROFILES: &[(&str, &str)] = &[
     ("networkx", include_str!("../../profiles/networkx.txt")),
     ("nltk", include_str!("../../profiles/nltk.txt")),
     ("pillow", include_str!("../../profiles/pillow.txt")),
+    ("omegaconf", include_str!("../../profiles/omegaconf.txt")),
 ];
 const DENYLIST: &str = include_str!("../../profiles/denylist.tsv");
 const COMPAT: &str = include_str!("../../profiles/compat_pickle.tsv");
