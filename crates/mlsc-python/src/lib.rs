@@ -46,10 +46,21 @@ fn sbom_error(err: mlsc_sbom::Error) -> PyErr {
         mlsc_sbom::Error::Io { .. }
         | mlsc_sbom::Error::NotFound { .. }
         | mlsc_sbom::Error::NotADirectory { .. } => MlscIOError::new_err(message),
-        mlsc_sbom::Error::Database { .. } => MlscDatabaseError::new_err(message),
-        mlsc_sbom::Error::InvalidTarget { .. }
-        | mlsc_sbom::Error::BadQuery { .. }
-        | mlsc_sbom::Error::AmbiguousSnapshot { .. } => MlscUsageError::new_err(message),
+        mlsc_sbom::Error::Deps(e) => deps_error(e),
+        mlsc_sbom::Error::BadQuery { .. } | mlsc_sbom::Error::AmbiguousSnapshot { .. } => {
+            MlscUsageError::new_err(message)
+        }
+        _ => MlscError::new_err(message),
+    }
+}
+
+/// Maps an error of the dependency library (requirements, targets, the advisory database) to its exception class.
+fn deps_error(err: mlsc_deps::Error) -> PyErr {
+    let message = error_chain(&err);
+    match err {
+        mlsc_deps::Error::NotFound { .. } => MlscIOError::new_err(message),
+        mlsc_deps::Error::Database { .. } => MlscDatabaseError::new_err(message),
+        mlsc_deps::Error::InvalidTarget { .. } => MlscUsageError::new_err(message),
         _ => MlscError::new_err(message),
     }
 }
@@ -139,7 +150,7 @@ fn deps(
     let platform: mlsc_sbom::Platform = platform
         .parse()
         .map_err(|e: String| MlscUsageError::new_err(e))?;
-    let target = mlsc_sbom::Target::new(python_version, platform).map_err(sbom_error)?;
+    let target = mlsc_sbom::Target::new(python_version, platform).map_err(deps_error)?;
     require_exists(&path)?;
     if !db.exists() {
         return Err(MlscDatabaseError::new_err(format!(
@@ -150,9 +161,9 @@ fn deps(
     }
     py.detach(|| {
         // The database first, as the CLI does: without it nothing can be said.
-        let database = mlsc_sbom::Database::load(&db).map_err(sbom_error)?;
+        let database = mlsc_sbom::Database::load(&db).map_err(deps_error)?;
         let project = mlsc_sbom::read_project_with(&path, &target, &mlsc_sbom::ReadOptions::default())
-            .map_err(sbom_error)?;
+            .map_err(deps_error)?;
         let read_any = project.inputs.iter().any(|i| i.superseded_by.is_none());
         if !read_any && !project.has_fatal() {
             return Err(MlscUsageError::new_err(format!(
