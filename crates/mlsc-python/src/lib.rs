@@ -171,7 +171,10 @@ fn deps(
                 path.display()
             )));
         }
-        let audit = mlsc_sbom::audit(&project, &database, &mlsc_sbom::AuditOptions::default());
+        // As `mlsc deps` does: advisories published after the database was built are missing, so say so past 30 days.
+        let mut options = mlsc_sbom::AuditOptions::default();
+        options.max_database_age_days = Some(30);
+        let audit = mlsc_sbom::audit(&project, &database, &options);
         to_json(&audit.json())
     })
 }
