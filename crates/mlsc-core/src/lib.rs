@@ -18,7 +18,7 @@ pub use crate::error::Error;
 pub use crate::finding::{Finding, Location, ParseSeverityError, Rule, Severity};
 pub use crate::format::{Format, SNIFF_LEN, TORCH_LEGACY_MAGIC, pickle_protocol, sniff};
 pub use crate::limits::Limits;
-pub use crate::range::{FileSource, RangeSource};
+pub use crate::range::{FileSource, RangeSource, read_exact_at};
 pub use crate::report::{
     Artifact, REPORT_SCHEMA_VERSION, Report, ReportError, SeverityCounts, Statistics, Tool,
 };

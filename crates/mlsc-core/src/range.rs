@@ -126,18 +126,22 @@ impl RangeSource for FileSource {
         {
             return Err(out_of_range(offset, buf.len(), self.len));
         }
-        pread(self.file.file(), buf, offset)
+        read_exact_at(self.file.file(), buf, offset)
     }
 }
 
+/// Fills `buf` from `file` at byte `off` with a positioned read (no shared cursor, so threads can read one file at
+/// once), or fails with `UnexpectedEof` when the file ends first.
 #[cfg(unix)]
-fn pread(file: &std::fs::File, buf: &mut [u8], off: u64) -> io::Result<()> {
+pub fn read_exact_at(file: &std::fs::File, buf: &mut [u8], off: u64) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     file.read_exact_at(buf, off)
 }
 
+/// Fills `buf` from `file` at byte `off` with a positioned read (no shared cursor, so threads can read one file at
+/// once), or fails with `UnexpectedEof` when the file ends first.
 #[cfg(windows)]
-fn pread(file: &std::fs::File, mut buf: &mut [u8], mut off: u64) -> io::Result<()> {
+pub fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut off: u64) -> io::Result<()> {
     use std::os::windows::fs::FileExt;
     while !buf.is_empty() {
         match file.seek_read(buf, off) {

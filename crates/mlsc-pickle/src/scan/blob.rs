@@ -39,29 +39,6 @@ impl std::fmt::Debug for Blob<'_> {
     }
 }
 
-#[cfg(unix)]
-fn pread(file: &std::fs::File, buf: &mut [u8], off: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.read_exact_at(buf, off)
-}
-
-#[cfg(windows)]
-fn pread(file: &std::fs::File, mut buf: &mut [u8], mut off: u64) -> io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !buf.is_empty() {
-        match file.seek_read(buf, off) {
-            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
-            Ok(n) => {
-                buf = &mut buf[n..];
-                off += n as u64;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
 impl<'a> Blob<'a> {
     /// Its length in bytes.
     pub(crate) fn len(&self) -> u64 {
@@ -90,7 +67,7 @@ impl<'a> Blob<'a> {
                 file, start, read, ..
             } => {
                 let mut buf = vec![0u8; len];
-                pread(file, &mut buf, start + off)?;
+                mlsc_core::read_exact_at(file, &mut buf, start + off)?;
                 read.set(read.get() + len as u64);
                 Ok(Cow::Owned(buf))
             }
