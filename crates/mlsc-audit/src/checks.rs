@@ -634,40 +634,24 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
                 let licences = mlsc_cards::DatasetCard::parse_bytes(&bytes)
                     .map(|c| c.license)
                     .unwrap_or_default();
-                ran.facts.push(Fact::new(
-                    format!("{path}: licence"),
-                    if licences.is_empty() {
-                        "not stated".to_owned()
-                    } else {
-                        licences.join(", ")
-                    },
-                ));
-                if licences.is_empty() {
-                    ran.signals.dataset_licenses.push((path.clone(), None));
-                }
-                for l in licences {
-                    ran.signals.dataset_licenses.push((path.clone(), Some(l)));
-                }
+                record_licences(
+                    &mut ran.facts,
+                    &mut ran.signals.dataset_licenses,
+                    path,
+                    licences,
+                );
             }
             mlsc_cards::CardKind::ModelCardToolkit => {
                 // Model Card Toolkit: mlsc-cards' typed parse (`model_details.licenses[]`).
                 let licences = mlsc_cards::ToolkitCard::parse_bytes(&bytes)
                     .map(|c| c.licenses)
                     .unwrap_or_default();
-                ran.facts.push(Fact::new(
-                    format!("{path}: licence"),
-                    if licences.is_empty() {
-                        "not stated".to_owned()
-                    } else {
-                        licences.join(", ")
-                    },
-                ));
-                if licences.is_empty() {
-                    ran.signals.model_licenses.push((path.clone(), None));
-                }
-                for l in licences {
-                    ran.signals.model_licenses.push((path.clone(), Some(l)));
-                }
+                record_licences(
+                    &mut ran.facts,
+                    &mut ran.signals.model_licenses,
+                    path,
+                    licences,
+                );
             }
             _ => {}
         }
@@ -956,4 +940,26 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.write_all(bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Records the licences a dataset or Model Card Toolkit card states: one fact ("not stated" when none), and one
+/// signal per licence (a `None` signal when none) for the policy.
+fn record_licences(
+    facts: &mut Vec<Fact>,
+    signals: &mut Vec<(String, Option<String>)>,
+    path: &str,
+    licences: Vec<String>,
+) {
+    facts.push(Fact::new(
+        format!("{path}: licence"),
+        if licences.is_empty() {
+            "not stated".to_owned()
+        } else {
+            licences.join(", ")
+        },
+    ));
+    if licences.is_empty() {
+        signals.push((path.to_owned(), None));
+    }
+    signals.extend(licences.into_iter().map(|l| (path.to_owned(), Some(l))));
 }
