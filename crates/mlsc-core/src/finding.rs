@@ -157,15 +157,27 @@ impl fmt::Display for Location {
 
 /// One thing a check found.
 ///
-/// ```
-/// use mlsc_core::{Finding, Location, Severity};
+/// Findings are built from the [`Rule`] that describes their code ([`Rule::finding`]), so the code, the title and
+/// the description SARIF needs travel together:
 ///
-/// let f = Finding::new("MLSC-PKL-001", Severity::Critical, "dangerous callable", "`posix.system` is invoked")
+/// ```
+/// use mlsc_core::{Location, Rule, Severity};
+///
+/// const DANGEROUS_CALLABLE: Rule = Rule::new("MLSC-PKL-001", "dangerous-callable", Severity::Critical, "dangerous callable")
+///     .with_summary("Loading the pickle invokes a deny-listed callable");
+///
+/// let f = DANGEROUS_CALLABLE
+///     .finding("`posix.system` is invoked")
 ///     .at(Location::file("model.pt").member("archive/data.pkl").at_offset(42))
 ///     .with_evidence("posix.system('id')");
+/// assert_eq!(f.code, "MLSC-PKL-001");
 /// assert_eq!(f.location.to_string(), "model.pt!archive/data.pkl@42");
+/// assert_eq!(f.rule.map(|r| r.summary), Some("Loading the pickle invokes a deny-listed callable"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// [`Finding::new`] builds one from loose strings, for embedders with codes of their own; such a finding has no
+/// [`rule`](Finding::rule), and SARIF describes its code by its title.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Finding {
     /// A stable identifier such as `MLSC-PKL-001`: scripts may rely on it.
@@ -181,10 +193,31 @@ pub struct Finding {
     /// The bytes, names or call chain that show it, when there are any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
+    /// The rule that describes `code`, when the finding was built from one ([`Rule::finding`]). Not part of the
+    /// JSON (a report read back from JSON has none) nor of equality: it describes the code, it adds nothing to it.
+    #[serde(skip)]
+    pub rule: Option<&'static Rule>,
 }
 
+/// Findings are equal when everything the JSON says is equal; [`Finding::rule`] only describes the code.
+impl PartialEq for Finding {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+            && self.severity == other.severity
+            && self.title == other.title
+            && self.message == other.message
+            && self.location == other.location
+            && self.evidence == other.evidence
+    }
+}
+
+impl Eq for Finding {}
+
 impl Finding {
-    /// A finding with no location yet (see [`Finding::at`]).
+    /// A finding with no location yet (see [`Finding::at`]) and no [`rule`](Finding::rule).
+    ///
+    /// Prefer [`Rule::finding`] for codes declared as rules: the title then cannot drift from the code, and SARIF
+    /// output describes the rule without being told about it.
     pub fn new(
         code: impl Into<String>,
         severity: Severity,
@@ -198,6 +231,7 @@ impl Finding {
             message: message.into(),
             location: Location::default(),
             evidence: None,
+            rule: None,
         }
     }
 
@@ -216,19 +250,89 @@ impl Finding {
     }
 }
 
-/// The description of a finding code, for SARIF `rules`, `mlsc explain` and documentation.
+/// The description of a finding code, declared once as a constant by the crate that owns the code; findings are
+/// built from it ([`Rule::finding`], [`Rule::finding_at`]), and SARIF `rules`, `mlsc rule CODE` and `docs/rules.md`
+/// are rendered from the same constants.
 ///
-/// Each library crate publishes the list of its codes as a `&'static [Rule]`; codes never change meaning.
+/// Every mlsc library declares its rules the same way: one `pub const` per code in its `rules` module, named after
+/// the rule's [`name`](Rule::name) in upper snake case (`not-a-model-format` is `NOT_A_MODEL_FORMAT`), and a `RULES`
+/// slice listing them all. Codes never change meaning.
+///
+/// ```
+/// use mlsc_core::{Rule, Severity};
+///
+/// /// `MLSC-X-001`: a file too large to check.
+/// pub const TOO_LARGE: Rule = Rule::new("MLSC-X-001", "too-large", Severity::Medium, "too large")
+///     .with_summary("The file is larger than the size limit; it was not checked")
+///     .with_tags(&["cwe:400"]);
+///
+/// let f = TOO_LARGE.finding_at(Severity::High, "12 GB over a 10 GB limit");
+/// assert_eq!((f.code.as_str(), f.title.as_str(), f.severity), ("MLSC-X-001", "too large", Severity::High));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rule {
     /// The stable code, `MLSC-PKL-001`.
     pub code: &'static str,
     /// A short name in kebab case, `dangerous-callable`.
     pub name: &'static str,
+    /// The title every finding with this code carries, `dangerous callable invoked`.
+    pub title: &'static str,
     /// The severity findings with this code have unless a message says otherwise.
     pub default_severity: Severity,
     /// One sentence saying what the rule detects.
     pub summary: &'static str,
     /// Taxonomy tags: OWASP ML Top 10 (`owasp-ml:ML06`), MITRE ATLAS (`atlas:AML.T0010`), CWE (`cwe:502`).
     pub tags: &'static [&'static str],
+}
+
+impl Rule {
+    /// A rule with no summary and no tags yet (see [`Rule::with_summary`] and [`Rule::with_tags`]).
+    pub const fn new(
+        code: &'static str,
+        name: &'static str,
+        default_severity: Severity,
+        title: &'static str,
+    ) -> Rule {
+        Rule {
+            code,
+            name,
+            title,
+            default_severity,
+            summary: "",
+            tags: &[],
+        }
+    }
+
+    /// This rule with the one-sentence `summary` of what it detects.
+    #[must_use]
+    pub const fn with_summary(mut self, summary: &'static str) -> Rule {
+        self.summary = summary;
+        self
+    }
+
+    /// This rule with taxonomy `tags`.
+    #[must_use]
+    pub const fn with_tags(mut self, tags: &'static [&'static str]) -> Rule {
+        self.tags = tags;
+        self
+    }
+
+    /// A finding of this rule at its default severity, with no location yet (see [`Finding::at`]).
+    pub fn finding(&'static self, message: impl Into<String>) -> Finding {
+        self.finding_at(self.default_severity, message)
+    }
+
+    /// A finding of this rule at `severity`, for codes whose severity depends on the case.
+    pub fn finding_at(&'static self, severity: Severity, message: impl Into<String>) -> Finding {
+        Finding {
+            code: self.code.to_owned(),
+            severity,
+            title: self.title.to_owned(),
+            message: message.into(),
+            location: Location::default(),
+            evidence: None,
+            rule: Some(self),
+        }
+    }
 }

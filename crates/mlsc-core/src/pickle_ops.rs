@@ -41,6 +41,21 @@ macro_rules! ops {
         pub const OPCODES: &[OpInfo] = &[
             $(OpInfo { code: $code, name: stringify!($name), arg: $arg, proto: $proto },)*
         ];
+
+        /// The opcode bytes by their `pickletools` names, for matching: `op::STACK_GLOBAL` is `0x93`.
+        ///
+        /// ```
+        /// use mlsc_core::pickle_ops::op;
+        ///
+        /// assert_eq!(op::STACK_GLOBAL, 0x93);
+        /// assert!(matches!(b'c', op::GLOBAL | op::INST));
+        /// ```
+        pub mod op {
+            $(
+                #[doc = concat!("`", stringify!($name), "`, introduced in protocol ", stringify!($proto), ".")]
+                pub const $name: u8 = $code;
+            )*
+        }
     };
 }
 

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{Report, Rule, Severity};
+use crate::{Finding, Report, Severity};
 
 /// The SARIF schema URI written into every log.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -43,32 +43,40 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// Renders `report` as a SARIF 2.1.0 log. `rules` describes the codes (every crate publishes its list); a code
-/// not among them still gets a rule, named after its findings' title.
+/// Renders `report` as a SARIF 2.1.0 log. Each code's SARIF rule comes from the [`Rule`](crate::Rule) its findings were built
+/// from ([`Finding::rule`](crate::Finding::rule)); a finding built without one (with [`Finding::new`], or read back
+/// from JSON) still gets a rule, named after its title.
 ///
 /// ```
-/// use mlsc_core::{Finding, Location, Report, Severity, sarif};
+/// use mlsc_core::{Location, Report, Rule, Severity, sarif};
+///
+/// const DANGEROUS_CALLABLE: Rule = Rule::new("MLSC-PKL-001", "dangerous-callable", Severity::Critical, "dangerous callable")
+///     .with_summary("Loading the pickle invokes a deny-listed callable");
 ///
 /// let mut report = Report::new("scan");
 /// report.push_finding(
-///     Finding::new("MLSC-PKL-001", Severity::Critical, "dangerous callable", "`posix.system` is invoked")
+///     DANGEROUS_CALLABLE
+///         .finding("`posix.system` is invoked")
 ///         .at(Location::file("model.pkl").at_offset(30)),
 /// );
-/// let log = sarif::to_sarif(&report, &[]);
+/// let log = sarif::to_sarif(&report);
 /// assert_eq!(log["version"], "2.1.0");
 /// assert_eq!(log["runs"][0]["results"][0]["level"], "error");
+/// assert_eq!(log["runs"][0]["tool"]["driver"]["rules"][0]["name"], "dangerous-callable");
 /// ```
-pub fn to_sarif(report: &Report, rules: &[Rule]) -> Value {
+///
+/// [`Finding::new`]: crate::Finding::new
+pub fn to_sarif(report: &Report) -> Value {
     let mut rule_ids: Vec<String> = Vec::new();
     let mut rule_values: Vec<Value> = Vec::new();
-    let mut rule_index = |code: &str, title: &str, severity: Severity| -> usize {
+    let mut rule_index = |f: &Finding| -> usize {
+        let code = f.code.as_str();
         if let Some(i) = rule_ids.iter().position(|c| *c == code) {
             return i;
         }
-        let known = rules.iter().find(|r| r.code == code);
-        let (name, summary, default, tags): (&str, &str, Severity, Vec<&str>) = match known {
+        let (name, summary, default, tags): (&str, &str, Severity, Vec<&str>) = match f.rule {
             Some(r) => (r.name, r.summary, r.default_severity, r.tags.to_vec()),
-            None => (title, title, severity, Vec::new()),
+            None => (&f.title, &f.title, f.severity, Vec::new()),
         };
         let mut tags: Vec<&str> = tags;
         tags.push("security");
@@ -89,7 +97,7 @@ pub fn to_sarif(report: &Report, rules: &[Rule]) -> Value {
         .findings
         .iter()
         .map(|f| {
-            let index = rule_index(&f.code, &f.title, f.severity);
+            let index = rule_index(f);
             let mut region = serde_json::Map::new();
             if let Some(line) = f.location.line {
                 region.insert("startLine".into(), json!(line.max(1)));

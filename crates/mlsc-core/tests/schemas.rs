@@ -17,6 +17,17 @@ fn load(path: &std::path::Path) -> Option<serde_json::Value> {
     Some(serde_json::from_str(&text).expect("schema is JSON"))
 }
 
+/// A rule as a library declares it; the other findings of the sample are built without one (as an embedder's
+/// `Finding::new` or a report read back from JSON), so SARIF shows both paths.
+const DANGEROUS_CALLABLE: Rule = Rule::new(
+    "MLSC-PKL-001",
+    "dangerous-callable",
+    Severity::Critical,
+    "dangerous callable",
+)
+.with_summary("A pickle invokes a callable that executes code")
+.with_tags(&["owasp-ml:ML06", "atlas:AML.T0010"]);
+
 fn sample_report() -> Report {
     let mut report = Report::new("scan");
     let mut a = Artifact::new("models/model.pt", 1234, Format::Zip);
@@ -28,16 +39,12 @@ fn sample_report() -> Report {
     b.verdict = b.verdict.at_most(Completeness::Inconclusive);
     report.artifacts.push(b);
     report.push_finding(
-        Finding::new(
-            "MLSC-PKL-001",
-            Severity::Critical,
-            "dangerous callable",
-            "`posix.system` is invoked",
-        )
-        .at(Location::file("models/model.pt")
-            .member("archive/data.pkl")
-            .at_offset(57))
-        .with_evidence("posix.system('id')"),
+        DANGEROUS_CALLABLE
+            .finding("`posix.system` is invoked")
+            .at(Location::file("models/model.pt")
+                .member("archive/data.pkl")
+                .at_offset(57))
+            .with_evidence("posix.system('id')"),
     );
     report.push_finding(
         Finding::new(
@@ -129,14 +136,7 @@ fn sarif_validates_against_the_official_schema() {
         return;
     };
     let validator = jsonschema::validator_for(&schema).expect("valid SARIF schema");
-    let rules = [Rule {
-        code: "MLSC-PKL-001",
-        name: "dangerous-callable",
-        default_severity: Severity::Critical,
-        summary: "A pickle invokes a callable that executes code",
-        tags: &["owasp-ml:ML06", "atlas:AML.T0010"],
-    }];
-    let log = sarif::to_sarif(&sample_report(), &rules);
+    let log = sarif::to_sarif(&sample_report());
     let errors: Vec<String> = validator
         .iter_errors(&log)
         .map(|e| format!("{e} at {}", e.instance_path))
