@@ -18,6 +18,18 @@ pub use crate::scan::{
     NamedSource, ProgressFn, ScanOptions, scan_bytes, scan_paths, scan_source, scan_sources,
 };
 
+/// The finding codes of this crate, one [`mlsc_core::Rule`] constant per code: the pickle analyser's
+/// (`MLSC-PKL`), the containers' and formats' (`MLSC-SCAN`, `MLSC-ZIP`, `MLSC-NPY`, `MLSC-ARC`, `MLSC-ST`,
+/// `MLSC-GGUF`, `MLSC-ONNX`, `MLSC-KERAS`, ...), the Python code checks' (`MLSC-CODE`) and the config
+/// analyser's (`MLSC-CFG`). Each constant is named after its rule's name: `MLSC-PKL-001`
+/// (`dangerous-callable-invoked`) is [`rules::DANGEROUS_CALLABLE_INVOKED`].
+pub mod rules {
+    pub use crate::code::rules::*;
+    pub use crate::config::rules::*;
+    pub use crate::pickle::rules::*;
+    pub use crate::scan::rules::*;
+}
+
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats', then the Python
 /// code checks', then the config analyser's.
 pub fn rules() -> Vec<mlsc_core::Rule> {

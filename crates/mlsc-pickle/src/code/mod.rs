@@ -8,10 +8,10 @@
 
 pub(crate) mod python;
 pub(crate) mod repo;
-mod rules;
+pub(crate) mod rules;
 pub(crate) mod torchscript;
 
-use mlsc_core::{Finding, Location, Severity};
+use mlsc_core::{Finding, Location, Rule, Severity};
 
 use self::python::{Category, PyFacts};
 pub(crate) use self::rules::RULES;
@@ -20,49 +20,35 @@ use crate::scan::{Ctx, Here};
 /// Most findings one source produces for dangerous calls; the rest are counted in the last one.
 const MAX_FINDINGS_PER_SOURCE: usize = 32;
 
-/// The title of a code, as `Ctx::emit` would give it for the scanner's own codes.
-fn title(code: &str) -> String {
-    RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or(code, |r| r.name)
-        .replace('-', " ")
-}
-
-/// [`Ctx::emit`] for a `MLSC-CODE` code, with its title.
+/// [`Ctx::emit`] for a `MLSC-CODE` rule.
 pub(crate) fn emit<'c>(
     ctx: &'c mut Ctx<'_>,
-    code: &'static str,
+    rule: &'static Rule,
     severity: Severity,
     location: Location,
     message: impl Into<String>,
 ) -> &'c mut Finding {
-    let f = ctx.emit(code, severity, location, message);
-    f.title = title(code);
-    f
+    ctx.emit(rule, severity, location, message)
 }
 
-/// [`Ctx::not_analysed`] for a `MLSC-CODE` code: the verdict becomes inconclusive.
+/// [`Ctx::not_analysed`] for a `MLSC-CODE` rule: the verdict becomes inconclusive.
 pub(crate) fn not_analysed(
     ctx: &mut Ctx<'_>,
-    code: &'static str,
+    rule: &'static Rule,
     location: Location,
     message: String,
 ) {
-    ctx.not_analysed(code, location, message);
-    if let Some(f) = ctx.findings.last_mut() {
-        f.title = title(code);
-    }
+    ctx.not_analysed(rule, location, message);
 }
 
 /// A finding for a [`crate::code::python::Reach`] outside a `ctx` (the repository check builds findings itself).
 pub(crate) fn finding(
-    code: &'static str,
+    rule: &'static Rule,
     severity: Severity,
     location: Location,
     message: String,
 ) -> Finding {
-    Finding::new(code, severity, title(code), message).at(location)
+    rule.finding_at(severity, message).at(location)
 }
 
 /// True when `callable` (`pkg.mod.Class`) lives in one of the `packaged` modules of a torch.package archive and
@@ -118,17 +104,17 @@ pub(crate) fn is_python_name(loc: &Location) -> bool {
 }
 
 /// The code and severity of a dangerous call that runs at import time.
-fn at_import_code(category: Category) -> (&'static str, Severity) {
+fn at_import_code(category: Category) -> (&'static Rule, Severity) {
     match category {
-        Category::Process => ("MLSC-CODE-001", Severity::Critical),
-        Category::Eval => ("MLSC-CODE-002", Severity::Critical),
-        Category::DynamicImport => ("MLSC-CODE-002", Severity::High),
-        Category::FileWrite => ("MLSC-CODE-003", Severity::High),
-        Category::Network => ("MLSC-CODE-004", Severity::High),
-        Category::Native => ("MLSC-CODE-005", Severity::High),
-        Category::Deserialise => ("MLSC-CODE-006", Severity::High),
-        Category::Obfuscated => ("MLSC-CODE-007", Severity::Critical),
-        Category::FileRead => ("MLSC-CODE-010", Severity::Low),
+        Category::Process => (&crate::rules::PYTHON_PROCESS_AT_IMPORT, Severity::Critical),
+        Category::Eval => (&crate::rules::PYTHON_EVAL_AT_IMPORT, Severity::Critical),
+        Category::DynamicImport => (&crate::rules::PYTHON_EVAL_AT_IMPORT, Severity::High),
+        Category::FileWrite => (&crate::rules::PYTHON_FILE_WRITE_AT_IMPORT, Severity::High),
+        Category::Network => (&crate::rules::PYTHON_NETWORK_AT_IMPORT, Severity::High),
+        Category::Native => (&crate::rules::PYTHON_NATIVE_CODE_AT_IMPORT, Severity::High),
+        Category::Deserialise => (&crate::rules::PYTHON_DESERIALISE_AT_IMPORT, Severity::High),
+        Category::Obfuscated => (&crate::rules::PYTHON_OBFUSCATED_EXEC, Severity::Critical),
+        Category::FileRead => (&crate::rules::PYTHON_FILE_READ_AT_IMPORT, Severity::Low),
     }
 }
 
@@ -146,7 +132,7 @@ pub(crate) fn analyse_source(
         Err(e) => {
             not_analysed(
                 ctx,
-                "MLSC-CODE-009",
+                &crate::rules::PYTHON_UNPARSABLE,
                 here.loc.clone(),
                 format!("{what} not analysed: {e}; what it runs when loaded is unknown"),
             );
@@ -192,9 +178,9 @@ pub(crate) fn report_reaches(ctx: &mut Ctx<'_>, facts: &PyFacts, here: &Here, wh
                 Severity::Low
             };
             let code = if r.category == Category::Obfuscated {
-                "MLSC-CODE-007"
+                &crate::rules::PYTHON_OBFUSCATED_EXEC
             } else {
-                "MLSC-CODE-008"
+                &crate::rules::PYTHON_REACH_IN_FUNCTION
             };
             let place = if r.scope == "<module>" {
                 "under `if __name__ == \"__main__\"`".to_owned()
@@ -217,7 +203,7 @@ pub(crate) fn report_reaches(ctx: &mut Ctx<'_>, facts: &PyFacts, here: &Here, wh
     if dropped > 0 {
         emit(
             ctx,
-            "MLSC-CODE-008",
+            &crate::rules::PYTHON_REACH_IN_FUNCTION,
             Severity::Low,
             here.loc.clone(),
             format!("{dropped} more dangerous call(s) in this {what} not listed"),
@@ -257,7 +243,7 @@ pub(crate) fn scan_python_file(ctx: &mut Ctx<'_>, data: &[u8], here: &Here) {
     if !facts.at_import().any(|r| r.category != Category::FileRead) {
         emit(
             ctx,
-            "MLSC-CODE-011",
+            &crate::rules::PYTHON_SOURCE,
             Severity::Info,
             here.loc.clone(),
             format!(

@@ -118,7 +118,7 @@ fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
         if let Some((repo, rest)) = r.target.split_once("--") {
             out.push(
                 finding(
-                    "MLSC-CODE-013",
+                    &crate::rules::REPO_REMOTE_CODE,
                     Severity::High,
                     Location::file(&r.config).at_pointer(&r.pointer),
                     format!(
@@ -147,7 +147,7 @@ fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
             && !is_library(module)
         {
             out.push(finding(
-                "MLSC-CODE-015",
+                &crate::rules::REPO_CODE_MISSING,
                 Severity::Medium,
                 Location::file(&r.config).at_pointer(&r.pointer),
                 format!(
@@ -207,7 +207,7 @@ fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
     }
     for (config, pointer) in &trust {
         out.push(finding(
-            "MLSC-CODE-014",
+            &crate::rules::REPO_TRUST_REMOTE_CODE,
             Severity::Medium,
             Location::file(config).at_pointer(pointer),
             format!("`{pointer}` is true: the loader runs Python code shipped with the model"),
@@ -227,7 +227,7 @@ fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
         let files: Vec<String> = local_files.iter().map(|f| format!("`{f}`")).collect();
         out.push(
             finding(
-                "MLSC-CODE-012",
+                &crate::rules::REPO_RUNS_OWN_CODE,
                 Severity::Medium,
                 Location::file(&config),
                 format!(

@@ -226,7 +226,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, facts: &PyFacts, here: &Here) -> bool {
     for (op, (line, n, what)) in io {
         emit(
             ctx,
-            "MLSC-CODE-016",
+            &crate::rules::TORCHSCRIPT_IO_OP,
             Severity::High,
             here.loc.clone().at_line(line),
             format!(
@@ -237,7 +237,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, facts: &PyFacts, here: &Here) -> bool {
     for (op, (line, n)) in custom {
         emit(
             ctx,
-            "MLSC-CODE-018",
+            &crate::rules::TORCHSCRIPT_CUSTOM_OP,
             Severity::Medium,
             here.loc.clone().at_line(line),
             format!(
@@ -248,7 +248,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, facts: &PyFacts, here: &Here) -> bool {
     for (name, (line, n)) in unknown {
         emit(
             ctx,
-            "MLSC-CODE-017",
+            &crate::rules::TORCHSCRIPT_UNKNOWN_CALL,
             Severity::Medium,
             here.loc.clone().at_line(line),
             format!(

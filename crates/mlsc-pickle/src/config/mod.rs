@@ -13,14 +13,14 @@
 
 mod interp;
 mod pickled;
-mod rules;
+pub(crate) mod rules;
 mod tags;
 mod targets;
 mod tree;
 
 use std::io;
 
-use mlsc_core::{Format, Location, Severity};
+use mlsc_core::{Format, Location, Rule, Severity};
 
 use self::interp::{Roots, Seg, UNKNOWN, has_interpolation, pointer, resolve};
 pub(crate) use self::pickled::scan_pickle;
@@ -172,7 +172,7 @@ fn large(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here, named: bool) -> io::Res
     let _ = named;
     if found.is_some() {
         ctx.not_analysed(
-            "MLSC-CFG-007",
+            &crate::rules::CONFIG_LIMIT,
             here.loc.clone(),
             format!(
                 "config of {len} bytes is larger than the {PARSE_LIMIT}-byte parse limit{}: not analysed",
@@ -188,7 +188,7 @@ fn analyse_document(ctx: &mut Ctx<'_>, data: &[u8], lang: Lang, named: bool, loc
     let Ok(text) = std::str::from_utf8(data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data)) else {
         if named {
             ctx.not_analysed(
-                "MLSC-CFG-006",
+                &crate::rules::CONFIG_UNPARSEABLE,
                 loc.clone(),
                 "named as a config but not UTF-8 text: what it instantiates is unknown",
             );
@@ -294,7 +294,7 @@ fn json_lines(ctx: &mut Ctx<'_>, text: &str, loc: &Location) -> bool {
 
 fn limit(ctx: &mut Ctx<'_>, loc: &Location, why: &str) {
     ctx.not_analysed(
-        "MLSC-CFG-007",
+        &crate::rules::CONFIG_LIMIT,
         loc.clone(),
         format!("config not analysed: {why}"),
     );
@@ -303,7 +303,7 @@ fn limit(ctx: &mut Ctx<'_>, loc: &Location, why: &str) {
 fn unparseable(ctx: &mut Ctx<'_>, loc: &Location, named: bool, why: &str) {
     if named {
         ctx.not_analysed(
-            "MLSC-CFG-006",
+            &crate::rules::CONFIG_UNPARSEABLE,
             loc.clone(),
             format!("config cannot be parsed ({why}): what it instantiates is unknown"),
         );
@@ -340,7 +340,7 @@ fn python_tags(ctx: &mut Ctx<'_>, text: &str, loc: &Location) {
             format!("{} (a local tag)", t.tag)
         };
         ctx.emit(
-            "MLSC-CFG-005",
+            &crate::rules::YAML_PYTHON_TAG,
             sev,
             loc.clone().at_line(line),
             format!("YAML tag `{tag}` {what}"),
@@ -424,7 +424,7 @@ pub(crate) fn walk_tree(ctx: &mut Ctx<'_>, root: &Node, loc: &Location, roots: R
         names.dedup();
         let shown: Vec<&str> = names.iter().take(12).map(String::as_str).collect();
         ctx.emit(
-            "MLSC-CFG-011",
+            &crate::rules::CONFIG_INSTANTIATES_KNOWN_CLASSES,
             Severity::Info,
             loc.clone(),
             format!(
@@ -477,7 +477,7 @@ struct Walk<'a, 'c, 'o> {
     repos: std::collections::HashSet<(String, bool)>,
     /// Target findings emitted; past [`MAX_TARGET_FINDINGS`] only the worst rest is summarised.
     emitted: usize,
-    rest: Option<(&'static str, Severity, usize)>,
+    rest: Option<(&'static Rule, Severity, usize)>,
 }
 
 /// Most target findings of one document; a config that names thousands of targets is summarised.
@@ -584,7 +584,7 @@ impl Walk<'_, '_, '_> {
         if trust {
             self.ctx
                 .emit(
-                    "MLSC-CFG-008",
+                    &crate::rules::HUB_REPO_REFERENCE,
                     Severity::High,
                     loc,
                     format!(
@@ -595,7 +595,7 @@ impl Walk<'_, '_, '_> {
         } else {
             self.ctx
                 .emit(
-                    "MLSC-CFG-008",
+                    &crate::rules::HUB_REPO_REFERENCE,
                     Severity::Info,
                     loc,
                     format!("`{key}` names the Hub repository `{id}`: a loader may fetch it"),
@@ -637,12 +637,16 @@ impl Walk<'_, '_, '_> {
         if !unresolved.is_empty() {
             self.emitted += 1;
             if self.emitted > MAX_TARGET_FINDINGS {
-                let (c, s, n) = self.rest.unwrap_or(("MLSC-CFG-004", Severity::Medium, 0));
+                let (c, s, n) = self.rest.unwrap_or((
+                    &crate::rules::CONFIG_TARGET_UNRESOLVED,
+                    Severity::Medium,
+                    0,
+                ));
                 self.rest = Some((c, s, n + 1));
             } else {
                 self.ctx
                     .emit(
-                        "MLSC-CFG-004",
+                        &crate::rules::CONFIG_TARGET_UNRESOLVED,
                         Severity::Medium,
                         loc.clone(),
                         format!(
@@ -668,12 +672,18 @@ impl Walk<'_, '_, '_> {
                 self.known.push(name);
                 return;
             }
-            Rating::Denied(sev, why) => {
-                ("MLSC-CFG-001", sev, format!("config {how} {shown}: {why}"))
-            }
+            Rating::Denied(sev, why) => (
+                &crate::rules::CONFIG_INSTANTIATES_DANGEROUS_CALLABLE,
+                sev,
+                format!("config {how} {shown}: {why}"),
+            ),
             Rating::Gadget(sev, why) => {
                 let sev = if trust { sev.max(Severity::High) } else { sev };
-                ("MLSC-CFG-001", sev, format!("config {how} {shown}: {why}"))
+                (
+                    &crate::rules::CONFIG_INSTANTIATES_DANGEROUS_CALLABLE,
+                    sev,
+                    format!("config {how} {shown}: {why}"),
+                )
             }
             Rating::Loader(why) => {
                 let sev = if trust {
@@ -687,28 +697,28 @@ impl Walk<'_, '_, '_> {
                     ""
                 };
                 (
-                    "MLSC-CFG-003",
+                    &crate::rules::CONFIG_LOADS_OTHER_ARTIFACT,
                     sev,
                     format!("config {how} {shown}{with}: {why}"),
                 )
             }
             Rating::FrameworkFunction => (
-                "MLSC-CFG-002",
+                &crate::rules::CONFIG_INSTANTIATES_UNKNOWN_CALLABLE,
                 Severity::Low,
                 format!("config {how} {shown}, a function of a known ML framework"),
             ),
             Rating::FrameworkPrivate => (
-                "MLSC-CFG-002",
+                &crate::rules::CONFIG_INSTANTIATES_UNKNOWN_CALLABLE,
                 Severity::Medium,
                 format!("config {how} {shown}, a private name of an ML framework"),
             ),
             Rating::Invalid => (
-                "MLSC-CFG-002",
+                &crate::rules::CONFIG_INSTANTIATES_UNKNOWN_CALLABLE,
                 Severity::Medium,
                 format!("config {how} {shown}, which is not a dotted Python name"),
             ),
             Rating::Unknown => (
-                "MLSC-CFG-002",
+                &crate::rules::CONFIG_INSTANTIATES_UNKNOWN_CALLABLE,
                 Severity::Medium,
                 format!(
                     "config {how} {shown}, a callable on no allowlist: loading imports and calls it"
@@ -790,7 +800,16 @@ fn looks_like_repo(s: &str) -> bool {
 
 /// Runs a chat template through the GGUF template check, under the config codes.
 fn check_template(ctx: &mut Ctx<'_>, text: &str, loc: Location, key: &str) {
-    crate::scan::check_template_at(ctx, text, loc, key, ("MLSC-CFG-009", "MLSC-CFG-010"));
+    crate::scan::check_template_at(
+        ctx,
+        text,
+        loc,
+        key,
+        (
+            &crate::rules::CHAT_TEMPLATE_SANDBOX_ESCAPE,
+            &crate::rules::CHAT_TEMPLATE_DANGEROUS_NAME,
+        ),
+    );
 }
 
 #[cfg(test)]

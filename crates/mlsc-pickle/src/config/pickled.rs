@@ -46,7 +46,7 @@ pub(crate) fn scan_pickle(ctx: &mut Ctx<'_>, data: &[u8], loc: &Location, base: 
     loc.offset = None;
     if r.limited {
         ctx.not_analysed(
-            "MLSC-CFG-007",
+            &crate::rules::CONFIG_LIMIT,
             loc.clone(),
             format!(
                 "the pickle names config keys but is larger than the config replay's limits ({MAX_OPS} opcodes, \

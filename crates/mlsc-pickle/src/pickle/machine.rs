@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 use std::io;
 
-use mlsc_core::{Finding, Location, Severity};
+use mlsc_core::pickle_ops::op;
+use mlsc_core::{Finding, Location, Rule, Severity};
 
 use super::input::{Input, SliceInput};
 use super::policy::{Class, canonical, compat_map};
@@ -391,28 +392,30 @@ impl<'o, 'd> Machine<'o, 'd> {
         self.opts.location.clone().at_offset(at)
     }
 
-    pub(crate) fn finding(&mut self, code: &str, severity: Severity, offset: u64, message: String) {
-        self.finding_with(code, severity, offset, message, None);
+    pub(crate) fn finding(
+        &mut self,
+        rule: &'static Rule,
+        severity: Severity,
+        offset: u64,
+        message: String,
+    ) {
+        self.finding_with(rule, severity, offset, message, None);
     }
 
     /// A finding whose evidence says which list or rule decided it.
     pub(crate) fn finding_with(
         &mut self,
-        code: &str,
+        rule: &'static Rule,
         severity: Severity,
         offset: u64,
         message: String,
         evidence: Option<String>,
     ) {
-        let title = RULES
-            .iter()
-            .find(|r| r.code == code)
-            .map_or("pickle finding", |r| r.name);
         let message = match &self.nested_at {
             Some((_, ctx)) => format!("{ctx}: {message} (offset {offset} of the nested pickle)"),
             None => message,
         };
-        let mut f = Finding::new(code, severity, title, message).at(self.location(offset));
+        let mut f = rule.finding_at(severity, message).at(self.location(offset));
         f.evidence = evidence;
         self.out.push(f);
     }
@@ -696,7 +699,7 @@ impl<'o, 'd> Machine<'o, 'd> {
         if is_bytes {
             return head
                 .first()
-                .is_some_and(|&b| b == 0x80 || b == b'c' || b == b'(');
+                .is_some_and(|&b| b == op::PROTO || b == op::GLOBAL || b == op::MARK);
         }
         len <= NAME_MAX as u64 && is_name(head)
     }
@@ -1172,7 +1175,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                     }
                 }
                 self.finding(
-                    COMPUTED_CALL,
+                    &COMPUTED_CALLABLE_INVOKED,
                     Severity::Critical,
                     off,
                     format!("{op} invokes a value computed at load time: {chain}"),
@@ -1182,7 +1185,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             Value::Obj(_) | Value::Dtype(_) | Value::Persid | Value::Buffer | Value::Hole => {
                 let chain = self.chain(&callee, &args);
                 self.finding(
-                    COMPUTED_CALL,
+                    &COMPUTED_CALLABLE_INVOKED,
                     Severity::Critical,
                     off,
                     format!("{op} invokes an object made at load time: {chain}"),
@@ -1192,7 +1195,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             other => {
                 let chain = self.chain(&other, &args);
                 self.finding(
-                    MALFORMED,
+                    &MALFORMED_PICKLE,
                     Severity::Medium,
                     off,
                     format!("{op} invokes a value that is not callable: {chain}"),
@@ -1327,17 +1330,21 @@ impl<'o, 'd> Machine<'o, 'd> {
             let display = rec.display();
             let (code, sev, why) = match (rec.dunder, rec.class) {
                 (true, _) => (
-                    INTROSPECTION,
+                    &INTROSPECTION_ATTRIBUTE,
                     Severity::Critical,
                     "walks through dunder attributes",
                 ),
-                (_, Class::Denied(s, w)) => (DANGEROUS_CALL, s, w),
+                (_, Class::Denied(s, w)) => (&DANGEROUS_CALLABLE_INVOKED, s, w),
                 (_, Class::Allowed) => (
-                    UNKNOWN_CALL,
+                    &UNKNOWN_CALLABLE_INVOKED,
                     Severity::Medium,
                     "allowlisted for NEWOBJ only: calling it runs __init__, which can reach files or the network",
                 ),
-                _ => (UNKNOWN_CALL, Severity::Medium, "on no allowlist profile"),
+                _ => (
+                    &UNKNOWN_CALLABLE_INVOKED,
+                    Severity::Medium,
+                    "on no allowlist profile",
+                ),
             };
             let mut msg = format!("{op} invokes `{display}` ({why}): {chain}");
             if let Some(via) = &rec.via {
@@ -1433,7 +1440,10 @@ impl<'o, 'd> Machine<'o, 'd> {
     /// True when `v` holds kept bytes that start like a pickle of protocol 2 to 5 and end with STOP.
     fn looks_like_pickle(&self, v: &Value) -> bool {
         self.text_of(v).is_some_and(|b| {
-            b.len() >= 4 && b[0] == 0x80 && (2..=5).contains(&b[1]) && b.last() == Some(&b'.')
+            b.len() >= 4
+                && b[0] == op::PROTO
+                && (2..=5).contains(&b[1])
+                && b.last() == Some(&op::STOP)
         })
     }
 
@@ -1480,7 +1490,7 @@ impl<'o, 'd> Machine<'o, 'd> {
         let Some(bytes) = bytes else {
             if matches!(arg, Value::Long(_) | Value::Span { bytes: true, .. }) {
                 self.finding(
-                    NOT_ANALYSED,
+                    &PICKLE_NOT_FULLY_ANALYSED,
                     Severity::Medium,
                     off,
                     format!("the payload handed to {name} is longer than the kept-string limit and was not analysed"),
@@ -1501,7 +1511,7 @@ impl<'o, 'd> Machine<'o, 'd> {
         }
         if self.depth + 1 >= self.opts.limits.max_depth {
             self.finding(
-                NOT_ANALYSED,
+                &PICKLE_NOT_FULLY_ANALYSED,
                 Severity::Medium,
                 off,
                 format!("the pickle handed to {name} is nested too deep to analyse"),
@@ -1532,7 +1542,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             Severity::High
         };
         self.finding(
-            NESTED,
+            &NESTED_PICKLE,
             sev,
             off,
             format!(
@@ -1565,7 +1575,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 self.render(&v, 0, &mut msg);
             }
             self.globals[g as usize].passed = true;
-            self.finding(INJECTION, sev, off, msg);
+            self.finding(&IMPORTED_OBJECT_MUTATED, sev, off, msg);
         }
     }
 
@@ -1584,13 +1594,23 @@ impl<'o, 'd> Machine<'o, 'd> {
             };
             let (code, sev, why) = match (rec.dunder, rec.class, rec.passed) {
                 (true, _, _) => (
-                    INTROSPECTION,
+                    &INTROSPECTION_ATTRIBUTE,
                     Severity::Critical,
                     "walks through dunder attributes",
                 ),
-                (_, Class::Denied(s, w), _) => (DANGEROUS_IMPORT, s.min(Severity::High), w),
-                (_, _, true) => (UNKNOWN_CALL, Severity::Medium, "on no allowlist profile"),
-                _ => (UNKNOWN_IMPORT, Severity::Low, "on no allowlist profile"),
+                (_, Class::Denied(s, w), _) => {
+                    (&DANGEROUS_GLOBAL_IMPORTED, s.min(Severity::High), w)
+                }
+                (_, _, true) => (
+                    &UNKNOWN_CALLABLE_INVOKED,
+                    Severity::Medium,
+                    "on no allowlist profile",
+                ),
+                _ => (
+                    &UNKNOWN_GLOBAL_IMPORTED,
+                    Severity::Low,
+                    "on no allowlist profile",
+                ),
             };
             let mut msg = format!("{} `{display}` {how} ({why})", rec.opcode);
             if let Some(via) = &rec.via {
@@ -1624,7 +1644,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                     last_stop = Some(inp.offset());
                     if pickles == 2 {
                         self.finding(
-                            STACKED,
+                            &STACKED_PICKLES,
                             Severity::Info,
                             start,
                             format!("a second pickle starts at offset {start} after the first one's STOP"),
@@ -1638,7 +1658,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                     if pickles == 0 {
                         // `pickle.load` of nothing raises EOFError: there is no pickle to call clean.
                         self.finding(
-                            TRUNCATED,
+                            &TRUNCATED_PICKLE,
                             Severity::Medium,
                             start,
                             "the stream is empty: it holds no pickle".to_owned(),
@@ -1649,7 +1669,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 End::Limit(off, what) => {
                     self.finding(
-                        NOT_ANALYSED,
+                        &PICKLE_NOT_FULLY_ANALYSED,
                         Severity::Medium,
                         off,
                         format!("analysis stopped: {what}"),
@@ -1661,7 +1681,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                     if pickles > 0 {
                         if !trailing_reported {
                             self.finding(
-                                TRAILING,
+                                &DATA_AFTER_STOP,
                                 Severity::Low,
                                 start,
                                 format!("{} bytes after STOP at offset {start} are not a pickle (the stream ends {what} at offset {off})", inp.offset().saturating_sub(start).max(1)),
@@ -1669,7 +1689,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                         }
                     } else {
                         self.finding(
-                            TRUNCATED,
+                            &TRUNCATED_PICKLE,
                             Severity::Medium,
                             off,
                             format!("the pickle that starts at offset {start} ends {what} at offset {off}, before its STOP"),
@@ -1683,7 +1703,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                         if !trailing_reported {
                             trailing_reported = true;
                             self.finding(
-                                TRAILING,
+                                &DATA_AFTER_STOP,
                                 Severity::Low,
                                 start,
                                 format!("data after STOP at offset {start} is not a pickle: {what} at offset {off}"),
@@ -1691,7 +1711,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                         }
                     } else {
                         self.finding(
-                            MALFORMED,
+                            &MALFORMED_PICKLE,
                             Severity::Medium,
                             off,
                             format!("malformed pickle: {what}"),
@@ -1758,64 +1778,64 @@ impl<'o, 'd> Machine<'o, 'd> {
         }
         match code {
             // --- hot, argument-free opcodes ---
-            b'(' => {
+            op::MARK => {
                 inp.consume(1);
                 if (self.stack.len() + self.marks.len()) as u64 >= self.stack_budget(off) {
                     return Ok(Err(End::Limit(off, "the stack exceeds its limit".into())));
                 }
                 self.marks.push(self.stack.len());
             }
-            0x94 => {
+            op::MEMOIZE => {
                 inp.consume(1);
                 let idx = self.memo_len;
                 tri!(self.memo_put(idx, off));
             }
-            b'K' => {
+            op::BININT1 => {
                 let v = fixed!(1);
                 tri!(self.push(Value::Int(v as i64), off));
             }
-            b'M' => {
+            op::BININT2 => {
                 let v = fixed!(2);
                 tri!(self.push(Value::Int(v as i64), off));
             }
-            b'J' => {
+            op::BININT => {
                 let v = fixed!(4);
                 tri!(self.push(Value::Int(i64::from(v as u32 as i32)), off));
             }
-            b'G' => {
+            op::BINFLOAT => {
                 let _ = fixed!(8);
                 tri!(self.push(Value::Float, off));
             }
-            b'N' => {
+            op::NONE => {
                 inp.consume(1);
                 tri!(self.push(Value::None, off));
             }
-            0x88 | 0x89 => {
+            op::NEWTRUE | op::NEWFALSE => {
                 inp.consume(1);
-                tri!(self.push(Value::Bool(code == 0x88), off));
+                tri!(self.push(Value::Bool(code == op::NEWTRUE), off));
             }
-            b')' => {
+            op::EMPTY_TUPLE => {
                 inp.consume(1);
                 tri!(self.push(Value::Tuple(0, 0), off));
             }
-            b']' => {
+            op::EMPTY_LIST => {
                 inp.consume(1);
                 tri!(self.push(Value::List, off));
             }
-            b'}' => {
+            op::EMPTY_DICT => {
                 inp.consume(1);
                 self.dicts += 1;
                 tri!(self.push(Value::Dict(self.dicts), off));
             }
-            0x8f => {
+            op::EMPTY_SET => {
                 inp.consume(1);
                 tri!(self.push(Value::Set, off));
             }
-            b'q' => {
+            op::BINPUT => {
                 let idx = fixed!(1);
                 tri!(self.memo_put(idx, off));
             }
-            b'r' => {
+            op::LONG_BINPUT => {
                 let idx = fixed!(4);
                 if idx & 0x8000_0000 != 0 {
                     return Ok(Err(End::Malformed(
@@ -1825,7 +1845,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 tri!(self.memo_put(idx, off));
             }
-            b'h' => {
+            op::BINGET => {
                 let idx = fixed!(1);
                 let v = self.memo_lookup(idx);
                 if let Value::Hole = v {
@@ -1836,7 +1856,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 tri!(self.push(v, off));
             }
-            b'j' => {
+            op::LONG_BINGET => {
                 let idx = fixed!(4);
                 let v = self.memo_lookup(idx);
                 if let Value::Hole = v {
@@ -1847,30 +1867,30 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 tri!(self.push(v, off));
             }
-            0x8c | b'U' | b'C' => {
+            op::SHORT_BINUNICODE | op::SHORT_BINSTRING | op::SHORT_BINBYTES => {
                 need!(buf, 2, off, "inside an opcode argument");
                 let len = usize::from(buf[1]);
                 inp.consume(2);
-                let v = tri!(self.counted(inp, len as u64, code == b'C', off)?);
+                let v = tri!(self.counted(inp, len as u64, code == op::SHORT_BINBYTES, off)?);
                 tri!(self.push(v, off));
             }
-            b'X' | b'T' | b'B' => {
+            op::BINUNICODE | op::BINSTRING | op::BINBYTES => {
                 let len = fixed!(4);
-                if code == b'T' && len & 0x8000_0000 != 0 {
+                if code == op::BINSTRING && len & 0x8000_0000 != 0 {
                     return Ok(Err(End::Malformed(
                         off,
                         "BINSTRING with a negative length".into(),
                     )));
                 }
-                let v = tri!(self.counted(inp, len, code == b'B', off)?);
+                let v = tri!(self.counted(inp, len, code == op::BINBYTES, off)?);
                 tri!(self.push(v, off));
             }
-            0x8d | 0x8e | 0x96 => {
+            op::BINUNICODE8 | op::BINBYTES8 | op::BYTEARRAY8 => {
                 let len = fixed!(8);
-                let v = tri!(self.counted(inp, len, code != 0x8d, off)?);
+                let v = tri!(self.counted(inp, len, code != op::BINUNICODE8, off)?);
                 tri!(self.push(v, off));
             }
-            0x8a => {
+            op::LONG1 => {
                 need!(buf, 2, off, "inside an opcode argument");
                 let len = usize::from(buf[1]);
                 need!(buf, 2 + len.min(7), off, "inside a LONG1 argument");
@@ -1885,7 +1905,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 tri!(self.push(v, off));
             }
-            0x8b => {
+            op::LONG4 => {
                 let len = fixed!(4);
                 if len & 0x8000_0000 != 0 {
                     return Ok(Err(End::Malformed(
@@ -1898,10 +1918,10 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 tri!(self.push(Value::BigInt, off));
             }
-            0x95 => {
+            op::FRAME => {
                 let _ = fixed!(8);
             }
-            0x80 => {
+            op::PROTO => {
                 let p = fixed!(1);
                 if p > 5 {
                     return Ok(Err(End::Malformed(
@@ -1911,12 +1931,12 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 self.proto = p as u8;
             }
-            b'.' => {
+            op::STOP => {
                 inp.consume(1);
                 tri!(self.pop(off, "STOP"));
                 return Ok(Ok(Some(())));
             }
-            b'0' => {
+            op::POP => {
                 inp.consume(1);
                 if self.stack.len() > self.fence() {
                     self.stack.pop();
@@ -1925,44 +1945,44 @@ impl<'o, 'd> Machine<'o, 'd> {
                     self.stack.truncate(m);
                 }
             }
-            b'1' => {
+            op::POP_MARK => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "POP_MARK"));
                 self.stack.truncate(m);
             }
-            b'2' => {
+            op::DUP => {
                 inp.consume(1);
                 let v = *tri!(self.top(off, "DUP"));
                 tri!(self.push(v, off));
             }
-            b'a' => {
+            op::APPEND => {
                 inp.consume(1);
                 let v = tri!(self.pop(off, "APPEND"));
                 let t = *tri!(self.top(off, "APPEND"));
                 self.mutate(t, "APPEND", Some(v), off);
             }
-            b'e' => {
+            op::APPENDS => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "APPENDS"));
                 self.stack.truncate(m);
                 let t = *tri!(self.top(off, "APPENDS"));
                 self.mutate(t, "APPENDS", None, off);
             }
-            0x90 => {
+            op::ADDITEMS => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "ADDITEMS"));
                 self.stack.truncate(m);
                 let t = *tri!(self.top(off, "ADDITEMS"));
                 self.mutate(t, "ADDITEMS", None, off);
             }
-            b's' => {
+            op::SETITEM => {
                 inp.consume(1);
                 let v = tri!(self.pop(off, "SETITEM"));
                 let k = tri!(self.pop(off, "SETITEM"));
                 let t = *tri!(self.top(off, "SETITEM"));
                 self.setitem(t, k, v, off);
             }
-            b'u' => {
+            op::SETITEMS => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "SETITEMS"));
                 if m <= self.fence() {
@@ -1980,7 +2000,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 }
                 self.stack.truncate(m);
             }
-            b'd' => {
+            op::DICT => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "DICT"));
                 self.dicts += 1;
@@ -1994,27 +2014,27 @@ impl<'o, 'd> Machine<'o, 'd> {
                 self.stack.truncate(m);
                 tri!(self.push(d, off));
             }
-            b'l' => {
+            op::LIST => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "LIST"));
                 self.stack.truncate(m);
                 tri!(self.push(Value::List, off));
             }
-            0x91 => {
+            op::FROZENSET => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "FROZENSET"));
                 self.stack.truncate(m);
                 tri!(self.push(Value::Set, off));
             }
-            b't' => {
+            op::TUPLE => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "TUPLE"));
                 let t = self.make_tuple(m);
                 tri!(self.push(t, off));
             }
-            0x85..=0x87 => {
+            op::TUPLE1..=op::TUPLE3 => {
                 inp.consume(1);
-                let n = usize::from(code - 0x84);
+                let n = usize::from(code - op::EXT4);
                 if self.stack.len() < self.fence() + n {
                     return Ok(Err(End::Malformed(
                         off,
@@ -2025,21 +2045,21 @@ impl<'o, 'd> Machine<'o, 'd> {
                 let t = self.make_tuple(start);
                 tri!(self.push(t, off));
             }
-            b'R' => {
+            op::REDUCE => {
                 inp.consume(1);
                 let args = tri!(self.pop(off, "REDUCE"));
                 let callee = tri!(self.pop(off, "REDUCE"));
                 let r = self.invoke(callee, args, "REDUCE", off);
                 tri!(self.push(r, off));
             }
-            0x81 => {
+            op::NEWOBJ => {
                 inp.consume(1);
                 let args = tri!(self.pop(off, "NEWOBJ"));
                 let cls = tri!(self.pop(off, "NEWOBJ"));
                 let r = self.invoke(cls, args, "NEWOBJ", off);
                 tri!(self.push(r, off));
             }
-            0x92 => {
+            op::NEWOBJ_EX => {
                 inp.consume(1);
                 let kwargs = tri!(self.pop(off, "NEWOBJ_EX"));
                 let args = tri!(self.pop(off, "NEWOBJ_EX"));
@@ -2048,7 +2068,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 let r = self.invoke(cls, args, "NEWOBJ_EX", off);
                 tri!(self.push(r, off));
             }
-            b'o' => {
+            op::OBJ => {
                 inp.consume(1);
                 let m = tri!(self.pop_mark(off, "OBJ"));
                 if self.stack.len() <= m {
@@ -2063,7 +2083,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 let r = self.invoke(cls, args, "OBJ", off);
                 tri!(self.push(r, off));
             }
-            b'b' => {
+            op::BUILD => {
                 inp.consume(1);
                 let state = tri!(self.pop(off, "BUILD"));
                 let target = *tri!(self.top(off, "BUILD"));
@@ -2071,14 +2091,14 @@ impl<'o, 'd> Machine<'o, 'd> {
                     return Ok(self.joblib_array(inp, skip, off)?.map(|()| None));
                 }
             }
-            b'c' | b'i' => {
+            op::GLOBAL | op::INST => {
                 let (module, name) = match two_lines(inp, off, self.opts.limits.max_string)? {
                     Ok(x) => x,
                     Err(e) => return Ok(Err(e)),
                 };
-                let opname = if code == b'c' { "GLOBAL" } else { "INST" };
+                let opname = if code == op::GLOBAL { "GLOBAL" } else { "INST" };
                 let g = self.global(&module, &name, off, opname, None);
-                if code == b'c' {
+                if code == op::GLOBAL {
                     tri!(self.push(g, off));
                 } else {
                     let m = tri!(self.pop_mark(off, "INST"));
@@ -2087,20 +2107,20 @@ impl<'o, 'd> Machine<'o, 'd> {
                     tri!(self.push(r, off));
                 }
             }
-            0x93 => {
+            op::STACK_GLOBAL => {
                 inp.consume(1);
                 let name = tri!(self.pop(off, "STACK_GLOBAL"));
                 let module = tri!(self.pop(off, "STACK_GLOBAL"));
                 let g = self.stack_global(module, name, off);
                 tri!(self.push(g, off));
             }
-            0x82..=0x84 => {
+            op::EXT1..=op::EXT4 => {
                 let v = match code {
-                    0x82 => fixed!(1),
-                    0x83 => fixed!(2),
+                    op::EXT1 => fixed!(1),
+                    op::EXT2 => fixed!(2),
                     _ => fixed!(4),
                 } as i64;
-                let name = ["EXT1", "EXT2", "EXT4"][usize::from(code - 0x82)];
+                let name = ["EXT1", "EXT2", "EXT4"][usize::from(code - op::EXT1)];
                 let resolved = self.ext.get(&v).copied();
                 let what = match resolved {
                     Some(g) => format!(
@@ -2110,7 +2130,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                     None => "whatever copyreg's extension registry holds at load time".to_owned(),
                 };
                 self.finding(
-                    EXTENSION,
+                    &EXTENSION_OPCODE,
                     Severity::Critical,
                     off,
                     format!("{name} {v} imports {what}; scanners cannot know it"),
@@ -2127,7 +2147,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 };
                 tri!(self.push(g, off));
             }
-            b'P' => {
+            op::PERSID => {
                 let line = match one_line(inp, off, self.opts.limits.max_string)? {
                     Ok(x) => x,
                     Err(e) => return Ok(Err(e)),
@@ -2135,28 +2155,28 @@ impl<'o, 'd> Machine<'o, 'd> {
                 let v = self.persid(None, Some(&line), off);
                 tri!(self.push(v, off));
             }
-            b'Q' => {
+            op::BINPERSID => {
                 inp.consume(1);
                 let pid = tri!(self.pop(off, "BINPERSID"));
                 let v = self.persid(Some(pid), None, off);
                 tri!(self.push(v, off));
             }
-            0x97 => {
+            op::NEXT_BUFFER => {
                 inp.consume(1);
                 tri!(self.push(Value::Buffer, off));
             }
-            0x98 => {
+            op::READONLY_BUFFER => {
                 inp.consume(1);
                 tri!(self.top(off, "READONLY_BUFFER"));
             }
             // --- protocol 0 text opcodes ---
-            b'I' | b'L' | b'F' | b'S' | b'V' | b'g' | b'p' => {
+            op::INT | op::LONG | op::FLOAT | op::STRING | op::UNICODE | op::GET | op::PUT => {
                 let line = match one_line(inp, off, self.opts.limits.max_string)? {
                     Ok(x) => x,
                     Err(e) => return Ok(Err(e)),
                 };
                 match code {
-                    b'I' => {
+                    op::INT => {
                         let v = match line.as_slice() {
                             b"00" => Value::Bool(false),
                             b"01" => Value::Bool(true),
@@ -2164,12 +2184,12 @@ impl<'o, 'd> Machine<'o, 'd> {
                         };
                         tri!(self.push(v, off));
                     }
-                    b'L' => {
+                    op::LONG => {
                         let l = line.strip_suffix(b"L").unwrap_or(&line);
                         tri!(self.push(parse_int(l).map_or(Value::BigInt, Value::Int), off));
                     }
-                    b'F' => tri!(self.push(Value::Float, off)),
-                    b'S' => {
+                    op::FLOAT => tri!(self.push(Value::Float, off)),
+                    op::STRING => {
                         let l = line.as_slice();
                         let quoted = l.len() >= 2
                             && l[0] == l[l.len() - 1]
@@ -2184,12 +2204,12 @@ impl<'o, 'd> Machine<'o, 'd> {
                         let v = self.keep_decoded(&s);
                         tri!(self.push(v, off));
                     }
-                    b'V' => {
+                    op::UNICODE => {
                         let s = raw_unicode_escape(&line);
                         let v = self.keep_decoded(s.as_bytes());
                         tri!(self.push(v, off));
                     }
-                    b'g' => {
+                    op::GET => {
                         let Some(idx) = parse_int(&line).and_then(|i| u64::try_from(i).ok()) else {
                             return Ok(Err(End::Malformed(
                                 off,
@@ -2339,7 +2359,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             self.render(&func, 0, &mut msg);
             msg.push_str(": whoever calls it later runs that");
             self.finding_with(
-                INJECTION,
+                &IMPORTED_OBJECT_MUTATED,
                 Severity::High,
                 off,
                 msg,
@@ -2416,7 +2436,7 @@ impl<'o, 'd> Machine<'o, 'd> {
 
     fn joblib_unknown(&mut self, off: u64, why: &str) -> End {
         self.finding(
-            JOBLIB_ARRAY,
+            &JOBLIB_ARRAY_UNREADABLE,
             Severity::Medium,
             off,
             format!("the joblib array after the NumpyArrayWrapper BUILD cannot be skipped: {why}"),
@@ -2465,7 +2485,7 @@ impl<'o, 'd> Machine<'o, 'd> {
                 let desc = format!("{} . {}", show(m), show(n));
                 if lost {
                     self.finding(
-                        NOT_ANALYSED,
+                        &PICKLE_NOT_FULLY_ANALYSED,
                         Severity::Medium,
                         off,
                         format!(
@@ -2491,14 +2511,14 @@ impl<'o, 'd> Machine<'o, 'd> {
                 });
                 if computed {
                     self.finding(
-                        COMPUTED_GLOBAL,
+                        &COMPUTED_GLOBAL_NAME,
                         Severity::Critical,
                         off,
                         format!("STACK_GLOBAL imports a name that is not a literal string: {desc}"),
                     );
                 } else {
                     self.finding(
-                        MALFORMED,
+                        &MALFORMED_PICKLE,
                         Severity::Medium,
                         off,
                         format!("STACK_GLOBAL needs two strings, got {desc}"),
@@ -2568,7 +2588,7 @@ impl<'o, 'd> Machine<'o, 'd> {
             _ => String::new(),
         };
         self.finding(
-            PERSISTENT_ID,
+            &PERSISTENT_ID,
             Severity::Info,
             off,
             format!("persistent id {desc}: what it loads is up to the loader's persistent_load"),
@@ -2793,7 +2813,7 @@ fn resync<I: Input>(inp: &mut I, from: u64) -> io::Result<bool> {
         if buf.len() < 2 {
             return Ok(false);
         }
-        match memchr::memchr(0x80, buf) {
+        match memchr::memchr(op::PROTO, buf) {
             Some(i) if i + 1 < buf.len() => {
                 if (2..=5).contains(&buf[i + 1]) {
                     inp.consume(i);

@@ -4,7 +4,7 @@ mod disasm;
 mod input;
 mod machine;
 mod policy;
-mod rules;
+pub(crate) mod rules;
 mod text;
 
 use std::io::Read;

@@ -30,162 +30,186 @@ const EVADE: &[&str] = &[
     "cwe:502",
 ];
 
-/// A stream was not (fully) analysed: a resource limit was hit.
-pub(crate) const NOT_ANALYSED: &str = "MLSC-PKL-000";
-/// A deny-listed callable is invoked.
-pub(crate) const DANGEROUS_CALL: &str = "MLSC-PKL-001";
-/// A deny-listed global is imported (and not seen invoked).
-pub(crate) const DANGEROUS_IMPORT: &str = "MLSC-PKL-002";
-/// A callable on no allowlist is invoked.
-pub(crate) const UNKNOWN_CALL: &str = "MLSC-PKL-003";
-/// A global on no allowlist is imported and never invoked.
-pub(crate) const UNKNOWN_IMPORT: &str = "MLSC-PKL-004";
-/// A global's module or name is computed at load time.
-pub(crate) const COMPUTED_GLOBAL: &str = "MLSC-PKL-005";
-/// A value computed at load time is invoked.
-pub(crate) const COMPUTED_CALL: &str = "MLSC-PKL-006";
-/// An extension-registry opcode.
-pub(crate) const EXTENSION: &str = "MLSC-PKL-007";
-/// BUILD/SETITEM/APPEND mutate an imported object.
-pub(crate) const INJECTION: &str = "MLSC-PKL-008";
-/// A nested pickle handed to a loader.
-pub(crate) const NESTED: &str = "MLSC-PKL-009";
-/// Malformed stream.
-pub(crate) const MALFORMED: &str = "MLSC-PKL-010";
-/// Truncated stream.
-pub(crate) const TRUNCATED: &str = "MLSC-PKL-011";
-/// Trailing bytes after STOP that are not a pickle.
-pub(crate) const TRAILING: &str = "MLSC-PKL-012";
-/// A persistent id of no known shape.
-pub(crate) const PERSISTENT_ID: &str = "MLSC-PKL-013";
-/// A dunder attribute path.
-pub(crate) const INTROSPECTION: &str = "MLSC-PKL-014";
-/// More than one pickle in a stream.
-pub(crate) const STACKED: &str = "MLSC-PKL-015";
-/// joblib inline array data that could not be skipped.
-pub(crate) const JOBLIB_ARRAY: &str = "MLSC-PKL-016";
+/// `MLSC-PKL-000`: A pickle stream was not fully analysed (a resource limit was hit), so its safety is unknown
+pub const PICKLE_NOT_FULLY_ANALYSED: Rule = Rule::new(
+    "MLSC-PKL-000",
+    "pickle-not-fully-analysed",
+    Severity::Medium,
+    "pickle-not-fully-analysed",
+)
+.with_tags(EVADE)
+.with_summary(
+    "A pickle stream was not fully analysed (a resource limit was hit), so its safety is unknown",
+);
 
-/// The finding codes of the pickle analyser.
+/// `MLSC-PKL-001`: Loading the pickle invokes a deny-listed callable (code execution, file, process or network access)
+pub const DANGEROUS_CALLABLE_INVOKED: Rule = Rule::new("MLSC-PKL-001", "dangerous-callable-invoked", Severity::Critical, "dangerous-callable-invoked")
+.with_tags(EXEC)
+.with_summary("Loading the pickle invokes a deny-listed callable (code execution, file, process or network access)");
+
+/// `MLSC-PKL-002`: The pickle imports a deny-listed global; it is not seen invoked, but it is available to later calls
+pub const DANGEROUS_GLOBAL_IMPORTED: Rule = Rule::new("MLSC-PKL-002", "dangerous-global-imported", Severity::High, "dangerous-global-imported")
+.with_tags(EXEC)
+.with_summary("The pickle imports a deny-listed global; it is not seen invoked, but it is available to later calls");
+
+/// `MLSC-PKL-003`: Loading the pickle invokes a callable that is on no allowlist profile; review it or allow it
+pub const UNKNOWN_CALLABLE_INVOKED: Rule = Rule::new(
+    "MLSC-PKL-003",
+    "unknown-callable-invoked",
+    Severity::Medium,
+    "unknown-callable-invoked",
+)
+.with_tags(EXEC)
+.with_summary(
+    "Loading the pickle invokes a callable that is on no allowlist profile; review it or allow it",
+);
+
+/// `MLSC-PKL-004`: The pickle imports a global that is on no allowlist profile but never invokes it
+pub const UNKNOWN_GLOBAL_IMPORTED: Rule = Rule::new(
+    "MLSC-PKL-004",
+    "unknown-global-imported",
+    Severity::Low,
+    "unknown-global-imported",
+)
+.with_tags(EXEC)
+.with_summary("The pickle imports a global that is on no allowlist profile but never invokes it");
+
+/// `MLSC-PKL-005`: A global's module or name is not a literal string in the stream but computed at load time
+pub const COMPUTED_GLOBAL_NAME: Rule = Rule::new(
+    "MLSC-PKL-005",
+    "computed-global-name",
+    Severity::Critical,
+    "computed-global-name",
+)
+.with_tags(EVADE)
+.with_summary(
+    "A global's module or name is not a literal string in the stream but computed at load time",
+);
+
+/// `MLSC-PKL-006`: Loading the pickle invokes an object that was itself produced at load time (a gadget chain)
+pub const COMPUTED_CALLABLE_INVOKED: Rule = Rule::new(
+    "MLSC-PKL-006",
+    "computed-callable-invoked",
+    Severity::Critical,
+    "computed-callable-invoked",
+)
+.with_tags(EXEC)
+.with_summary(
+    "Loading the pickle invokes an object that was itself produced at load time (a gadget chain)",
+);
+
+/// `MLSC-PKL-007`: An EXT1/EXT2/EXT4 opcode imports whatever the copyreg extension registry names at load time
+pub const EXTENSION_OPCODE: Rule = Rule::new(
+    "MLSC-PKL-007",
+    "extension-opcode",
+    Severity::Critical,
+    "extension-opcode",
+)
+.with_tags(EVADE)
+.with_summary(
+    "An EXT1/EXT2/EXT4 opcode imports whatever the copyreg extension registry names at load time",
+);
+
+/// `MLSC-PKL-008`: BUILD, SETITEM or APPEND changes attributes or items of an imported module, class or function
+pub const IMPORTED_OBJECT_MUTATED: Rule = Rule::new(
+    "MLSC-PKL-008",
+    "imported-object-mutated",
+    Severity::High,
+    "imported-object-mutated",
+)
+.with_tags(INJECT)
+.with_summary(
+    "BUILD, SETITEM or APPEND changes attributes or items of an imported module, class or function",
+);
+
+/// `MLSC-PKL-009`: Bytes handed to a loader inside the pickle are themselves a pickle; its findings follow
+pub const NESTED_PICKLE: Rule = Rule::new(
+    "MLSC-PKL-009",
+    "nested-pickle",
+    Severity::High,
+    "nested-pickle",
+)
+.with_tags(EVADE)
+.with_summary(
+    "Bytes handed to a loader inside the pickle are themselves a pickle; its findings follow",
+);
+
+/// `MLSC-PKL-010`: The pickle stream is malformed at an offset (unknown opcode, stack underflow, bad memo reference)
+pub const MALFORMED_PICKLE: Rule = Rule::new("MLSC-PKL-010", "malformed-pickle", Severity::Medium, "malformed-pickle")
+.with_tags(EVADE)
+.with_summary("The pickle stream is malformed at an offset (unknown opcode, stack underflow, bad memo reference)");
+
+/// `MLSC-PKL-011`: The pickle stream ends before its STOP opcode
+pub const TRUNCATED_PICKLE: Rule = Rule::new(
+    "MLSC-PKL-011",
+    "truncated-pickle",
+    Severity::Medium,
+    "truncated-pickle",
+)
+.with_tags(EVADE)
+.with_summary("The pickle stream ends before its STOP opcode");
+
+/// `MLSC-PKL-012`: Bytes after a pickle's STOP opcode are not a pickle
+pub const DATA_AFTER_STOP: Rule = Rule::new(
+    "MLSC-PKL-012",
+    "data-after-stop",
+    Severity::Low,
+    "data-after-stop",
+)
+.with_tags(EVADE)
+.with_summary("Bytes after a pickle's STOP opcode are not a pickle");
+
+/// `MLSC-PKL-013`: A persistent id of no known shape: what it loads depends on the loader's persistent_load
+pub const PERSISTENT_ID: Rule = Rule::new(
+    "MLSC-PKL-013",
+    "persistent-id",
+    Severity::Info,
+    "persistent-id",
+)
+.with_tags(EXEC)
+.with_summary(
+    "A persistent id of no known shape: what it loads depends on the loader's persistent_load",
+);
+
+/// `MLSC-PKL-014`: A global's dotted name walks through dunder attributes (__globals__, __builtins__, __class__ …)
+pub const INTROSPECTION_ATTRIBUTE: Rule = Rule::new("MLSC-PKL-014", "introspection-attribute", Severity::Critical, "introspection-attribute")
+.with_tags(EXEC)
+.with_summary("A global's dotted name walks through dunder attributes (__globals__, __builtins__, __class__ …)");
+
+/// `MLSC-PKL-015`: The stream holds more than one pickle, one after another
+pub const STACKED_PICKLES: Rule = Rule::new(
+    "MLSC-PKL-015",
+    "stacked-pickles",
+    Severity::Info,
+    "stacked-pickles",
+)
+.with_tags(EVADE)
+.with_summary("The stream holds more than one pickle, one after another");
+
+/// `MLSC-PKL-016`: joblib inline array data after a NumpyArrayWrapper could not be located, so the rest of the stream is unknown
+pub const JOBLIB_ARRAY_UNREADABLE: Rule = Rule::new("MLSC-PKL-016", "joblib-array-unreadable", Severity::Medium, "joblib-array-unreadable")
+.with_tags(EVADE)
+.with_summary("joblib inline array data after a NumpyArrayWrapper could not be located, so the rest of the stream is unknown");
+
+/// Every code the pickle analyser emits.
 pub(crate) const RULES: &[Rule] = &[
-    Rule {
-        code: NOT_ANALYSED,
-        name: "pickle-not-fully-analysed",
-        default_severity: Severity::Medium,
-        summary: "A pickle stream was not fully analysed (a resource limit was hit), so its safety is unknown",
-        tags: EVADE,
-    },
-    Rule {
-        code: DANGEROUS_CALL,
-        name: "dangerous-callable-invoked",
-        default_severity: Severity::Critical,
-        summary: "Loading the pickle invokes a deny-listed callable (code execution, file, process or network access)",
-        tags: EXEC,
-    },
-    Rule {
-        code: DANGEROUS_IMPORT,
-        name: "dangerous-global-imported",
-        default_severity: Severity::High,
-        summary: "The pickle imports a deny-listed global; it is not seen invoked, but it is available to later calls",
-        tags: EXEC,
-    },
-    Rule {
-        code: UNKNOWN_CALL,
-        name: "unknown-callable-invoked",
-        default_severity: Severity::Medium,
-        summary: "Loading the pickle invokes a callable that is on no allowlist profile; review it or allow it",
-        tags: EXEC,
-    },
-    Rule {
-        code: UNKNOWN_IMPORT,
-        name: "unknown-global-imported",
-        default_severity: Severity::Low,
-        summary: "The pickle imports a global that is on no allowlist profile but never invokes it",
-        tags: EXEC,
-    },
-    Rule {
-        code: COMPUTED_GLOBAL,
-        name: "computed-global-name",
-        default_severity: Severity::Critical,
-        summary: "A global's module or name is not a literal string in the stream but computed at load time",
-        tags: EVADE,
-    },
-    Rule {
-        code: COMPUTED_CALL,
-        name: "computed-callable-invoked",
-        default_severity: Severity::Critical,
-        summary: "Loading the pickle invokes an object that was itself produced at load time (a gadget chain)",
-        tags: EXEC,
-    },
-    Rule {
-        code: EXTENSION,
-        name: "extension-opcode",
-        default_severity: Severity::Critical,
-        summary: "An EXT1/EXT2/EXT4 opcode imports whatever the copyreg extension registry names at load time",
-        tags: EVADE,
-    },
-    Rule {
-        code: INJECTION,
-        name: "imported-object-mutated",
-        default_severity: Severity::High,
-        summary: "BUILD, SETITEM or APPEND changes attributes or items of an imported module, class or function",
-        tags: INJECT,
-    },
-    Rule {
-        code: NESTED,
-        name: "nested-pickle",
-        default_severity: Severity::High,
-        summary: "Bytes handed to a loader inside the pickle are themselves a pickle; its findings follow",
-        tags: EVADE,
-    },
-    Rule {
-        code: MALFORMED,
-        name: "malformed-pickle",
-        default_severity: Severity::Medium,
-        summary: "The pickle stream is malformed at an offset (unknown opcode, stack underflow, bad memo reference)",
-        tags: EVADE,
-    },
-    Rule {
-        code: TRUNCATED,
-        name: "truncated-pickle",
-        default_severity: Severity::Medium,
-        summary: "The pickle stream ends before its STOP opcode",
-        tags: EVADE,
-    },
-    Rule {
-        code: TRAILING,
-        name: "data-after-stop",
-        default_severity: Severity::Low,
-        summary: "Bytes after a pickle's STOP opcode are not a pickle",
-        tags: EVADE,
-    },
-    Rule {
-        code: PERSISTENT_ID,
-        name: "persistent-id",
-        default_severity: Severity::Info,
-        summary: "A persistent id of no known shape: what it loads depends on the loader's persistent_load",
-        tags: EXEC,
-    },
-    Rule {
-        code: INTROSPECTION,
-        name: "introspection-attribute",
-        default_severity: Severity::Critical,
-        summary: "A global's dotted name walks through dunder attributes (__globals__, __builtins__, __class__ …)",
-        tags: EXEC,
-    },
-    Rule {
-        code: STACKED,
-        name: "stacked-pickles",
-        default_severity: Severity::Info,
-        summary: "The stream holds more than one pickle, one after another",
-        tags: EVADE,
-    },
-    Rule {
-        code: JOBLIB_ARRAY,
-        name: "joblib-array-unreadable",
-        default_severity: Severity::Medium,
-        summary: "joblib inline array data after a NumpyArrayWrapper could not be located, so the rest of the stream is unknown",
-        tags: EVADE,
-    },
+    PICKLE_NOT_FULLY_ANALYSED,
+    DANGEROUS_CALLABLE_INVOKED,
+    DANGEROUS_GLOBAL_IMPORTED,
+    UNKNOWN_CALLABLE_INVOKED,
+    UNKNOWN_GLOBAL_IMPORTED,
+    COMPUTED_GLOBAL_NAME,
+    COMPUTED_CALLABLE_INVOKED,
+    EXTENSION_OPCODE,
+    IMPORTED_OBJECT_MUTATED,
+    NESTED_PICKLE,
+    MALFORMED_PICKLE,
+    TRUNCATED_PICKLE,
+    DATA_AFTER_STOP,
+    PERSISTENT_ID,
+    INTROSPECTION_ATTRIBUTE,
+    STACKED_PICKLES,
+    JOBLIB_ARRAY_UNREADABLE,
 ];
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ pub(crate) fn settle(ctx: &mut Ctx<'_>, loc: &Location, what: &str, outcome: Out
         Outcome::Done(v) => v,
         Outcome::Limit(why, v) => {
             ctx.not_analysed(
-                "MLSC-SCAN-004",
+                &crate::rules::DECOMPRESSION_LIMIT,
                 loc.clone(),
                 format!("{what}: {why}; the first {} bytes were analysed", v.len()),
             );
@@ -146,7 +146,7 @@ pub(crate) fn settle(ctx: &mut Ctx<'_>, loc: &Location, what: &str, outcome: Out
         }
         Outcome::Corrupt(why, v) => {
             ctx.not_analysed(
-                "MLSC-SCAN-006",
+                &crate::rules::CORRUPT_STREAM,
                 loc.clone(),
                 format!(
                     "{what} is corrupt or truncated ({why}); the {} bytes before the error were analysed",
@@ -178,7 +178,7 @@ pub(crate) fn scan_stream(
 ) -> io::Result<()> {
     if format == Format::Lz4 && blob.prefix(4)?.as_ref() == [0x02, 0x21, 0x4c, 0x18] {
         ctx.not_analysed(
-            "MLSC-SCAN-007",
+            &crate::rules::UNSUPPORTED_CONTENT,
             here.loc.clone(),
             "legacy LZ4 framing is not analysed (joblib and lz4.frame write the LZ4 frame format)",
         );
@@ -189,7 +189,7 @@ pub(crate) fn scan_stream(
             Ok(dict) if dict <= cap(ctx) => {}
             Ok(dict) => {
                 ctx.not_analysed(
-                    "MLSC-SCAN-005",
+                    &crate::rules::TOO_LARGE_FOR_MEMORY,
                     here.loc.clone(),
                     format!("{format} stream needs an LZMA dictionary of {dict} bytes, more than the memory budget of {}: not decompressed", cap(ctx)),
                 );
@@ -380,7 +380,7 @@ struct Guarded<'a> {
     out: u64,
     cap: u64,
     ratio: u64,
-    stop: Option<(&'static str, String)>,
+    stop: Option<(&'static mlsc_core::Rule, String)>,
     /// The file's time budget: reading stops when it runs out.
     deadline: Option<std::time::Instant>,
 }
@@ -395,7 +395,7 @@ impl Read for Guarded<'_> {
             .is_some_and(|d| std::time::Instant::now() >= d)
         {
             self.stop = Some((
-                "MLSC-SCAN-014",
+                &crate::rules::TIME_BUDGET,
                 "the time budget per file ran out".to_owned(),
             ));
             return Ok(0);
@@ -406,12 +406,12 @@ impl Read for Guarded<'_> {
                 let consumed = self.consumed.get().max(1);
                 if self.out > self.cap {
                     self.stop = Some((
-                        "MLSC-SCAN-004",
+                        &crate::rules::DECOMPRESSION_LIMIT,
                         format!("more than {} bytes decompressed (limit)", self.cap),
                     ));
                 } else if self.out > RATIO_FLOOR && self.out / consumed > self.ratio {
                     self.stop = Some((
-                        "MLSC-SCAN-004",
+                        &crate::rules::DECOMPRESSION_LIMIT,
                         format!(
                             "{} bytes from {consumed} compressed bytes exceeds the ratio limit of {}",
                             self.out, self.ratio
@@ -422,7 +422,10 @@ impl Read for Guarded<'_> {
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
-                self.stop = Some(("MLSC-SCAN-006", format!("corrupt or truncated ({e})")));
+                self.stop = Some((
+                    &crate::rules::CORRUPT_STREAM,
+                    format!("corrupt or truncated ({e})"),
+                ));
                 Ok(0)
             }
         }
@@ -508,7 +511,7 @@ pub(crate) fn analyse_stream(
     ctx.inflated += guarded.out;
     result.map_err(|e| io::Error::other(e.to_string()))?;
     if let Some((code, why)) = guarded.stop {
-        ctx.timed_out |= code == "MLSC-SCAN-014";
+        ctx.timed_out |= *code == crate::rules::TIME_BUDGET;
         ctx.not_analysed(
             code,
             outer.clone(),
@@ -548,7 +551,11 @@ fn stream_tar(
         let entries = match archive.entries() {
             Ok(e) => e,
             Err(e) => {
-                ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), format!("tar: {e}"));
+                ctx.not_analysed(
+                    &crate::rules::CORRUPT_STREAM,
+                    here.loc.clone(),
+                    format!("tar: {e}"),
+                );
                 return Ok(());
             }
         };
@@ -565,7 +572,7 @@ fn stream_tar(
             count += 1;
             if count > ctx.opts.limits.max_members {
                 ctx.not_analysed(
-                    "MLSC-SCAN-009",
+                    &crate::rules::TOO_MANY_MEMBERS,
                     here.loc.clone(),
                     format!(
                         "more than {} members: the rest were not analysed",
@@ -612,7 +619,7 @@ fn stream_tar(
                 continue;
             } else if size > ctx.opts.max_memory_bytes {
                 ctx.not_analysed(
-                    "MLSC-SCAN-005",
+                    &crate::rules::TOO_LARGE_FOR_MEMORY,
                     inner.loc.clone(),
                     format!("{format} member of {size} bytes is larger than the memory limit: not analysed"),
                 );
@@ -636,7 +643,7 @@ fn stream_tar(
     }
     ctx.inflated += guarded.out;
     if let Some((code, why)) = guarded.stop {
-        ctx.timed_out |= code == "MLSC-SCAN-014";
+        ctx.timed_out |= *code == crate::rules::TIME_BUDGET;
         ctx.not_analysed(
             code,
             outer.clone(),
@@ -646,7 +653,7 @@ fn stream_tar(
             ),
         );
     } else if let Some(why) = corrupt {
-        ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), why);
+        ctx.not_analysed(&crate::rules::CORRUPT_STREAM, here.loc.clone(), why);
     }
     Ok(())
 }
@@ -679,7 +686,7 @@ fn check_tar_entry<R: Read>(
     };
     for p in paths.check(&name, member) {
         ctx.emit(
-            p.code,
+            p.rule,
             mlsc_core::Severity::High,
             here.loc.clone().member(&name),
             p.message,
@@ -693,7 +700,11 @@ pub(crate) fn scan_tar(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
     let entries = match archive.entries_with_seek() {
         Ok(e) => e,
         Err(e) => {
-            ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), format!("tar: {e}"));
+            ctx.not_analysed(
+                &crate::rules::CORRUPT_STREAM,
+                here.loc.clone(),
+                format!("tar: {e}"),
+            );
             return Ok(());
         }
     };
@@ -704,7 +715,7 @@ pub(crate) fn scan_tar(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
             Ok(e) => e,
             Err(e) => {
                 ctx.not_analysed(
-                    "MLSC-SCAN-006",
+                    &crate::rules::CORRUPT_STREAM,
                     here.loc.clone(),
                     format!(
                         "tar archive is corrupt after {} members: {e}",
@@ -716,7 +727,7 @@ pub(crate) fn scan_tar(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
         };
         if members.len() as u64 >= ctx.opts.limits.max_members {
             ctx.not_analysed(
-                "MLSC-SCAN-009",
+                &crate::rules::TOO_MANY_MEMBERS,
                 here.loc.clone(),
                 format!(
                     "more than {} members: the rest were not analysed",
@@ -743,7 +754,7 @@ pub(crate) fn scan_tar(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
         }
         if pos.saturating_add(size) > blob.len() {
             ctx.not_analysed(
-                "MLSC-SCAN-006",
+                &crate::rules::CORRUPT_STREAM,
                 inner.loc.clone(),
                 format!(
                     "member runs past the end of the archive ({pos}+{size} > {})",
@@ -772,14 +783,18 @@ pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Res
         Ok(need) if need <= cap => {}
         Ok(need) => {
             ctx.not_analysed(
-                "MLSC-SCAN-005",
+                &crate::rules::TOO_LARGE_FOR_MEMORY,
                 here.loc.clone(),
                 format!("7z archive needs {need} bytes of decoder memory (dictionary or header), more than the memory budget of {cap}: not decompressed"),
             );
             return Ok(());
         }
         Err(why) => {
-            ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), format!("7z: {why}"));
+            ctx.not_analysed(
+                &crate::rules::CORRUPT_STREAM,
+                here.loc.clone(),
+                format!("7z: {why}"),
+            );
             return Ok(());
         }
     }
@@ -789,7 +804,11 @@ pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Res
     ) {
         Ok(r) => r,
         Err(e) => {
-            ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), format!("7z: {e}"));
+            ctx.not_analysed(
+                &crate::rules::CORRUPT_STREAM,
+                here.loc.clone(),
+                format!("7z: {e}"),
+            );
             return Ok(());
         }
     };
@@ -824,7 +843,7 @@ pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Res
         };
         for p in paths.check(entry.name(), kind) {
             ctx.emit(
-                p.code,
+                p.rule,
                 mlsc_core::Severity::High,
                 inner.loc.clone(),
                 p.message,
@@ -836,7 +855,7 @@ pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Res
         count += 1;
         if count > max_members {
             ctx.not_analysed(
-                "MLSC-SCAN-009",
+                &crate::rules::TOO_MANY_MEMBERS,
                 here.loc.clone(),
                 format!("more than {max_members} members: the rest were not analysed"),
             );
@@ -853,7 +872,7 @@ pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Res
     });
     if let Err(e) = result {
         ctx.not_analysed(
-            "MLSC-SCAN-006",
+            &crate::rules::CORRUPT_STREAM,
             here.loc.clone(),
             format!("7z archive could not be fully read: {e}"),
         );
@@ -886,7 +905,7 @@ fn drain(
     let _ = io::copy(&mut guarded, &mut io::sink());
     ctx.inflated += guarded.out;
     if let Some((code, why)) = guarded.stop {
-        ctx.timed_out |= code == "MLSC-SCAN-014";
+        ctx.timed_out |= *code == crate::rules::TIME_BUDGET;
         ctx.not_analysed(code, outer.clone(), format!("{what}: {why}"));
     }
 }
@@ -907,7 +926,7 @@ pub(crate) fn scan_decoded(
         .read_to_end(&mut head)
     {
         ctx.not_analysed(
-            "MLSC-SCAN-006",
+            &crate::rules::CORRUPT_STREAM,
             inner.loc.clone(),
             format!(
                 "{what} is corrupt or truncated ({e}); the {} bytes before the error were analysed",

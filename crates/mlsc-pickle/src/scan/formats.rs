@@ -3,7 +3,7 @@
 
 use std::io::{self, BufReader, Read};
 
-use mlsc_core::{Completeness, Severity};
+use mlsc_core::{Completeness, Rule, Severity};
 use serde_json::Value;
 
 use super::blob::Blob;
@@ -32,7 +32,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
     let n = u64::from_le_bytes(head[..8].try_into().expect("sniffed with 8 bytes"));
     if n > ctx.opts.limits.max_header || n.saturating_add(8) > len {
         ctx.emit(
-            "MLSC-ST-001",
+            &crate::rules::SAFETENSORS_HEADER_LENGTH,
             Severity::Medium,
             here.at(0),
             format!(
@@ -47,7 +47,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         Ok(Value::Object(m)) => m,
         Ok(_) => {
             ctx.emit(
-                "MLSC-ST-002",
+                &crate::rules::SAFETENSORS_HEADER_JSON,
                 Severity::Medium,
                 here.at(8),
                 "the header is JSON but not an object",
@@ -56,7 +56,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         }
         Err(e) => {
             ctx.emit(
-                "MLSC-ST-002",
+                &crate::rules::SAFETENSORS_HEADER_JSON,
                 Severity::Medium,
                 here.at(8 + e.column() as u64),
                 format!("the header is not valid JSON: {e}"),
@@ -81,7 +81,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                         if !mv.is_string() {
                             // The loader deserialises `__metadata__` as a map of strings: it refuses this file.
                             ctx.emit(
-                                "MLSC-ST-008",
+                                &crate::rules::SAFETENSORS_METADATA_TYPE,
                                 Severity::Medium,
                                 here.at(8).at_pointer(format!("/__metadata__/{k}")),
                                 format!("metadata value `{k}` is {}, not a string", json_kind(mv)),
@@ -92,7 +92,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                 Value::Null => {}
                 other => {
                     ctx.emit(
-                        "MLSC-ST-008",
+                        &crate::rules::SAFETENSORS_METADATA_TYPE,
                         Severity::Medium,
                         loc,
                         format!(
@@ -115,7 +115,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
             .and_then(|a| a.iter().map(Value::as_u64).collect());
         let (Some(dtype), Some(shape), Some(offsets)) = (dtype, shape, offsets) else {
             ctx.emit(
-                "MLSC-ST-003",
+                &crate::rules::SAFETENSORS_BAD_TENSOR,
                 Severity::Medium,
                 loc,
                 format!("tensor `{name}` needs a string `dtype`, a `shape` of non-negative integers and two `data_offsets`: {v}"),
@@ -124,7 +124,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         };
         let [begin, end] = offsets[..] else {
             ctx.emit(
-                "MLSC-ST-003",
+                &crate::rules::SAFETENSORS_BAD_TENSOR,
                 Severity::Medium,
                 loc,
                 format!("tensor `{name}` has {} data_offsets, not 2", offsets.len()),
@@ -133,7 +133,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         };
         if begin > end {
             ctx.emit(
-                "MLSC-ST-003",
+                &crate::rules::SAFETENSORS_BAD_TENSOR,
                 Severity::Medium,
                 loc,
                 format!("tensor `{name}` data_offsets [{begin}, {end}] end before they begin"),
@@ -142,7 +142,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         }
         if end > data_len {
             ctx.emit(
-                "MLSC-ST-005",
+                &crate::rules::SAFETENSORS_OUT_OF_FILE,
                 Severity::Medium,
                 loc.clone(),
                 format!(
@@ -154,7 +154,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         match st_bits(dtype) {
             None => {
                 ctx.emit(
-                    "MLSC-ST-009",
+                    &crate::rules::SAFETENSORS_UNKNOWN_DTYPE,
                     Severity::Medium,
                     loc.clone(),
                     format!("tensor `{name}` has unknown dtype `{dtype}`"),
@@ -169,7 +169,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
                 let need = need_bits.filter(|b| b % 8 == 0).map(|b| b / 8);
                 if need != Some(end - begin) {
                     ctx.emit(
-                        "MLSC-ST-004",
+                        &crate::rules::SAFETENSORS_SIZE_MISMATCH,
                         Severity::Medium,
                         loc.clone(),
                         format!(
@@ -195,7 +195,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
             && s.0 < p.1
         {
             ctx.emit(
-                "MLSC-ST-006",
+                &crate::rules::SAFETENSORS_OVERLAP,
                 Severity::Medium,
                 here.at(8).at_pointer(format!("/{}", s.2)),
                 format!(
@@ -206,7 +206,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
         } else if s.0 > cursor {
             // The loader requires each tensor to start where the previous one ends (InvalidOffset).
             ctx.emit(
-                "MLSC-ST-007",
+                &crate::rules::SAFETENSORS_GAP,
                 Severity::Medium,
                 here.at(data_at + cursor),
                 format!(
@@ -222,7 +222,7 @@ pub(crate) fn scan_safetensors(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -
     if cursor < data_len {
         // The loader requires the last tensor to end at the end of the file (MetadataIncompleteBuffer).
         ctx.emit(
-            "MLSC-ST-007",
+            &crate::rules::SAFETENSORS_GAP,
             Severity::Medium,
             here.at(data_at + cursor),
             format!(
@@ -469,13 +469,18 @@ pub(crate) fn scan_gguf(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
         Err(GgufError::Io(e)) => return Err(e),
         Err(GgufError::Bad(4, why)) if why.starts_with("version") => {
             ctx.not_analysed(
-                "MLSC-GGUF-004",
+                &crate::rules::GGUF_UNSUPPORTED_VERSION,
                 here.at(4),
                 format!("unsupported GGUF {why}"),
             );
         }
         Err(GgufError::Bad(at, why)) => {
-            ctx.emit("MLSC-GGUF-001", Severity::Medium, here.at(at), why);
+            ctx.emit(
+                &crate::rules::GGUF_MALFORMED,
+                Severity::Medium,
+                here.at(at),
+                why,
+            );
             ctx.verdict = ctx.verdict.at_most(Completeness::Inconclusive);
         }
     }
@@ -567,7 +572,16 @@ fn unescape(s: &str) -> String {
 /// Checks a chat template for constructs that leave the Jinja sandbox.
 pub(crate) fn check_template(ctx: &mut Ctx<'_>, text: &str, here: &Here, key: &str, at: u64) {
     let loc = here.at(at).at_pointer(key);
-    check_template_at(ctx, text, loc, key, ("MLSC-GGUF-002", "MLSC-GGUF-003"));
+    check_template_at(
+        ctx,
+        text,
+        loc,
+        key,
+        (
+            &crate::rules::GGUF_TEMPLATE_SANDBOX_ESCAPE,
+            &crate::rules::GGUF_TEMPLATE_DANGEROUS_NAME,
+        ),
+    );
 }
 
 /// [`check_template`] at any location, under the codes of the caller: (sandbox escape, dangerous name). The config
@@ -577,7 +591,7 @@ pub(crate) fn check_template_at(
     text: &str,
     loc: mlsc_core::Location,
     key: &str,
-    codes: (&'static str, &'static str),
+    codes: (&'static Rule, &'static Rule),
 ) {
     // Names a chat template never needs. Common words (`system`, `config`, `self`, `open`) stay out: real templates
     // use them as variables, and every known sandbox escape also needs a dunder attribute, caught above.
@@ -951,7 +965,7 @@ pub(crate) fn scan_onnx(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
     }
     if let Some(at) = w.malformed {
         ctx.emit(
-            "MLSC-ONNX-003",
+            &crate::rules::ONNX_MALFORMED,
             Severity::Medium,
             here.at(at),
             format!("malformed protobuf at offset {at}: the rest of that message was not analysed"),
@@ -965,7 +979,7 @@ pub(crate) fn scan_onnx(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
         .collect();
     if !custom.is_empty() {
         ctx.emit(
-            "MLSC-ONNX-002",
+            &crate::rules::ONNX_CUSTOM_DOMAIN,
             Severity::Info,
             here.loc.clone(),
             format!(
@@ -978,7 +992,7 @@ pub(crate) fn scan_onnx(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
     for (location, at) in &w.external {
         if escapes(location) {
             ctx.emit(
-                "MLSC-ONNX-001",
+                &crate::rules::ONNX_EXTERNAL_DATA_ESCAPE,
                 Severity::High,
                 here.at(*at),
                 format!("external data location `{location}` is absolute or leaves the model directory: loading reads that file"),
@@ -990,7 +1004,7 @@ pub(crate) fn scan_onnx(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
     }
     if !files.is_empty() {
         ctx.emit(
-            "MLSC-ONNX-004",
+            &crate::rules::ONNX_EXTERNAL_DATA,
             Severity::Info,
             here.loc.clone(),
             format!(

@@ -96,7 +96,7 @@ fn check_external(
         .map(|t| format!(" (`{t}`)"))
         .unwrap_or_default();
     ctx.emit(
-        "MLSC-KERAS-005",
+        &crate::rules::KERAS_EXTERNAL_ARTEFACT,
         Severity::High,
         loc.clone().at_pointer(pointer),
         format!("config names `{name}`, which {what}{target}; safe_mode does not stop it"),
@@ -144,7 +144,7 @@ fn walk_config(
                     .and_then(Value::as_str)
                     .unwrap_or("?");
                 ctx.emit(
-                    "MLSC-KERAS-001",
+                    &crate::rules::KERAS_LAMBDA_LAYER,
                     Severity::Critical,
                     loc.clone().at_pointer(pointer),
                     format!(
@@ -165,7 +165,7 @@ fn walk_config(
                     .is_none_or(keras_module)
             {
                 ctx.emit(
-                    "MLSC-KERAS-002",
+                    &crate::rules::KERAS_FOREIGN_MODULE,
                     Severity::High,
                     loc.clone().at_pointer(pointer),
                     format!("config names the registered object `{reg}`, outside Keras: loading it needs (and runs) custom code"),
@@ -183,7 +183,7 @@ fn walk_config(
                     (c, _) => c.unwrap_or("?"),
                 };
                 ctx.emit(
-                    "MLSC-KERAS-002",
+                    &crate::rules::KERAS_FOREIGN_MODULE,
                     Severity::Critical,
                     loc.clone().at_pointer(pointer),
                     format!("config names `{module}.{class}`, outside Keras: Keras imports and calls it on load"),
@@ -230,13 +230,17 @@ pub(crate) fn check_keras_zip(
     }
     let loc = here.loc.clone().member("config.json");
     let Some(bytes) = read_member(ctx, blob, dir, "config.json", here)? else {
-        ctx.not_analysed("MLSC-KERAS-003", loc, "config.json could not be read");
+        ctx.not_analysed(
+            &crate::rules::KERAS_BAD_CONFIG,
+            loc,
+            "config.json could not be read",
+        );
         return Ok(());
     };
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(v) => check_config(ctx, &v, &loc, "", 0),
         Err(e) => ctx.not_analysed(
-            "MLSC-KERAS-003",
+            &crate::rules::KERAS_BAD_CONFIG,
             loc,
             format!("config.json is not valid JSON: {e}"),
         ),
@@ -280,7 +284,7 @@ pub(crate) fn scan_hdf5(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
             return Ok(());
         }
         ctx.emit(
-            "MLSC-KERAS-004",
+            &crate::rules::HDF5_WEIGHTS_ONLY,
             Severity::Info,
             here.loc.clone(),
             "no `model_config` attribute: a weights-only HDF5 file (found by byte search; no HDF5 parser is used)",
@@ -309,7 +313,7 @@ pub(crate) fn scan_hdf5(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::R
     if parsed == 0 {
         ctx.verdict = ctx.verdict.at_most(Completeness::Inconclusive);
         ctx.emit(
-            "MLSC-KERAS-003",
+            &crate::rules::KERAS_BAD_CONFIG,
             Severity::Medium,
             here.at(name_at),
             "a `model_config` attribute is present but no JSON model config was found by byte search (no HDF5 parser): not analysed",

@@ -32,8 +32,8 @@ pub enum MemberKind<'a> {
 /// One problem with a member: its finding code and what to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathProblem {
-    /// The finding code (`MLSC-ARC-00n`).
-    pub code: &'static str,
+    /// The rule of its finding (`MLSC-ARC-00n`).
+    pub rule: &'static mlsc_core::Rule,
     /// The message, naming the member.
     pub message: String,
 }
@@ -81,10 +81,10 @@ fn resolve(base: &[String], path: &str) -> Resolved {
 ///
 /// let mut paths = MemberPaths::new();
 /// assert!(paths.check("model/config.yaml", MemberKind::File).is_empty());
-/// assert_eq!(paths.check("../../etc/cron.d/x", MemberKind::File)[0].code, "MLSC-ARC-001");
+/// assert_eq!(paths.check("../../etc/cron.d/x", MemberKind::File)[0].rule.code, "MLSC-ARC-001");
 /// let link = paths.check("out", MemberKind::Symlink("/tmp"));
-/// assert_eq!(link[0].code, "MLSC-ARC-003");
-/// assert_eq!(paths.check("out/evil.sh", MemberKind::File)[0].code, "MLSC-ARC-004");
+/// assert_eq!(link[0].rule.code, "MLSC-ARC-003");
+/// assert_eq!(paths.check("out/evil.sh", MemberKind::File)[0].rule.code, "MLSC-ARC-004");
 /// ```
 #[derive(Debug, Default)]
 pub struct MemberPaths {
@@ -118,7 +118,7 @@ impl MemberPaths {
         let parts = match resolve(&[], name) {
             Resolved::Absolute => {
                 out.push(PathProblem {
-                    code: "MLSC-ARC-002",
+                    rule: &crate::rules::ARCHIVE_MEMBER_ABSOLUTE,
                     message: format!(
                         "member `{name}` has an absolute name: extraction writes it outside the destination"
                     ),
@@ -127,7 +127,7 @@ impl MemberPaths {
             }
             Resolved::Escapes => {
                 out.push(PathProblem {
-                    code: "MLSC-ARC-001",
+                    rule: &crate::rules::ARCHIVE_MEMBER_ESCAPES,
                     message: format!(
                         "member `{name}` climbs out of the destination with `..` (path traversal on extraction)"
                     ),
@@ -143,7 +143,7 @@ impl MemberPaths {
             .find(|prefix| self.links.contains(prefix));
         if let Some(link) = &through {
             out.push(PathProblem {
-                code: "MLSC-ARC-004",
+                rule: &crate::rules::ARCHIVE_WRITE_THROUGH_LINK,
                 message: format!(
                     "member `{name}` is written through the earlier symbolic link member `{link}`"
                 ),
@@ -159,7 +159,7 @@ impl MemberPaths {
                 };
                 if let Some(what) = outside {
                     out.push(PathProblem {
-                        code: "MLSC-ARC-003",
+                        rule: &crate::rules::ARCHIVE_LINK_ESCAPES,
                         message: format!(
                             "symbolic link member `{name}` points to `{target}`, {what}, outside the destination"
                         ),
@@ -180,7 +180,7 @@ impl MemberPaths {
                 };
                 if let Some(what) = outside {
                     out.push(PathProblem {
-                        code: "MLSC-ARC-003",
+                        rule: &crate::rules::ARCHIVE_LINK_ESCAPES,
                         message: format!(
                             "hard link member `{name}` points to `{target}`, {what}, outside the destination"
                         ),
@@ -200,7 +200,7 @@ impl MemberPaths {
                 && self.reported_dup.insert(joined.clone())
             {
                 out.push(PathProblem {
-                    code: "MLSC-ARC-005",
+                    rule: &crate::rules::ARCHIVE_DUPLICATE_MEMBER,
                     message: format!(
                         "more than one member is named `{joined}`: the later one shadows the earlier on extraction, and readers disagree on which one they load"
                     ),
@@ -221,7 +221,7 @@ mod tests {
         members
             .iter()
             .flat_map(|(n, k)| m.check(n, *k))
-            .map(|p| p.code)
+            .map(|p| p.rule.code)
             .collect()
     }
 

@@ -14,7 +14,7 @@ mod keras;
 mod loaders;
 pub(crate) mod member_path;
 mod npy;
-mod rules;
+pub(crate) mod rules;
 mod source;
 mod torch;
 mod walk;
@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use mlsc_core::{
     Artifact, Assessment, Completeness, Finding, Format, Limits, Location, Report, ReportError,
-    Severity, Verdict,
+    Rule, Severity, Verdict,
 };
 use rayon::prelude::*;
 
@@ -153,28 +153,22 @@ impl<'o> Ctx<'o> {
         self.timed_out = true;
         let secs = self.opts.timeout.map_or(0, |t| t.as_secs());
         self.not_analysed(
-            "MLSC-SCAN-014",
+            &crate::rules::TIME_BUDGET,
             loc.clone(),
             format!("the time budget of {secs} s per file ran out here: the rest of the file was not analysed"),
         );
         true
     }
 
-    /// Records a finding of `code` (one of [`RULES`]); the verdict follows its severity: critical and high are
-    /// malicious, medium suspicious.
+    /// Records a finding of `rule`; the verdict follows its severity: critical and high are malicious, medium
+    /// suspicious.
     pub(crate) fn emit(
         &mut self,
-        code: &'static str,
+        rule: &'static Rule,
         severity: Severity,
         location: Location,
         message: impl Into<String>,
     ) -> &mut Finding {
-        let title = RULES
-            .iter()
-            .chain(crate::config::RULES)
-            .find(|r| r.code == code)
-            .map_or(code, |r| r.name)
-            .replace('-', " ");
         let assessment = match severity {
             Severity::Critical | Severity::High => Assessment::Malicious,
             Severity::Medium => Assessment::Suspicious,
@@ -182,25 +176,21 @@ impl<'o> Ctx<'o> {
         };
         self.verdict = self.verdict.at_least(assessment);
         self.findings
-            .push(Finding::new(code, severity, title, message).at(location));
+            .push(rule.finding_at(severity, message).at(location));
         self.findings.last_mut().expect("just pushed")
     }
 
-    /// Records a finding for something that could not be analysed: the verdict becomes inconclusive.
+    /// Records a finding of `rule` at its default severity for something that could not be analysed: the
+    /// verdict becomes inconclusive.
     pub(crate) fn not_analysed(
         &mut self,
-        code: &'static str,
+        rule: &'static Rule,
         location: Location,
         message: impl Into<String>,
     ) {
-        let sev = RULES
-            .iter()
-            .chain(crate::config::RULES)
-            .find(|r| r.code == code)
-            .map_or(Severity::Medium, |r| r.default_severity);
         // What was not seen is not evidence of anything: the assessment stays, the completeness drops.
         let before = self.verdict;
-        self.emit(code, sev, location, message);
+        self.emit(rule, rule.default_severity, location, message);
         self.verdict = before.at_most(Completeness::Inconclusive);
     }
 
@@ -349,7 +339,7 @@ impl Here {
 pub(crate) fn dispatch(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::io::Result<Format> {
     if here.depth > ctx.opts.limits.max_depth {
         ctx.not_analysed(
-            "MLSC-SCAN-003",
+            &crate::rules::NESTING_TOO_DEEP,
             here.loc.clone(),
             format!(
                 "nested {} containers deep, more than the limit of {}",
@@ -425,7 +415,7 @@ pub(crate) fn unidentified(ctx: &mut Ctx<'_>, here: &Here, format: Format, head:
         format!("{format} content that mlsc does not identify as any model format")
     };
     ctx.not_analysed(
-        "MLSC-SCAN-012",
+        &crate::rules::UNIDENTIFIED_MODEL_FILE,
         here.loc.clone(),
         format!(
             "`{name}` is named for {loader}, which would open it, but holds {what}: not analysed"
@@ -456,7 +446,7 @@ fn python_source(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> std::io::Res
 
 fn not_a_model(ctx: &mut Ctx<'_>, here: &Here, format: Format) {
     ctx.emit(
-        "MLSC-SCAN-001",
+        &crate::rules::NOT_A_MODEL_FORMAT,
         Severity::Info,
         here.loc.clone(),
         format!("{format} content, not a model format: nothing here is loaded as a model"),
@@ -552,7 +542,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
     };
     if size > options.limits.max_read_bytes {
         ctx.not_analysed(
-            "MLSC-SCAN-005",
+            &crate::rules::TOO_LARGE_FOR_MEMORY,
             here.loc.clone(),
             format!(
                 "only the first {} of {size} bytes were considered (max_read_bytes)",
@@ -656,7 +646,11 @@ pub fn scan_bytes(name: &str, data: &[u8], options: &ScanOptions) -> Report {
         Ok(f) => f,
         Err(e) => {
             // In memory the only I/O error is a range check failing: a truncated structure.
-            ctx.not_analysed("MLSC-SCAN-006", here.loc.clone(), format!("truncated: {e}"));
+            ctx.not_analysed(
+                &crate::rules::CORRUPT_STREAM,
+                here.loc.clone(),
+                format!("truncated: {e}"),
+            );
             Format::Unknown
         }
     };

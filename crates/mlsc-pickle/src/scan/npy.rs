@@ -207,7 +207,12 @@ pub(crate) fn scan_npy_sized(
     let partial = total > blob.len();
     let head = blob.prefix(12)?;
     let bad = |ctx: &mut Ctx<'_>, at: u64, why: String| {
-        ctx.emit("MLSC-NPY-001", Severity::Medium, here.at(at), why);
+        ctx.emit(
+            &crate::rules::NPY_MALFORMED_HEADER,
+            Severity::Medium,
+            here.at(at),
+            why,
+        );
         ctx.verdict = ctx.verdict.at_most(mlsc_core::Completeness::Inconclusive);
     };
     if head.len() < 10 {
@@ -277,7 +282,7 @@ pub(crate) fn scan_npy_sized(
     }
     if has_object(descr) {
         ctx.emit(
-            "MLSC-NPY-002",
+            &crate::rules::NPY_OBJECT_ARRAY,
             Severity::Info,
             here.at(data_at),
             "object dtype: the array data is a pickle (numpy.load(allow_pickle=True) unpickles it); analysed",
@@ -301,7 +306,7 @@ pub(crate) fn scan_npy_sized(
         && size != data_len
     {
         ctx.emit(
-            "MLSC-NPY-003",
+            &crate::rules::NPY_SIZE_MISMATCH,
             Severity::Low,
             here.at(data_at),
             format!(

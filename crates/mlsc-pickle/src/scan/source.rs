@@ -89,7 +89,7 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
     };
     if error.is_none() && size > options.limits.max_read_bytes {
         ctx.not_analysed(
-            "MLSC-SCAN-005",
+            &crate::rules::TOO_LARGE_FOR_MEMORY,
             here.loc.clone(),
             format!(
                 "only the first {} of {size} bytes were considered (max_read_bytes)",

@@ -15,7 +15,7 @@ pub(crate) fn whole<'a>(
     let data = blob.all(ctx.opts.max_memory_bytes)?;
     if data.is_none() {
         ctx.not_analysed(
-            "MLSC-SCAN-005",
+            &crate::rules::TOO_LARGE_FOR_MEMORY,
             here.loc.clone(),
             format!(
                 "{what} of {} bytes is larger than the memory limit of {} bytes: not analysed",
@@ -40,7 +40,7 @@ pub(crate) fn scan_raw_pickle(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) ->
     ctx.pickle_blob(pickle, &here.loc, 0)?;
     if let Some(d) = dir {
         ctx.emit(
-            "MLSC-SCAN-008",
+            &crate::rules::PICKLE_ZIP_POLYGLOT,
             mlsc_core::Severity::Low,
             here.at(d.start()),
             format!(
@@ -71,7 +71,7 @@ pub(crate) fn scan_legacy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io:
         if pos >= data.len() {
             if blob.len() > data.len() as u64 {
                 ctx.not_analysed(
-                    "MLSC-SCAN-005",
+                    &crate::rules::TOO_LARGE_FOR_MEMORY,
                     here.at(pos as u64),
                     format!(
                         "the legacy PyTorch pickles go past the memory limit of {cap} bytes: the {part} pickle was not analysed"
@@ -79,7 +79,7 @@ pub(crate) fn scan_legacy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io:
                 );
             } else {
                 ctx.not_analysed(
-                    "MLSC-SCAN-010",
+                    &crate::rules::LEGACY_PYTORCH_MALFORMED,
                     here.at(pos as u64),
                     format!("the file ends before the {part} pickle"),
                 );
@@ -89,7 +89,7 @@ pub(crate) fn scan_legacy(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io:
         let end = ctx.pickle_one(&data[pos..], &here.loc, pos as u64);
         if end == 0 {
             ctx.not_analysed(
-                "MLSC-SCAN-010",
+                &crate::rules::LEGACY_PYTORCH_MALFORMED,
                 here.at(pos as u64),
                 format!("no pickle where the {part} pickle should be"),
             );
@@ -116,12 +116,16 @@ pub(crate) fn scan_legacy_tar_member(
     };
     let mut pos = ctx.pickle_one(&data, &here.loc, 0);
     if pos == 0 {
-        ctx.not_analysed("MLSC-SCAN-010", here.at(0), "no count pickle at the start");
+        ctx.not_analysed(
+            &crate::rules::LEGACY_PYTORCH_MALFORMED,
+            here.at(0),
+            "no count pickle at the start",
+        );
         return Ok(());
     }
     let bad = |ctx: &mut Ctx<'_>, at: usize, why: &str| {
         ctx.not_analysed(
-            "MLSC-SCAN-010",
+            &crate::rules::LEGACY_PYTORCH_MALFORMED,
             here.at(at as u64),
             format!("{why}: the rest of the member was not analysed"),
         );

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use mlsc_core::{Finding, Location, ReportError, Severity};
+use mlsc_core::{Finding, Location, ReportError, Rule, Severity};
 
 use super::ScanOptions;
 
@@ -45,8 +45,8 @@ fn globs(patterns: &[String], errors: &mut Vec<ReportError>) -> Option<GlobSet> 
     b.build().ok()
 }
 
-fn finding(code: &str, severity: Severity, title: &str, path: &str, message: String) -> Finding {
-    Finding::new(code, severity, title, message).at(Location::file(path))
+fn finding(rule: &'static Rule, severity: Severity, path: &str, message: String) -> Finding {
+    rule.finding_at(severity, message).at(Location::file(path))
 }
 
 /// The info finding for a special file met inside a directory: listed, never opened.
@@ -55,9 +55,8 @@ fn special_skipped(display: &str, meta: Option<std::fs::Metadata>) -> Finding {
         .as_ref()
         .map_or("not a regular file", super::special_kind);
     finding(
-        "MLSC-SCAN-013",
+        &crate::rules::SPECIAL_FILE_SKIPPED,
         Severity::Info,
-        "special file skipped",
         display,
         format!("{kind}: skipped, never opened (reading it could block or never end)"),
     )
@@ -171,9 +170,8 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
                     Ok(t) => t,
                     Err(e) => {
                         out.findings.push(finding(
-                            "MLSC-SCAN-011",
+                            &crate::rules::SYMLINK_LOOP,
                             Severity::Info,
-                            "symlink loop",
                             &display,
                             format!("symbolic link cannot be resolved ({e}): not followed"),
                         ));
@@ -182,11 +180,10 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
                 };
                 if target.is_dir() {
                     // Never descend through a directory link: the tree is walked once, loops are impossible.
-                    let (code, sev, title, msg) = if target.starts_with(&canon_root) {
+                    let (code, sev, msg) = if target.starts_with(&canon_root) {
                         (
-                            "MLSC-SCAN-011",
+                            &crate::rules::SYMLINK_LOOP,
                             Severity::Info,
-                            "symlink loop",
                             format!(
                                 "link to a directory inside the tree (`{}`): scanned there, not twice",
                                 target.display()
@@ -194,16 +191,15 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
                         )
                     } else {
                         (
-                            "MLSC-SCAN-002",
+                            &crate::rules::SYMLINK_LEAVES_TREE,
                             Severity::Medium,
-                            "symlink leaves tree",
                             format!(
                                 "link to directory `{}` outside the scanned tree: not followed",
                                 target.display()
                             ),
                         )
                     };
-                    out.findings.push(finding(code, sev, title, &display, msg));
+                    out.findings.push(finding(code, sev, &display, msg));
                     continue;
                 }
                 if !target.is_file() {
@@ -214,9 +210,8 @@ pub(crate) fn collect(paths: &[PathBuf], options: &ScanOptions) -> Walked {
                 let inside = target.starts_with(&canon_root);
                 if !inside && !is_hf_cache_link(path, &target) {
                     out.findings.push(finding(
-                        "MLSC-SCAN-002",
+                        &crate::rules::SYMLINK_LEAVES_TREE,
                         Severity::Medium,
-                        "symlink leaves tree",
                         &display,
                         format!(
                             "link to `{}`, outside the scanned tree: not followed",

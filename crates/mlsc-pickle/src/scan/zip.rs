@@ -188,7 +188,7 @@ pub(crate) fn scan_zip(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
         Ok(dir) => scan_directory(ctx, blob, here, &dir),
         Err(why) => {
             ctx.not_analysed(
-                "MLSC-ZIP-001",
+                &crate::rules::ZIP_NO_CENTRAL_DIRECTORY,
                 here.loc.clone(),
                 format!("{why}: neither torch nor zipfile can open it, and its members were not analysed"),
             );
@@ -238,7 +238,7 @@ pub(crate) fn scan_embedded_zip(
     };
     if dir.delta > 0 && prefix_note {
         ctx.emit(
-            "MLSC-ZIP-009",
+            &crate::rules::ZIP_PREPENDED_DATA,
             Severity::Low,
             here.at(0),
             format!(
@@ -283,7 +283,7 @@ fn scan_directory(
     if dir.claimed > dir.entries.len() as u64 {
         let capped = dir.claimed > ctx.opts.limits.max_members;
         ctx.not_analysed(
-            if capped { "MLSC-SCAN-009" } else { "MLSC-ZIP-001" },
+            if capped { &crate::rules::TOO_MANY_MEMBERS } else { &crate::rules::ZIP_NO_CENTRAL_DIRECTORY },
             here.loc.clone(),
             if capped {
                 format!(
@@ -361,7 +361,7 @@ fn scan_members(
             Ok(b) if &b[..4] == LFH_SIG => b,
             _ => {
                 ctx.not_analysed(
-                    "MLSC-ZIP-002",
+                    &crate::rules::ZIP_BAD_LOCAL_HEADER,
                     inner.loc.clone(),
                     format!("no local header at offset {lfh_at}: the member cannot be loaded and was not analysed"),
                 );
@@ -374,7 +374,7 @@ fn scan_members(
         let lname = blob.read_at(lfh_at + 30, ln).unwrap_or_default();
         if *lname != *e.name_raw {
             ctx.emit(
-                "MLSC-ZIP-003",
+                &crate::rules::ZIP_NAME_MISMATCH,
                 Severity::Low,
                 inner.loc.clone(),
                 format!(
@@ -387,7 +387,7 @@ fn scan_members(
         let reserved = (lflags | e.flags) & !0b0000_1000_0000_1111;
         if lflags != e.flags || reserved != 0 || lmethod != e.method {
             ctx.emit(
-                "MLSC-ZIP-004",
+                &crate::rules::ZIP_FLAG_MISMATCH,
                 Severity::Low,
                 inner.loc.clone(),
                 format!(
@@ -403,7 +403,7 @@ fn scan_members(
             || lcrc != e.crc
         {
             ctx.emit(
-                "MLSC-ZIP-012",
+                &crate::rules::ZIP_SIZE_MISMATCH,
                 Severity::Low,
                 inner.loc.clone(),
                 format!(
@@ -415,7 +415,7 @@ fn scan_members(
         let data_at = lfh_at + 30 + ln as u64 + lx as u64;
         if data_at.saturating_add(e.csize) > blob.len() {
             ctx.not_analysed(
-                "MLSC-ZIP-002",
+                &crate::rules::ZIP_BAD_LOCAL_HEADER,
                 inner.loc.clone(),
                 format!(
                     "data at {data_at} of {} bytes runs past the end of the archive ({} bytes)",
@@ -428,7 +428,7 @@ fn scan_members(
         spans.push((lfh_at, data_at + e.csize, i));
         if e.flags & 1 != 0 {
             ctx.not_analysed(
-                "MLSC-ZIP-007",
+                &crate::rules::ZIP_ENCRYPTED_MEMBER,
                 inner.loc.clone(),
                 "the member is encrypted: not analysed",
             );
@@ -459,13 +459,13 @@ fn scan_members(
                     // end marker. The dictionary is checked before a decoder exists, then the member streams.
                     let hdr = data.prefix(9)?;
                     if hdr.len() < 9 || hdr[2..4] != [5, 0] {
-                        ctx.not_analysed("MLSC-SCAN-006", inner.loc.clone(), "LZMA member without its 5-byte properties header: not analysed");
+                        ctx.not_analysed(&crate::rules::CORRUPT_STREAM, inner.loc.clone(), "LZMA member without its 5-byte properties header: not analysed");
                         continue;
                     }
                     let dict = u64::from(u32::from_le_bytes([hdr[5], hdr[6], hdr[7], hdr[8]]));
                     if dict > compress::cap(ctx) {
                         ctx.not_analysed(
-                            "MLSC-SCAN-005",
+                            &crate::rules::TOO_LARGE_FOR_MEMORY,
                             inner.loc.clone(),
                             format!("LZMA member needs a dictionary of {dict} bytes, more than the memory budget of {}: not decompressed", compress::cap(ctx)),
                         );
@@ -478,11 +478,11 @@ fn scan_members(
                     );
                     match lzma_rust2::LzmaReader::new_with_props(input, u64::MAX, hdr[4], dict as u32, None) {
                         Ok(dec) => compress::scan_decoded(ctx, Box::new(dec), &consumed, &inner, "LZMA member")?,
-                        Err(e) => ctx.not_analysed("MLSC-SCAN-006", inner.loc.clone(), format!("LZMA member: {e}")),
+                        Err(e) => ctx.not_analysed(&crate::rules::CORRUPT_STREAM, inner.loc.clone(), format!("LZMA member: {e}")),
                     }
                 }
                 m => ctx.not_analysed(
-                    "MLSC-ZIP-008",
+                    &crate::rules::ZIP_UNSUPPORTED_METHOD,
                     inner.loc.clone(),
                     format!("compression method {m} is not analysed (torch reads stored and deflated members, zipfile also bzip2 and LZMA)"),
                 ),
@@ -535,7 +535,7 @@ fn scan_members(
                 Some(b) => b.into_owned(),
                 None => {
                     ctx.not_analysed(
-                        "MLSC-SCAN-005",
+                        &crate::rules::TOO_LARGE_FOR_MEMORY,
                         inner.loc.clone(),
                         format!(
                             "member of {} bytes is larger than the memory limit: not analysed",
@@ -552,7 +552,7 @@ fn scan_members(
         crc.update(&bytes);
         if crc.sum() != e.crc && bytes.len() as u64 == e.usize {
             ctx.emit(
-                "MLSC-ZIP-005",
+                &crate::rules::ZIP_CRC_MISMATCH,
                 Severity::Low,
                 inner.loc.clone(),
                 format!(
@@ -566,7 +566,7 @@ fn scan_members(
     }
     if budget_spent > 0 {
         ctx.not_analysed(
-            "MLSC-SCAN-004",
+            &crate::rules::DECOMPRESSION_LIMIT,
             here.loc.clone(),
             format!(
                 "{budget_spent} compressed member(s) not analysed: the file's decompression budget of {} bytes is spent",
@@ -576,7 +576,7 @@ fn scan_members(
     }
     if descriptors > 0 {
         ctx.emit(
-            "MLSC-ZIP-010",
+            &crate::rules::ZIP_DATA_DESCRIPTOR,
             Severity::Info,
             here.loc.clone(),
             format!("{descriptors} member(s) use data descriptors; the central directory's sizes were used"),
@@ -584,7 +584,7 @@ fn scan_members(
     }
     if skipped_storages > 0 {
         ctx.emit(
-            "MLSC-ZIP-013",
+            &crate::rules::ZIP_STORAGES_SKIPPED,
             Severity::Info,
             here.loc.clone(),
             format!("{skipped_storages} tensor storage(s) under `{}` not read: torch never unpickles them", storage_prefix.unwrap_or("")),
@@ -593,7 +593,7 @@ fn scan_members(
     spans.sort_unstable();
     if let Some(w) = spans.windows(2).find(|w| w[1].0 < w[0].1) {
         ctx.emit(
-            "MLSC-ZIP-011",
+            &crate::rules::ZIP_OVERLAPPING_MEMBERS,
             Severity::Medium,
             here.loc.clone(),
             format!(
@@ -649,7 +649,7 @@ fn check_member_paths(
         let fingerprint = Some(u64::from(e.crc) ^ e.usize.rotate_left(32));
         for p in paths.check_content(&e.name, kind, fingerprint) {
             ctx.emit(
-                p.code,
+                p.rule,
                 Severity::High,
                 here.loc.clone().member(&e.name),
                 p.message,
@@ -726,7 +726,7 @@ fn torchscript_code(
         let Some(bytes) = read_member(ctx, blob, dir, name, here)? else {
             crate::code::not_analysed(
                 ctx,
-                "MLSC-CODE-009",
+                &crate::rules::PYTHON_UNPARSABLE,
                 inner.loc.clone(),
                 "TorchScript code not analysed: the member could not be read (compression method or size)".into(),
             );
@@ -741,7 +741,7 @@ fn torchscript_code(
     if clean {
         crate::code::emit(
             ctx,
-            "MLSC-CODE-019",
+            &crate::rules::TORCHSCRIPT_CODE_ANALYSED,
             Severity::Info,
             here.loc.clone(),
             format!(
@@ -788,7 +788,7 @@ fn torch_package(
         let Some(bytes) = read_member(ctx, blob, dir, &name, here)? else {
             crate::code::not_analysed(
                 ctx,
-                "MLSC-CODE-009",
+                &crate::rules::PYTHON_UNPARSABLE,
                 inner.loc.clone(),
                 "packaged module not analysed: the member could not be read (compression method or size)".into(),
             );
@@ -825,7 +825,7 @@ fn torch_package(
     .unwrap_or_default();
     crate::code::emit(
         ctx,
-        "MLSC-CODE-020",
+        &crate::rules::TORCH_PACKAGE_MODULES,
         Severity::Info,
         here.loc.clone(),
         format!(
