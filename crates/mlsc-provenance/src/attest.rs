@@ -10,7 +10,6 @@ use crate::hash::{HashAlgorithm, hex, unhex};
 use crate::keys::PrivateKey;
 use crate::manifest::{GIT_PATHS, Ignorer, hash_files, list_files, relative_posix};
 use crate::oms::{SLSA_PREDICATE, STATEMENT_TYPE, finding, unsafe_name_reason};
-use crate::rules::codes;
 use crate::{Error, bundle};
 
 /// The build type `mlsc attest` records by default.
@@ -193,7 +192,7 @@ pub(crate) fn check_attestation(
         let Some(list) = list.and_then(Value::as_array) else {
             if ptr == "subject" {
                 report.push_finding(finding(
-                    codes::STATEMENT_INCONSISTENT,
+                    &crate::rules::STATEMENT_INCONSISTENT,
                     Severity::High,
                     "the attestation has no subject list".to_owned(),
                     sig_loc.clone().at_pointer(ptr),
@@ -212,7 +211,7 @@ pub(crate) fn check_attestation(
                 unsafe_name_reason(name).or(if name == "." { Some("it is `.`") } else { None })
             {
                 report.push_finding(finding(
-                    codes::UNSAFE_NAME,
+                    &crate::rules::UNSAFE_NAME,
                     Severity::High,
                     format!("name `{name}` is unsafe: {reason}"),
                     sig_loc.clone().at_pointer(at),
@@ -222,7 +221,7 @@ pub(crate) fn check_attestation(
             match digest.filter(|d| d.len() == 32) {
                 Some(d) => wanted.push((name.to_owned(), d, at)),
                 None => report.push_finding(finding(
-                    codes::UNSUPPORTED,
+                    &crate::rules::UNSUPPORTED,
                     Severity::Medium,
                     format!("`{name}` has no sha256 digest, so it cannot be checked"),
                     sig_loc.clone().at_pointer(at),
@@ -236,13 +235,13 @@ pub(crate) fn check_attestation(
         match fs_err::symlink_metadata(&full) {
             Ok(m) if m.is_file() => present.push(((name.clone(), full, m.len()), digest.clone())),
             Ok(_) => report.push_finding(finding(
-                codes::FILE_MISSING,
+                &crate::rules::FILE_MISSING,
                 Severity::High,
                 format!("`{name}` is not a regular file"),
                 Location::file(full.display().to_string()),
             )),
             Err(_) => report.push_finding(finding(
-                codes::FILE_MISSING,
+                &crate::rules::FILE_MISSING,
                 Severity::High,
                 format!("`{name}` is named by the attestation but is missing"),
                 Location::file(full.display().to_string()),
@@ -254,7 +253,7 @@ pub(crate) fn check_attestation(
     for (r, (f, want)) in got.iter().zip(&present) {
         if r.digest != *want {
             report.push_finding(finding(
-                codes::DIGEST_MISMATCH,
+                &crate::rules::DIGEST_MISMATCH,
                 Severity::High,
                 format!(
                     "content of `{}` differs from the attested sha256 {}: found {}",

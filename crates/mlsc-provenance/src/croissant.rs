@@ -9,7 +9,6 @@ use crate::Error;
 use crate::hash::{DvcHash, HashAlgorithm, dvc_md5, hash_range, hex};
 use crate::keys::read_small;
 use crate::oms::{finding, unsafe_name_reason};
-use crate::rules::codes;
 
 /// Options of [`verify_croissant`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,7 +97,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
         let Some(url) = o.get("contentUrl").and_then(Value::as_str) else {
             incomplete = true;
             report.push_finding(finding(
-                codes::CROISSANT_NO_DIGEST,
+                &crate::rules::CROISSANT_NO_DIGEST,
                 Severity::Low,
                 format!("FileObject `{id}` has no contentUrl"),
                 at,
@@ -113,7 +112,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
             match value {
                 Some(s) if valid(s, len) => checks.push((name, s.to_ascii_lowercase())),
                 Some(s) => report.push_finding(finding(
-                    codes::CROISSANT_BAD_DIGEST,
+                    &crate::rules::CROISSANT_BAD_DIGEST,
                     Severity::Medium,
                     format!("FileObject `{id}` has {name} `{s}`, which is not {len} hex digits"),
                     at.clone(),
@@ -124,7 +123,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
         if url.contains("://") {
             incomplete = true;
             report.push_finding(finding(
-                codes::CROISSANT_REMOTE,
+                &crate::rules::CROISSANT_REMOTE_NOT_CHECKED,
                 Severity::Low,
                 format!("FileObject `{id}` is remote (`{url}`): not verified offline"),
                 at,
@@ -135,7 +134,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
             incomplete = true;
             if sha.is_none() && md5.is_none() {
                 report.push_finding(finding(
-                    codes::CROISSANT_NO_DIGEST,
+                    &crate::rules::CROISSANT_NO_DIGEST,
                     Severity::Low,
                     format!("FileObject `{id}` (`{url}`) has neither sha256 nor md5"),
                     at,
@@ -146,7 +145,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
         let rel = url.trim_start_matches("./");
         if let Some(reason) = unsafe_name_reason(rel) {
             report.push_finding(finding(
-                codes::UNSAFE_NAME,
+                &crate::rules::UNSAFE_NAME,
                 Severity::High,
                 format!("FileObject `{id}` contentUrl `{url}` is unsafe: {reason}"),
                 at,
@@ -159,7 +158,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
             Ok(m) if m.is_file() => m.len(),
             _ => {
                 report.push_finding(finding(
-                    codes::CROISSANT_MISSING,
+                    &crate::rules::CROISSANT_FILE_MISSING,
                     Severity::High,
                     format!(
                         "FileObject `{id}`: `{url}` is missing under `{}`",
@@ -178,7 +177,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
             };
             if got != want {
                 report.push_finding(finding(
-                    codes::CROISSANT_MISMATCH,
+                    &crate::rules::CROISSANT_DIGEST_MISMATCH,
                     Severity::High,
                     format!("FileObject `{id}`: {name} of `{url}` is {got}, the description records {want}"),
                     floc.clone(),

@@ -17,7 +17,6 @@ use crate::hash::{DvcHash, dvc_md5, hex};
 use crate::keys::read_small;
 use crate::manifest::{Ignorer, list_files};
 use crate::oms::finding;
-use crate::rules::codes;
 
 /// Options of [`verify_dvc`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,7 +194,7 @@ fn verify_record_file(ctx: &mut Ctx<'_>, file: &Path) -> Result<(), Error> {
                 l = l.at_line(u32::try_from(m.line()).unwrap_or(u32::MAX));
             }
             ctx.report.push_finding(finding(
-                codes::DVC_MALFORMED,
+                &crate::rules::DVC_RECORD_MALFORMED,
                 Severity::Medium,
                 format!("not valid YAML: {e}"),
                 l,
@@ -233,7 +232,7 @@ fn verify_record_file(ctx: &mut Ctx<'_>, file: &Path) -> Result<(), Error> {
             }
         } else {
             ctx.report.push_finding(finding(
-                codes::DVC_MALFORMED,
+                &crate::rules::DVC_RECORD_MALFORMED,
                 Severity::Medium,
                 "`dvc.lock` has no `stages` mapping".to_owned(),
                 loc.clone(),
@@ -261,7 +260,7 @@ fn verify_record_file(ctx: &mut Ctx<'_>, file: &Path) -> Result<(), Error> {
             .is_none_or(Vec::is_empty)
         {
             ctx.report.push_finding(finding(
-                codes::DVC_MALFORMED,
+                &crate::rules::DVC_RECORD_MALFORMED,
                 Severity::Medium,
                 "the `.dvc` file has no `outs`".to_owned(),
                 loc.clone(),
@@ -301,7 +300,7 @@ fn verify_record(
     let rec_loc = Location::file(rec.file.display().to_string()).at_pointer(rec.pointer.clone());
     let Some(rel) = rec.value.get("path").and_then(Value::as_str) else {
         ctx.report.push_finding(finding(
-            codes::DVC_MALFORMED,
+            &crate::rules::DVC_RECORD_MALFORMED,
             Severity::Medium,
             "the record has no `path`".to_owned(),
             rec_loc,
@@ -311,7 +310,7 @@ fn verify_record(
     if escapes(rel) {
         *incomplete = true;
         ctx.report.push_finding(finding(
-            codes::DVC_NOT_CHECKED,
+            &crate::rules::DVC_NOT_CHECKED,
             Severity::Medium,
             format!("`{rel}` is outside the project (external or remote output): not checked"),
             rec_loc,
@@ -327,7 +326,7 @@ fn verify_record(
         Some(other) => {
             *incomplete = true;
             ctx.report.push_finding(finding(
-                codes::DVC_NOT_CHECKED,
+                &crate::rules::DVC_NOT_CHECKED,
                 Severity::Medium,
                 format!("`{rel}` is recorded with hash `{other}`, not md5: not checked"),
                 rec_loc,
@@ -338,7 +337,7 @@ fn verify_record(
     let Some(md5) = md5 else {
         *incomplete = true;
         ctx.report.push_finding(finding(
-            codes::DVC_NOT_CHECKED,
+            &crate::rules::DVC_NOT_CHECKED,
             Severity::Medium,
             format!(
                 "`{rel}` has no md5 in `{}` (cloud etag or checksum only): not checked",
@@ -354,7 +353,7 @@ fn verify_record(
     };
     if !is_md5(digest) {
         ctx.report.push_finding(finding(
-            codes::DVC_MALFORMED,
+            &crate::rules::DVC_RECORD_MALFORMED,
             Severity::Medium,
             format!("md5 `{md5}` of `{rel}` is not 32 hex digits"),
             rec_loc,
@@ -368,7 +367,7 @@ fn verify_record(
         Ok(m) => m,
         Err(_) => {
             ctx.report.push_finding(finding(
-                codes::DVC_MISSING,
+                &crate::rules::DVC_MISSING,
                 Severity::High,
                 format!(
                     "`{rel}` is recorded in `{}` ({}) but is missing",
@@ -383,7 +382,7 @@ fn verify_record(
     if !is_dir {
         if !meta.is_file() {
             ctx.report.push_finding(finding(
-                codes::DVC_CHANGED,
+                &crate::rules::DVC_CHANGED,
                 Severity::High,
                 format!("`{rel}` is recorded as a file but is not a regular file"),
                 loc,
@@ -394,7 +393,7 @@ fn verify_record(
         let got = hex(&got);
         if got != digest || recorded_size.is_some_and(|s| s != size) {
             ctx.report.push_finding(finding(
-                codes::DVC_CHANGED,
+                &crate::rules::DVC_CHANGED,
                 Severity::High,
                 format!(
                     "`{rel}` changed: recorded md5 {digest}{}, found md5 {got} and {size} bytes",
@@ -407,7 +406,7 @@ fn verify_record(
     }
     if !meta.is_dir() {
         ctx.report.push_finding(finding(
-            codes::DVC_CHANGED,
+            &crate::rules::DVC_CHANGED,
             Severity::High,
             format!("`{rel}` is recorded as a directory but is not one"),
             loc,
@@ -448,13 +447,13 @@ fn verify_record(
                 let floc = Location::file(target.join(p).display().to_string());
                 match actual.get(p) {
                     None => ctx.report.push_finding(finding(
-                        codes::DVC_MISSING,
+                        &crate::rules::DVC_MISSING,
                         Severity::High,
                         format!("`{rel}/{p}` is listed in the manifest of `{rel}` but is missing"),
                         floc,
                     )),
                     Some(a) if a != d => ctx.report.push_finding(finding(
-                        codes::DVC_CHANGED,
+                        &crate::rules::DVC_CHANGED,
                         Severity::High,
                         format!("`{rel}/{p}` changed: recorded md5 {d}, found {a}"),
                         floc,
@@ -464,7 +463,7 @@ fn verify_record(
             }
             for p in actual.keys().filter(|p| !wanted.contains_key(*p)) {
                 ctx.report.push_finding(finding(
-                    codes::DVC_EXTRA,
+                    &crate::rules::DVC_EXTRA,
                     Severity::High,
                     format!("`{rel}/{p}` is not in the manifest of `{rel}` (added after `dvc add`/`dvc commit`)"),
                     Location::file(target.join(p).display().to_string()),
@@ -473,13 +472,13 @@ fn verify_record(
         }
         None => {
             ctx.report.push_finding(finding(
-                codes::DVC_CHANGED,
+                &crate::rules::DVC_CHANGED,
                 Severity::High,
                 format!("directory `{rel}` changed: recorded md5 {digest}.dir, found {got}.dir over {files} files"),
                 loc.clone(),
             ));
             ctx.report.push_finding(finding(
-                codes::DVC_NO_MANIFEST,
+                &crate::rules::DVC_MANIFEST_UNAVAILABLE,
                 Severity::Medium,
                 format!("the manifest `{digest}.dir` is not in the DVC cache, so the changed files cannot be named"),
                 loc,

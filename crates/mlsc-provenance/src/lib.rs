@@ -11,7 +11,7 @@ mod hash;
 mod keys;
 mod manifest;
 mod oms;
-mod rules;
+pub mod rules;
 mod x509;
 
 pub use crate::attest::{

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use mlsc_core::{
-    Artifact, Assessment, Completeness, Finding, Format, Location, Report, Severity, Verdict,
+    Artifact, Assessment, Completeness, Finding, Format, Location, Report, Rule, Severity, Verdict,
 };
 use serde_json::{Value, json};
 
@@ -16,7 +16,6 @@ use crate::manifest::{
     GIT_PATHS, Ignorer, Manifest, ManifestOptions, Resource, Serialization, build_manifest,
     hash_files, list_files, path_order, resource_algorithm, root_digest,
 };
-use crate::rules::codes;
 use crate::{Error, x509};
 
 /// The in-toto statement type.
@@ -196,17 +195,12 @@ fn now_secs() -> u64 {
 }
 
 pub(crate) fn finding(
-    code: &str,
+    rule: &'static Rule,
     severity: Severity,
     message: String,
     location: Location,
 ) -> Finding {
-    let title = crate::RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or(code, |r| r.name)
-        .replace('-', " ");
-    Finding::new(code, severity, title, message).at(location)
+    rule.finding_at(severity, message).at(location)
 }
 
 /// Checks the signature `signature` over the model at `model`: the bundle, the signature with `trust`, the
@@ -255,7 +249,7 @@ pub fn verify_signature_bytes(
                 }
                 other => {
                     report.push_finding(finding(
-                        codes::UNSUPPORTED,
+                        &crate::rules::UNSUPPORTED,
                         Severity::Medium,
                         format!(
                             "predicate type `{other}` is neither model_signing's `{MODEL_SIGNING_PREDICATE}` nor SLSA's `{SLSA_PREDICATE}`"
@@ -307,7 +301,7 @@ fn check_bundle(
 ) -> Option<Value> {
     let malformed = |report: &mut Report, msg: String| {
         report.push_finding(finding(
-            codes::BUNDLE_MALFORMED,
+            &crate::rules::BUNDLE_MALFORMED,
             Severity::High,
             msg,
             loc.clone(),
@@ -370,7 +364,7 @@ fn check_bundle(
                 };
                 if msg.is_empty() {
                     report.push_finding(finding(
-                        codes::BAD_SIGNATURE,
+                        &crate::rules::BAD_SIGNATURE,
                         Severity::Critical,
                         match material {
                             Material::PublicKeyHint(Some(_)) | Material::Certificates(_) => format!(
@@ -386,7 +380,7 @@ fn check_bundle(
                     ));
                 } else {
                     report.push_finding(finding(
-                        codes::WRONG_KEY,
+                        &crate::rules::WRONG_KEY,
                         Severity::High,
                         msg,
                         loc.clone(),
@@ -404,7 +398,7 @@ fn check_bundle(
             let key = key?;
             if !bundle.signatures.iter().any(|s| key.verify(&pae, s)) {
                 report.push_finding(finding(
-                    codes::BAD_SIGNATURE,
+                    &crate::rules::BAD_SIGNATURE,
                     Severity::Critical,
                     "the signature does not verify with the signing certificate's key: the payload or the signature was altered".to_owned(),
                     loc.clone().at_pointer("dsseEnvelope.signatures[0].sig"),
@@ -418,7 +412,7 @@ fn check_bundle(
         }
         (Trust::Certificates(_), _) => {
             report.push_finding(finding(
-                codes::WRONG_KEY,
+                &crate::rules::WRONG_KEY,
                 Severity::High,
                 "the bundle was signed with a bare key (no certificate chain), but a certificate authority was given: verify it with --public-key".to_owned(),
                 loc.clone().at_pointer("verificationMaterial"),
@@ -431,7 +425,7 @@ fn check_bundle(
         Ok(v) => v,
         Err(e) => {
             report.push_finding(finding(
-                codes::STATEMENT_INCONSISTENT,
+                &crate::rules::STATEMENT_INCONSISTENT,
                 Severity::High,
                 format!("the signed payload is not JSON: {e}"),
                 loc.clone().at_pointer("dsseEnvelope.payload"),
@@ -441,7 +435,7 @@ fn check_bundle(
     };
     if statement.get("_type").and_then(Value::as_str) != Some(STATEMENT_TYPE) {
         report.push_finding(finding(
-            codes::STATEMENT_INCONSISTENT,
+            &crate::rules::STATEMENT_INCONSISTENT,
             Severity::High,
             format!("the signed payload is not an in-toto Statement v1 (`_type` is not `{STATEMENT_TYPE}`)"),
             loc.clone().at_pointer("_type"),
@@ -503,7 +497,7 @@ fn parse_model_statement(
 ) -> Option<Expected> {
     let bad = |report: &mut Report, pointer: &str, msg: String| {
         report.push_finding(finding(
-            codes::STATEMENT_INCONSISTENT,
+            &crate::rules::STATEMENT_INCONSISTENT,
             Severity::High,
             msg,
             loc.clone().at_pointer(pointer),
@@ -539,7 +533,7 @@ fn parse_model_statement(
         Ok(h) if hash_type != "blake2" => h,
         _ => {
             report.push_finding(finding(
-                codes::UNSUPPORTED,
+                &crate::rules::UNSUPPORTED,
                 Severity::Medium,
                 format!("hash type `{hash_type}` is not sha256, blake2b or blake3"),
                 loc.clone().at_pointer("predicate.serialization.hash_type"),
@@ -575,7 +569,7 @@ fn parse_model_statement(
         }
         other => {
             report.push_finding(finding(
-                codes::UNSUPPORTED,
+                &crate::rules::UNSUPPORTED,
                 Severity::Medium,
                 format!(
                     "serialization method `{}` is not `files` or `shards`",
@@ -647,7 +641,7 @@ fn parse_model_statement(
         }
         if !seen.insert(name.to_owned()) {
             report.push_finding(finding(
-                codes::UNSAFE_NAME,
+                &crate::rules::UNSAFE_NAME,
                 Severity::High,
                 format!("resource `{name}` is listed twice"),
                 loc.clone().at_pointer(ptr),
@@ -677,7 +671,7 @@ fn parse_model_statement(
         };
         if let Some(reason) = unsafe_name_reason(&path) {
             report.push_finding(finding(
-                codes::UNSAFE_NAME,
+                &crate::rules::UNSAFE_NAME,
                 Severity::High,
                 format!("resource name `{path}` is unsafe: {reason}"),
                 loc.clone().at_pointer(ptr),
@@ -745,7 +739,7 @@ fn check_model(
     let listed = list_files(model, expected.allow_symlinks, &ignorer, 10_000_000)?;
     for c in &listed.collisions {
         report.push_finding(finding(
-            codes::NAME_COLLISION,
+            &crate::rules::NAME_COLLISION,
             Severity::Low,
             format!(
                 "`{}` and `{}` differ only by letter case: one file on macOS and Windows",
@@ -759,7 +753,7 @@ fn check_model(
         // to it; say so instead of staying silent.
         for (name, _, _) in listed.files.iter().filter(|f| f.2 == 0) {
             report.push_finding(finding(
-                codes::FILE_ADDED,
+                &crate::rules::FILE_ADDED,
                 Severity::Low,
                 format!(
                     "empty file `{name}` cannot be covered by a shards signature (the method records no shard for it): it may have been added after signing"
@@ -787,13 +781,13 @@ fn check_model(
         let loc = Location::file(display_path(model, name));
         match (expected.items.get(name), actual.get(name)) {
             (None, Some(_)) => report.push_finding(finding(
-                codes::FILE_ADDED,
+                &crate::rules::FILE_ADDED,
                 Severity::High,
                 format!("file `{name}` is not covered by the signature (added after signing)"),
                 loc,
             )),
             (Some(_), None) => report.push_finding(finding(
-                codes::FILE_MISSING,
+                &crate::rules::FILE_MISSING,
                 Severity::High,
                 format!("file `{name}` was signed but is missing"),
                 loc,
@@ -828,7 +822,12 @@ fn check_model(
                         }
                     }
                 };
-                report.push_finding(finding(codes::DIGEST_MISMATCH, Severity::High, msg, loc));
+                report.push_finding(finding(
+                    &crate::rules::DIGEST_MISMATCH,
+                    Severity::High,
+                    msg,
+                    loc,
+                ));
             }
             _ => {}
         }
@@ -839,6 +838,7 @@ fn check_model(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::codes;
 
     #[test]
     fn unsafe_names() {

@@ -3,13 +3,12 @@
 
 use base64::Engine as _;
 use der::{Decode as _, Encode as _};
-use mlsc_core::{Finding, Location, Severity};
+use mlsc_core::{Finding, Location, Rule, Severity};
 use sha2::Digest as _;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
 
 use crate::keys::PublicKey;
-use crate::rules::codes;
 
 const OID_ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
 const OID_ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";
@@ -164,14 +163,13 @@ pub(crate) fn verify_chain(
     location: &Location,
 ) -> (Option<PublicKey>, Vec<Finding>) {
     let mut findings = Vec::new();
-    let finding = |code: &str, sev: Severity, title: &str, msg: String| {
-        Finding::new(code, sev, title, msg).at(location.clone())
+    let finding = |rule: &'static Rule, sev: Severity, msg: String| {
+        rule.finding_at(sev, msg).at(location.clone())
     };
     let Some(leaf_der) = chain.first() else {
         findings.push(finding(
-            codes::BUNDLE_MALFORMED,
+            &crate::rules::BUNDLE_MALFORMED,
             Severity::High,
-            "bundle malformed",
             "the bundle's certificate chain is empty".to_owned(),
         ));
         return (None, findings);
@@ -180,9 +178,8 @@ pub(crate) fn verify_chain(
         Ok(p) => p,
         Err(e) => {
             findings.push(finding(
-                codes::BUNDLE_MALFORMED,
+                &crate::rules::BUNDLE_MALFORMED,
                 Severity::High,
-                "bundle malformed",
                 format!("the signing certificate is not X.509: {e}"),
             ));
             return (None, findings);
@@ -191,12 +188,7 @@ pub(crate) fn verify_chain(
     let key = match leaf.public_key() {
         Ok(k) => Some(k),
         Err(e) => {
-            findings.push(finding(
-                codes::UNSUPPORTED,
-                Severity::Medium,
-                "unsupported",
-                e,
-            ));
+            findings.push(finding(&crate::rules::UNSUPPORTED, Severity::Medium, e));
             None
         }
     };
@@ -232,9 +224,8 @@ pub(crate) fn verify_chain(
     }
     if !trusted {
         findings.push(finding(
-            codes::CERT_UNTRUSTED,
+            &crate::rules::CERTIFICATE_UNTRUSTED,
             Severity::High,
-            "certificate untrusted",
             format!(
                 "the signing certificate `{}` does not chain to the given certificate authorities (stopped at `{}`, issued by `{}`)",
                 leaf.subject(),
@@ -248,9 +239,8 @@ pub(crate) fn verify_chain(
         for (when, label) in [(now, "now"), (signed_at, "at signing")] {
             if when < nb || when > na {
                 findings.push(finding(
-                    codes::CERT_NOT_VALID,
+                    &crate::rules::CERTIFICATE_NOT_VALID,
                     Severity::High,
-                    "certificate not valid",
                     format!(
                         "certificate `{}` is not valid {label} ({}): valid from {} to {}",
                         cert.subject(),
@@ -270,9 +260,8 @@ pub(crate) fn verify_chain(
         .is_some_and(|e| e.0.iter().any(|o| o.to_string() == OID_CODE_SIGNING));
     if !ku && !eku {
         findings.push(finding(
-            codes::CERT_NOT_FOR_SIGNING,
+            &crate::rules::CERTIFICATE_NOT_FOR_SIGNING,
             Severity::High,
-            "certificate not for signing",
             format!(
                 "the signing certificate `{}` allows neither digitalSignature (key usage) nor codeSigning (extended key usage)",
                 leaf.subject()
@@ -285,6 +274,7 @@ pub(crate) fn verify_chain(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::codes;
 
     #[test]
     fn pem_errors_name_the_problem() {
