@@ -157,7 +157,7 @@ struct Check<'a, 'p> {
 }
 
 impl Check<'_, '_> {
-    fn push(&mut self, code: &str, message: String, pointer: &str) {
+    fn push(&mut self, code: &'static mlsc_core::Rule, message: String, pointer: &str) {
         let line = self.text.line_of(pointer);
         self.sink.push(code, message, line, Some(pointer));
     }
@@ -188,7 +188,7 @@ impl Check<'_, '_> {
         };
         if !present(v) {
             self.push(
-                rules::CROI_MANDATORY,
+                &rules::CROISSANT_MANDATORY,
                 format!("{what} has no `{name}`, which mlcroissant requires"),
                 pointer,
             );
@@ -210,7 +210,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
         Ok(v) if v.is_object() => v,
         Ok(_) => {
             sink.push(
-                rules::CROI_JSON,
+                &rules::CROISSANT_JSON,
                 "a Croissant document must be a JSON object",
                 Some(1),
                 None,
@@ -219,7 +219,12 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
             return report;
         }
         Err(e) => {
-            sink.push(rules::CROI_JSON, e.to_string(), json_error_line(&e), None);
+            sink.push(
+                &rules::CROISSANT_JSON,
+                e.to_string(),
+                json_error_line(&e),
+                None,
+            );
             report.findings = sink.into_findings();
             return report;
         }
@@ -251,7 +256,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
         version,
     };
     if !conforms.is_empty() && version == Version::V08 {
-        c.push(rules::CROI_CONFORMS, format!("none of `conformsTo` ({}) is a Croissant version mlcroissant knows (http://mlcommons.org/croissant/1.0 or 1.1)", conforms.join(", ")), "conformsTo");
+        c.push(&rules::CROISSANT_CONFORMS_TO, format!("none of `conformsTo` ({}) is a Croissant version mlcroissant knows (http://mlcommons.org/croissant/1.0 or 1.1)", conforms.join(", ")), "conformsTo");
     }
     check_context(&mut c, &doc);
     check_metadata(&mut c, &doc);
@@ -264,20 +269,20 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
 fn check_context(c: &mut Check<'_, '_>, doc: &Value) {
     match doc.get("@context") {
         None => c.push(
-            rules::CROI_CONTEXT,
+            &rules::CROISSANT_CONTEXT,
             "no JSON-LD `@context`: the keys cannot be read as Croissant terms".to_owned(),
             "@context",
         ),
         Some(ctx) => {
             let s = ctx.to_string();
             if !s.contains("mlcommons.org/croissant") {
-                c.push(rules::CROI_CONTEXT, "the `@context` does not map the Croissant namespace (http://mlcommons.org/croissant/)".to_owned(), "@context");
+                c.push(&rules::CROISSANT_CONTEXT, "the `@context` does not map the Croissant namespace (http://mlcommons.org/croissant/)".to_owned(), "@context");
             }
         }
     }
     if type_local(doc).as_deref() != Some("Dataset") {
         c.push(
-            rules::CROI_CONTEXT,
+            &rules::CROISSANT_CONTEXT,
             format!(
                 "the root `@type` is {}, not `sc:Dataset`",
                 doc.get("@type")
@@ -294,7 +299,7 @@ fn check_metadata(c: &mut Check<'_, '_>, doc: &Value) {
         Some(Value::String(_)) | None => {}
         Some(Value::Object(_)) if c.version == Version::V11 => {}
         Some(other) => c.push(
-            rules::CROI_TYPE,
+            &rules::CROISSANT_TYPE,
             format!(
                 "`name` should be a string{}, not {other}",
                 if c.version == Version::V11 {
@@ -317,7 +322,7 @@ fn check_metadata(c: &mut Check<'_, '_>, doc: &Value) {
         };
         if !valid {
             c.push(
-                rules::CROI_TYPE,
+                &rules::CROISSANT_TYPE,
                 format!("`license` should be text, a URL or a CreativeWork, not {l}"),
                 "license",
             );
@@ -327,7 +332,7 @@ fn check_metadata(c: &mut Check<'_, '_>, doc: &Value) {
         if let Some(v) = prop(doc, key) {
             let ok = v.as_str().is_some_and(is_iso8601);
             if !ok {
-                c.push(rules::CROI_TYPE, format!("`{key}` is {v}: dates must follow ISO 8601 (`2024-05-01` or `2024-05-01T12:00:00`)"), key);
+                c.push(&rules::CROISSANT_TYPE, format!("`{key}` is {v}: dates must follow ISO 8601 (`2024-05-01` or `2024-05-01T12:00:00`)"), key);
             }
         }
     }
@@ -340,7 +345,7 @@ fn check_metadata(c: &mut Check<'_, '_>, doc: &Value) {
     for key in [cite, "datePublished", "license", "version"] {
         if !present(prop(doc, key)) {
             c.push(
-                rules::CROI_RECOMMENDED,
+                &rules::CROISSANT_RECOMMENDED,
                 format!("`{key}` is recommended (mlcroissant warns when it is missing)"),
                 key,
             );
@@ -351,15 +356,15 @@ fn check_metadata(c: &mut Check<'_, '_>, doc: &Value) {
         // 0.8 had no licence requirement.
         let exempt = key == "license" && c.version == Version::V08;
         if !exempt && !present(prop(doc, key)) {
-            c.push(rules::CROI_SPEC, format!("`{key}` is required by the Croissant specification (mlcroissant does not check it)"), key);
+            c.push(&rules::CROISSANT_SPEC_REQUIRED, format!("`{key}` is required by the Croissant specification (mlcroissant does not check it)"), key);
         }
     }
     if c.version == Version::V08 && prop(doc, "conformsTo").is_none() {
-        c.push(rules::CROI_SPEC, "no `conformsTo`: the specification requires it from 1.0 on, and mlcroissant falls back to the 0.8 rules".to_owned(), "conformsTo");
+        c.push(&rules::CROISSANT_SPEC_REQUIRED, "no `conformsTo`: the specification requires it from 1.0 on, and mlcroissant falls back to the 0.8 rules".to_owned(), "conformsTo");
     }
     if !present(prop(doc, "creator")) {
         c.push(
-            rules::CROI_SPEC,
+            &rules::CROISSANT_SPEC_REQUIRED,
             "no `creator`: who made the dataset is not stated".to_owned(),
             "creator",
         );
@@ -410,7 +415,7 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
                 if contained.is_empty() {
                     c.mandatory(d, "contentUrl", &p, &label);
                     if !live && !present(prop(d, "md5")) && !present(prop(d, "sha256")) {
-                        c.push(rules::CROI_MANDATORY, format!("{label} has neither `md5` nor `sha256`: at least one is required (its content cannot be verified)"), &p);
+                        c.push(&rules::CROISSANT_MANDATORY, format!("{label} has neither `md5` nor `sha256`: at least one is required (its content cannot be verified)"), &p);
                     }
                 }
                 for r in contained {
@@ -426,7 +431,7 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
                 }
             }
             other => c.push(
-                rules::CROI_TYPE,
+                &rules::CROISSANT_TYPE,
                 format!("`{p}` has @type `{other}`: expected cr:FileObject or cr:FileSet"),
                 &p,
             ),
@@ -448,7 +453,7 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
             };
             match data {
                 Value::Array(rows) if rows.is_empty() => c.push(
-                    rules::CROI_TYPE,
+                    &rules::CROISSANT_TYPE,
                     format!("{label}: `data` should be a non-empty list"),
                     &format!("{p}.data"),
                 ),
@@ -456,7 +461,7 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
                     for (j, row) in rows.iter().enumerate() {
                         let Some(o) = row.as_object() else {
                             c.push(
-                                rules::CROI_TYPE,
+                                &rules::CROISSANT_TYPE,
                                 format!("{label}: `data` should be a list of objects"),
                                 &format!("{p}.data"),
                             );
@@ -464,12 +469,12 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
                         };
                         let keys: HashSet<String> = o.keys().cloned().collect();
                         if keys != expected {
-                            c.push(rules::CROI_TYPE, format!("{label}: line #{j} of `data` does not have the expected columns {:?}", sorted(&expected)), &format!("{p}.data[{j}]"));
+                            c.push(&rules::CROISSANT_TYPE, format!("{label}: line #{j} of `data` does not have the expected columns {:?}", sorted(&expected)), &format!("{p}.data[{j}]"));
                         }
                     }
                 }
                 _ => c.push(
-                    rules::CROI_TYPE,
+                    &rules::CROISSANT_TYPE,
                     format!("{label}: `data` should be a list"),
                     &format!("{p}.data"),
                 ),
@@ -488,7 +493,7 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
         let source = prop(f, "source");
         if present(source) && present(prop(f, "value")) {
             c.push(
-                rules::CROI_MANDATORY,
+                &rules::CROISSANT_MANDATORY,
                 format!("{label} defines both `source` and `value`: exactly one is allowed"),
                 p,
             );
@@ -506,7 +511,7 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
                         .filter(|x| present(prop(tr, x)))
                         .count();
                     if n > 1 {
-                        c.push(rules::CROI_MANDATORY, format!("{label}: a transform defines {n} string transforms; exactly one of format, jsonPath, regex, replace, separator is allowed"), &format!("{p}.source.transform[{k}]"));
+                        c.push(&rules::CROISSANT_MANDATORY, format!("{label}: a transform defines {n} string transforms; exactly one of format, jsonPath, regex, replace, separator is allowed"), &format!("{p}.source.transform[{k}]"));
                     }
                 }
             }
@@ -524,7 +529,7 @@ fn check_graph(c: &mut Check<'_, '_>, doc: &Value) {
             .and_then(ref_id)
             .is_some_and(|id| typed.contains(&id));
         if !has_type && !inherits {
-            c.push(rules::CROI_MANDATORY, format!("{label} does not specify a `dataType`, and neither does the field its source names"), p);
+            c.push(&rules::CROISSANT_MANDATORY, format!("{label} does not specify a `dataType`, and neither does the field its source names"), p);
         }
     }
 }
@@ -539,12 +544,12 @@ fn check_ref(c: &mut Check<'_, '_>, ids: &HashSet<String>, r: &Value, pointer: &
     match ref_id(r) {
         Some(id) if ids.contains(&id) => {}
         Some(id) => c.push(
-            rules::CROI_REFERENCE,
+            &rules::CROISSANT_REFERENCE,
             format!("{label} refers to `{id}`, but no node has that id"),
             pointer,
         ),
         None => c.push(
-            rules::CROI_REFERENCE,
+            &rules::CROISSANT_REFERENCE,
             format!("{label}: the reference {r} names no node (expected {{\"@id\": …}})"),
             pointer,
         ),
@@ -560,7 +565,7 @@ fn rai(c: &mut Check<'_, '_>, doc: &Value) {
     let (have, missing) = rai_coverage(doc);
     if !missing.is_empty() {
         c.sink.push(
-            rules::CROI_RAI,
+            &rules::CROISSANT_RAI,
             format!(
                 "{} of {} Responsible-AI fields are filled; missing: {}",
                 have.len(),

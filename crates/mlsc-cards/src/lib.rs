@@ -12,7 +12,7 @@ mod lines;
 mod lint;
 mod markdown;
 mod mct;
-mod rules;
+pub mod rules;
 mod score;
 mod vocab;
 mod yaml;

@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use mlsc_core::{
-    Artifact, Assessment, Completeness, Finding, Location, Report, ReportError, Severity, Verdict,
+    Artifact, Assessment, Completeness, Finding, Location, Report, ReportError, Rule, Severity,
+    Verdict,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -12,7 +13,7 @@ use serde_json::Value;
 use crate::Error;
 use crate::card::{self, ParseLimits, RawCard, as_text, string_or_list};
 use crate::markdown::{Section, normalize_heading};
-use crate::rules::{self, RULES};
+use crate::rules;
 use crate::vocab::Vocabularies;
 use crate::yaml::Node;
 
@@ -118,21 +119,6 @@ pub struct CardReport {
     pub unreadable: bool,
 }
 
-/// The finding title of a code: its rule name, spaced.
-pub(crate) fn title(code: &str) -> String {
-    RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or_else(|| code.to_owned(), |r| r.name.replace('-', " "))
-}
-
-pub(crate) fn default_severity(code: &str) -> Severity {
-    RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or(Severity::Medium, |r| r.default_severity)
-}
-
 /// Most findings of one code in one card; past it, one finding says how many more there were. A hostile card
 /// with 100,000 duplicate keys gets a readable report and linear time.
 pub(crate) const MAX_PER_CODE: usize = 100;
@@ -141,7 +127,8 @@ pub(crate) const MAX_PER_CODE: usize = 100;
 pub(crate) struct Sink<'p> {
     pub(crate) path: &'p str,
     pub(crate) findings: Vec<Finding>,
-    counts: std::collections::HashMap<String, usize>,
+    /// Findings pushed per code, with the code's rule for the note past [`MAX_PER_CODE`].
+    counts: std::collections::HashMap<&'static str, (&'static Rule, usize)>,
     /// Where suppressed findings go, so that callers can still set their evidence.
     scratch: Finding,
 }
@@ -158,14 +145,14 @@ impl<'p> Sink<'p> {
 
     /// The findings, with a note for each code that went over [`MAX_PER_CODE`].
     pub(crate) fn into_findings(mut self) -> Vec<Finding> {
-        let mut over: Vec<(String, usize)> = self
+        let mut over: Vec<(&'static str, &'static Rule, usize)> = self
             .counts
             .iter()
-            .filter(|(_, n)| **n > MAX_PER_CODE)
-            .map(|(c, n)| (c.clone(), *n))
+            .filter(|(_, (_, n))| *n > MAX_PER_CODE)
+            .map(|(c, (r, n))| (*c, *r, *n))
             .collect();
-        over.sort();
-        for (code, n) in over {
+        over.sort_by_key(|(c, _, n)| (*c, *n));
+        for (code, rule, n) in over {
             let severity = self
                 .findings
                 .iter()
@@ -178,7 +165,7 @@ impl<'p> Sink<'p> {
                 n - MAX_PER_CODE
             );
             self.findings.push(
-                Finding::new(code.clone(), severity, title(&code), message)
+                rule.finding_at(severity, message)
                     .at(Location::file(self.path)),
             );
         }
@@ -187,26 +174,26 @@ impl<'p> Sink<'p> {
 
     pub(crate) fn push(
         &mut self,
-        code: &str,
+        rule: &'static Rule,
         message: impl Into<String>,
         line: Option<u32>,
         pointer: Option<&str>,
     ) -> &mut Finding {
-        self.push_sev(code, default_severity(code), message, line, pointer)
+        self.push_sev(rule, rule.default_severity, message, line, pointer)
     }
 
     pub(crate) fn push_sev(
         &mut self,
-        code: &str,
+        rule: &'static Rule,
         severity: Severity,
         message: impl Into<String>,
         line: Option<u32>,
         pointer: Option<&str>,
     ) -> &mut Finding {
-        let count = self.counts.entry(code.to_owned()).or_insert(0);
+        let count = &mut self.counts.entry(rule.code).or_insert((rule, 0)).1;
         *count += 1;
         if *count > MAX_PER_CODE {
-            self.scratch = Finding::new(code, severity, "", "");
+            self.scratch = rule.finding_at(severity, "");
             return &mut self.scratch;
         }
         let mut loc = Location::file(self.path);
@@ -217,7 +204,7 @@ impl<'p> Sink<'p> {
             loc = loc.at_pointer(p);
         }
         self.findings
-            .push(Finding::new(code, severity, title(code), message).at(loc));
+            .push(rule.finding_at(severity, message).at(loc));
         self.findings
             .last_mut()
             .expect("non-empty because we just pushed")
@@ -303,7 +290,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
         unreadable: false,
     };
     if let Err(e) = card::check_size(bytes, &options.limits) {
-        sink.push(rules::LIMIT, e.to_string(), None, None);
+        sink.push(&rules::CARD_LIMIT, e.to_string(), None, None);
         report.complete = false;
         report.hub_load = None;
         report.findings = sink.into_findings();
@@ -327,7 +314,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
                 lenient: false,
             });
             let Some(t) = utf16 else {
-                let f = sink.push(rules::ENCODING, e.to_string(), None, None);
+                let f = sink.push(&rules::CARD_ENCODING, e.to_string(), None, None);
                 f.location = f.location.clone().at_offset(offset);
                 report.unreadable = true;
                 report.complete = false;
@@ -335,7 +322,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
                 return report;
             };
             let f = sink.push(
-                rules::ENCODING,
+                &rules::CARD_ENCODING,
                 format!("{e}: huggingface_hub fails with a UnicodeDecodeError; mlsc decoded it to check the rest. Save it as UTF-8"),
                 None,
                 None,
@@ -347,7 +334,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
     };
     if decoded.had_bom {
         sink.push(
-            rules::BOM,
+            &rules::CARD_UTF8_BOM,
             "the card starts with a UTF-8 byte-order mark; it was ignored, as huggingface_hub ignores it",
             Some(1),
             None,
@@ -362,7 +349,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
     };
     if raw.span.is_none() {
         sink.push(
-            rules::NO_FRONT_MATTER,
+            &rules::METADATA_MISSING,
             "the card has no YAML front matter (`---` block at the top): no metadata is machine-readable",
             Some(1),
             None,
@@ -375,14 +362,14 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
             if limit {
                 report.complete = false;
                 sink.push(
-                    rules::LIMIT,
+                    &rules::CARD_LIMIT,
                     format!("front matter not analysed: {message}"),
                     Some(line),
                     None,
                 );
             } else {
                 sink.push(
-                    rules::YAML_SYNTAX,
+                    &rules::METADATA_YAML_SYNTAX,
                     format!("front matter is not valid YAML: {message}"),
                     Some(line),
                     None,
@@ -393,7 +380,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
         }
         Err(Error::NotAMapping { line, found }) => {
             sink.push(
-                rules::NOT_A_MAPPING,
+                &rules::METADATA_NOT_A_MAPPING,
                 format!("front matter is a {found}, not a mapping: huggingface_hub refuses the card (\"metadata block should be a dict\")"),
                 Some(line),
                 None,
@@ -403,7 +390,7 @@ fn lint_hub(path: &str, bytes: &[u8], kind: CardKind, options: &LintOptions) -> 
         }
         Err(other) => {
             sink.push(
-                rules::YAML_SYNTAX,
+                &rules::METADATA_YAML_SYNTAX,
                 other.to_string(),
                 Some(raw.yaml_line),
                 None,
@@ -478,7 +465,7 @@ fn structural_node_checks(raw: &RawCard<'_>, node: &Node, sink: &mut Sink<'_>) -
             if !matches!(k, Node::Str(_)) {
                 let key = k.key_string();
                 sink.push(
-                    rules::NON_STRING_KEY,
+                    &rules::METADATA_NON_STRING_KEY,
                     format!("top-level key `{key}` is a {}, not a string: huggingface_hub passes the metadata as keyword arguments and fails (\"keywords must be strings\")", k.type_name()),
                     raw.line_of(&key),
                     Some(&key),
@@ -486,7 +473,7 @@ fn structural_node_checks(raw: &RawCard<'_>, node: &Node, sink: &mut Sink<'_>) -
                 loads = false;
             } else if k.key_string() == "ignore_metadata_errors" {
                 sink.push(
-                    rules::NON_STRING_KEY,
+                    &rules::METADATA_NON_STRING_KEY,
                     "top-level key `ignore_metadata_errors` collides with huggingface_hub's own keyword argument: the card does not load",
                     raw.line_of("ignore_metadata_errors"),
                     Some("ignore_metadata_errors"),
@@ -516,7 +503,7 @@ fn structural_node_checks(raw: &RawCard<'_>, node: &Node, sink: &mut Sink<'_>) -
                             .nth(1)
                             .map(|e| e.line.saturating_add(raw.yaml_line).saturating_sub(1));
                         sink.push(
-                            rules::DUPLICATE_KEY,
+                            &rules::METADATA_DUPLICATE_KEY,
                             format!("key `{p}` appears more than once; PyYAML and mlsc keep the last value"),
                             line.or_else(|| raw.line_of(&p)),
                             Some(&p),
@@ -532,7 +519,7 @@ fn structural_node_checks(raw: &RawCard<'_>, node: &Node, sink: &mut Sink<'_>) -
             }
             Node::Tagged(tag, inner) => {
                 sink.push(
-                    rules::YAML_TAG,
+                    &rules::METADATA_YAML_TAG,
                     format!("`{path}` carries the local tag `!{tag}`: PyYAML's safe loader refuses it, so huggingface_hub cannot load the card"),
                     raw.line_of(&path),
                     Some(&path),
@@ -572,7 +559,7 @@ fn lexical_checks(raw: &RawCard<'_>, sink: &mut Sink<'_>) -> bool {
         && let Some((line, col)) = pyyaml_tab(raw.yaml)
     {
         sink.push(
-                rules::YAML_SYNTAX,
+                &rules::METADATA_YAML_SYNTAX,
                 format!("a tab at column {col} is used as white space: PyYAML, which huggingface_hub uses, refuses it (\"found character '\\t' that cannot start any token\"), so the Hub shows no metadata; mlsc read the YAML anyway. Use spaces"),
                 Some(line.saturating_add(raw.yaml_line).saturating_sub(1)),
                 None,
@@ -589,7 +576,7 @@ fn lexical_checks(raw: &RawCard<'_>, sink: &mut Sink<'_>) -> bool {
             if !SAFE_TAGS.contains(&name) {
                 let dangerous = name.starts_with("python/");
                 sink.push_sev(
-                    rules::YAML_TAG,
+                    &rules::METADATA_YAML_TAG,
                     if dangerous { Severity::Critical } else { Severity::High },
                     format!("`{}` carries the tag `!!{name}`: PyYAML's safe loader refuses it (the card does not load){}", e.path, if dangerous { "; an unsafe loader would construct Python objects, i.e. run code" } else { "" }),
                     Some(line),
@@ -625,7 +612,7 @@ fn lexical_checks(raw: &RawCard<'_>, sink: &mut Sink<'_>) -> bool {
                     "`{path}` is `{item}` unquoted: {what}; quote it so that every reader agrees"
                 )
             };
-            sink.push(rules::YAML11, msg, Some(line), Some(&path))
+            sink.push(&rules::YAML_1_1_AMBIGUITY, msg, Some(line), Some(&path))
                 .evidence = Some(item.to_owned());
         }
     }
@@ -1094,7 +1081,7 @@ impl Ctx<'_> {
 
     fn type_finding(&self, sink: &mut Sink<'_>, key: &str, expected: &str, v: &Value) {
         sink.push(
-            rules::TYPE,
+            &rules::METADATA_TYPE,
             format!("`{key}` should be {expected}, not a {}", kind_of(v)),
             self.line(key),
             Some(key),
@@ -1112,7 +1099,7 @@ impl Ctx<'_> {
                     continue;
                 }
                 sink.push(
-                    rules::KEY_SPELLING,
+                    &rules::METADATA_KEY_MISSPELT,
                     format!("`{bad}` is not a key the Hub reads; did you mean `{good}`?"),
                     self.line(bad),
                     Some(bad),
@@ -1129,7 +1116,7 @@ impl Ctx<'_> {
                 self.type_finding(sink, "license", "a licence id string", v);
             } else if !dataset && v.is_array() {
                 sink.push(
-                    rules::TYPE,
+                    &rules::METADATA_TYPE,
                     "`license` of a model card should be one licence id, not a list",
                     self.line("license"),
                     Some("license"),
@@ -1149,7 +1136,7 @@ impl Ctx<'_> {
                         String::new()
                     };
                     sink.push(
-                        rules::UNKNOWN_LICENSE,
+                        &rules::LICENSE_UNKNOWN,
                         format!("licence `{l}` is not a Hub licence id{hint} (list: {}); use `other` with `license_name` and `license_link`", self.vocab.source),
                         self.line(&p),
                         Some(&p),
@@ -1169,7 +1156,7 @@ impl Ctx<'_> {
                     .map(|(k, _)| *k)
                     .collect();
                     sink.push(
-                        rules::LICENSE_OTHER,
+                        &rules::LICENSE_OTHER_INCOMPLETE,
                         format!(
                             "`license: other` without {}: the licence cannot be identified",
                             missing
@@ -1187,14 +1174,14 @@ impl Ctx<'_> {
                         c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_')
                     })
                 {
-                    sink.push(rules::LICENSE_OTHER, format!("`license_name` `{n}` should be a lowercase id (letters, digits, `-`, `.`)"), self.line("license_name"), Some("license_name"));
+                    sink.push(&rules::LICENSE_OTHER_INCOMPLETE, format!("`license_name` `{n}` should be a lowercase id (letters, digits, `-`, `.`)"), self.line("license_name"), Some("license_name"));
                 }
                 if let Some(l) = link {
                     let url = l.starts_with("https://") || l.starts_with("http://");
                     let file = !l.contains("://") && !l.contains(' ') && !l.is_empty();
                     if !url && !file {
                         sink.push(
-                            rules::LICENSE_OTHER,
+                            &rules::LICENSE_OTHER_INCOMPLETE,
                             format!(
                                 "`license_link` `{l}` is neither a URL nor a file of the repository"
                             ),
@@ -1225,7 +1212,7 @@ impl Ctx<'_> {
             for (p, code) in list {
                 if !self.vocab.is_language(&code) {
                     sink.push(
-                        rules::UNKNOWN_LANGUAGE,
+                        &rules::LANGUAGE_UNKNOWN,
                         format!("language `{code}` is not an ISO 639-1 or 639-3 code known to the Hub (list: {})", self.vocab.source),
                         self.line(&p),
                         Some(&p),
@@ -1263,7 +1250,7 @@ impl Ctx<'_> {
             let ok = matches!(g, Value::Bool(_)) || matches!(g.as_str(), Some("auto" | "manual"));
             if !ok {
                 sink.push(
-                    rules::GATED,
+                    &rules::GATED_METADATA,
                     format!("`gated` should be `auto`, `manual` or a boolean, not {g}"),
                     self.line("gated"),
                     Some("gated"),
@@ -1280,7 +1267,7 @@ impl Ctx<'_> {
                 && !v.is_string()
             {
                 sink.push(
-                    rules::GATED,
+                    &rules::GATED_METADATA,
                     format!("`{key}` should be a string, not a {}", kind_of(v)),
                     self.line(key),
                     Some(key),
@@ -1290,7 +1277,7 @@ impl Ctx<'_> {
         if let Some(fields) = self.get("extra_gated_fields") {
             let Some(map) = fields.as_object() else {
                 sink.push(
-                    rules::GATED,
+                    &rules::GATED_METADATA,
                     format!(
                         "`extra_gated_fields` should be a mapping of field label to type, not a {}",
                         kind_of(fields)
@@ -1319,7 +1306,7 @@ impl Ctx<'_> {
                     _ => false,
                 };
                 if !ok {
-                    sink.push(rules::GATED, format!("gated field `{label}` has type {ty}: expected `text`, `checkbox`, `date_picker`, `country`, `ip_location` or `{{type: select, options: [...]}}`"), self.line(&p), Some(&p));
+                    sink.push(&rules::GATED_METADATA, format!("gated field `{label}` has type {ty}: expected `text`, `checkbox`, `date_picker`, `country`, `ip_location` or `{{type: select, options: [...]}}`"), self.line(&p), Some(&p));
                 }
             }
         }
@@ -1332,7 +1319,7 @@ impl Ctx<'_> {
             && matches!(v, Value::Number(_) | Value::Bool(true | false))
         {
             sink.push(
-                    rules::TYPE,
+                    &rules::METADATA_TYPE,
                     format!("`tags` is a {}: huggingface_hub iterates over it and fails, so the card does not load", kind_of(v)),
                     self.line("tags"),
                     Some("tags"),
@@ -1351,7 +1338,7 @@ impl Ctx<'_> {
             && !self.vocab.pipeline_tags.contains(t)
         {
             sink.push(
-                rules::UNKNOWN_PIPELINE,
+                &rules::PIPELINE_TAG_UNKNOWN,
                 format!(
                     "pipeline tag `{t}` is not one of the Hub's (list: {}){}",
                     self.vocab.source,
@@ -1369,7 +1356,7 @@ impl Ctx<'_> {
             && !self.vocab.libraries.contains(l)
         {
             sink.push(
-                rules::UNKNOWN_LIBRARY,
+                &rules::LIBRARY_UNKNOWN,
                 format!(
                     "library `{l}` is not one of the Hub's library names (list: {})",
                     self.vocab.source
@@ -1386,7 +1373,7 @@ impl Ctx<'_> {
             };
             if !is_hub_id(b) {
                 sink.push(
-                    rules::BASE_MODEL,
+                    &rules::BASE_MODEL_INVALID,
                     format!("`base_model` `{b}` is not a Hub model id (`org/name`)"),
                     self.line(&p),
                     Some(&p),
@@ -1402,7 +1389,7 @@ impl Ctx<'_> {
             };
             if !is_hub_id(d) {
                 sink.push(
-                    rules::DATASET_ID,
+                    &rules::DATASET_ID_INVALID,
                     format!("`datasets` entry `{d}` is not a Hub dataset id (`org/name`)"),
                     self.line(&p),
                     Some(&p),
@@ -1416,7 +1403,7 @@ impl Ctx<'_> {
             )
         {
             sink.push(
-                rules::BASE_MODEL,
+                &rules::BASE_MODEL_INVALID,
                 format!(
                     "`base_model_relation` should be adapter, merge, quantized or finetune, not {r}"
                 ),
@@ -1435,7 +1422,7 @@ impl Ctx<'_> {
                             if !r.metric_value.is_number() {
                                 let p = format!("{}.value", r.pointer);
                                 sink.push(
-                                    rules::EVAL_VALUE,
+                                    &rules::EVAL_RESULT_VALUE,
                                     format!(
                                         "metric `{}` has value {} which is not a number",
                                         r.metric_type, r.metric_value
@@ -1448,7 +1435,7 @@ impl Ctx<'_> {
                                 || r.dataset_type.is_empty()
                                 || r.metric_type.is_empty()
                             {
-                                sink.push(rules::EVAL_VALUE, "an evaluation result has an empty task, dataset or metric type", self.line(&r.pointer), Some(&r.pointer));
+                                sink.push(&rules::EVAL_RESULT_VALUE, "an evaluation result has an empty task, dataset or metric type", self.line(&r.pointer), Some(&r.pointer));
                             }
                         }
                     }
@@ -1459,7 +1446,7 @@ impl Ctx<'_> {
                             "huggingface_hub refuses the card even with `ignore_metadata_errors=True`"
                         };
                         sink.push(
-                            rules::MODEL_INDEX,
+                            &rules::MODEL_INDEX_INVALID,
                             format!("{}; {consequence} ({})", e.message, e.python_error),
                             self.line(&e.pointer),
                             Some(&e.pointer),
@@ -1490,7 +1477,7 @@ impl Ctx<'_> {
         ] {
             if !map.contains_key(key) {
                 sink.push(
-                    rules::DATA_METADATA,
+                    &rules::DATASET_METADATA_MISSING,
                     format!("dataset metadata has no `{key}`"),
                     first_line,
                     None,
@@ -1517,7 +1504,7 @@ impl Ctx<'_> {
                         key.to_owned()
                     };
                     sink.push(
-                        rules::DATA_VALUE,
+                        &rules::DATASET_METADATA_VALUE,
                         format!("`{key}` value `{s}` is not one of {}", allowed.join(", ")),
                         self.line(&p),
                         Some(&p),
@@ -1546,7 +1533,7 @@ impl Ctx<'_> {
                         "task_categories".to_owned()
                     };
                     sink.push(
-                        rules::DATA_VALUE,
+                        &rules::DATASET_METADATA_VALUE,
                         format!(
                             "task category `{t}` is not one of the Hub's tasks (list: {})",
                             self.vocab.source
@@ -1568,7 +1555,7 @@ impl Ctx<'_> {
                         "task_ids".to_owned()
                     };
                     sink.push(
-                        rules::DATA_VALUE,
+                        &rules::DATASET_METADATA_VALUE,
                         format!(
                             "task id `{t}` is not one of the Hub's sub-tasks (list: {})",
                             self.vocab.source
@@ -1584,7 +1571,7 @@ impl Ctx<'_> {
                 // The legacy form (`datasets` scripts era): a list of config names.
                 Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
                     sink.push_sev(
-                        rules::DATA_CONFIGS,
+                        &rules::DATASET_CONFIGS,
                         Severity::Low,
                         "`configs` is the legacy list of config names; the Hub now reads a list of `{config_name, data_files}` mappings",
                         self.line("configs"),
@@ -1595,12 +1582,12 @@ impl Ctx<'_> {
                     for (i, c) in items.iter().enumerate() {
                         let p = format!("configs[{i}]");
                         let Some(o) = c.as_object() else {
-                            sink.push(rules::DATA_CONFIGS, format!("`{p}` should be a mapping with `config_name` and `data_files`, not a {}", kind_of(c)), self.line(&p), Some(&p));
+                            sink.push(&rules::DATASET_CONFIGS, format!("`{p}` should be a mapping with `config_name` and `data_files`, not a {}", kind_of(c)), self.line(&p), Some(&p));
                             continue;
                         };
                         if !o.get("config_name").is_some_and(Value::is_string) {
                             sink.push(
-                                rules::DATA_CONFIGS,
+                                &rules::DATASET_CONFIGS,
                                 format!("`{p}` has no `config_name` string"),
                                 self.line(&p),
                                 Some(&p),
@@ -1616,7 +1603,7 @@ impl Ctx<'_> {
                                         || f.get("split").is_some_and(Value::is_string)
                                             && f.get("path").is_some_and(is_str_or_str_list);
                                     if !ok {
-                                        sink.push(rules::DATA_CONFIGS, format!("`{fp}` should be a path or a mapping with `split` and `path`"), self.line(&fp), Some(&fp));
+                                        sink.push(&rules::DATASET_CONFIGS, format!("`{fp}` should be a path or a mapping with `split` and `path`"), self.line(&fp), Some(&fp));
                                     }
                                 }
                             }
@@ -1624,7 +1611,7 @@ impl Ctx<'_> {
                             Some(other) => {
                                 let dp = format!("{p}.data_files");
                                 sink.push(
-                                    rules::DATA_CONFIGS,
+                                    &rules::DATASET_CONFIGS,
                                     format!(
                                         "`{dp}` should be a path, a list or a mapping, not a {}",
                                         kind_of(other)
@@ -1638,7 +1625,7 @@ impl Ctx<'_> {
                 }
                 other => {
                     sink.push(
-                        rules::DATA_CONFIGS,
+                        &rules::DATASET_CONFIGS,
                         format!("`configs` should be a list, not a {}", kind_of(other)),
                         self.line("configs"),
                         Some("configs"),
@@ -1659,7 +1646,7 @@ impl Ctx<'_> {
             for (p, v) in infos {
                 let Some(o) = v.as_object() else {
                     sink.push(
-                        rules::DATA_CONFIGS,
+                        &rules::DATASET_CONFIGS,
                         format!("`{p}` should be a mapping, not a {}", kind_of(v)),
                         self.line(&p),
                         Some(&p),
@@ -1676,7 +1663,7 @@ impl Ctx<'_> {
                     });
                     if !ok {
                         let sp = format!("{p}.splits");
-                        sink.push(rules::DATA_CONFIGS, format!("`{sp}` should be a list of `{{name, num_bytes, num_examples}}` with non-negative integer counts"), self.line(&sp), Some(&sp));
+                        sink.push(&rules::DATASET_CONFIGS, format!("`{sp}` should be a list of `{{name, num_bytes, num_examples}}` with non-negative integer counts"), self.line(&sp), Some(&sp));
                     } else if let Some(total) = splits.as_array().map(|s| {
                         s.iter()
                             .filter_map(|x| x.get("num_examples").and_then(Value::as_u64))
@@ -1691,7 +1678,7 @@ impl Ctx<'_> {
             let bucket = crate::init::size_category(largest);
             if largest > 0 && !declared.is_empty() && !declared.iter().any(|d| d == bucket) {
                 sink.push(
-                    rules::DATA_VALUE,
+                    &rules::DATASET_METADATA_VALUE,
                     format!("`size_categories` says {} but `dataset_info` counts {largest} examples in its largest config ({bucket})", declared.join(", ")),
                     self.line("size_categories"),
                     Some("size_categories"),
@@ -1707,7 +1694,7 @@ impl Ctx<'_> {
             let found = find_sections(secs, spec.headings);
             if found.is_empty() {
                 sink.push(
-                    rules::SECTION_MISSING,
+                    &rules::SECTION_MISSING,
                     format!("no \"{}\" section (or an equivalent heading)", spec.name),
                     None,
                     None,
@@ -1715,7 +1702,7 @@ impl Ctx<'_> {
             } else if found.iter().all(|(i, _)| tree_is_placeholder(secs, *i)) {
                 let (_, s) = found[0];
                 sink.push(
-                    rules::SECTION_PLACEHOLDER,
+                    &rules::SECTION_PLACEHOLDER,
                     format!(
                         "section \"{}\" holds only a placeholder: counted as missing",
                         s.heading
@@ -1743,7 +1730,7 @@ impl Ctx<'_> {
                 covered_until_level = Some(s.level);
                 if !reported.contains(&i) {
                     sink.push(
-                        rules::SECTION_PLACEHOLDER,
+                        &rules::SECTION_PLACEHOLDER,
                         format!(
                             "section \"{}\" holds only a placeholder: counted as missing",
                             s.heading
@@ -1763,11 +1750,11 @@ impl Ctx<'_> {
         match self.get("license").and_then(as_text) {
             None => {
                 let in_text = has_content_containing(secs, &["license", "licence", "licensing"]);
-                sink.push(rules::AUDIT_LICENSE, if in_text { "no `license` in the metadata (a licence section exists but is not machine-readable)" } else { "no licence is stated" }, first, None);
+                sink.push(&rules::AUDIT_LICENSE, if in_text { "no `license` in the metadata (a licence section exists but is not machine-readable)" } else { "no licence is stated" }, first, None);
             }
             Some(l) if !self.vocab.licenses.contains(l.as_str()) => {
                 sink.push(
-                    rules::AUDIT_LICENSE,
+                    &rules::AUDIT_LICENSE,
                     format!("the licence `{l}` is not a valid Hub licence id"),
                     self.line("license"),
                     Some("license"),
@@ -1775,7 +1762,7 @@ impl Ctx<'_> {
             }
             Some(l) if l == "unknown" => {
                 sink.push(
-                    rules::AUDIT_LICENSE,
+                    &rules::AUDIT_LICENSE,
                     "the licence is `unknown`",
                     self.line("license"),
                     Some("license"),
@@ -1786,7 +1773,7 @@ impl Ctx<'_> {
                     && (self.get("license_name").is_none()
                         || self.get("license_link").is_none()) =>
             {
-                sink.push(rules::AUDIT_LICENSE, "the licence is `other` and not identified by `license_name` and `license_link`", self.line("license"), Some("license"));
+                sink.push(&rules::AUDIT_LICENSE, "the licence is `other` and not identified by `license_name` and `license_link`", self.line("license"), Some("license"));
             }
             Some(_) => {}
         }
@@ -1824,11 +1811,11 @@ impl Ctx<'_> {
                 (true, false) => "out-of-scope use is not described",
                 _ => "intended use is not described",
             };
-            sink.push(rules::AUDIT_USE, what, first, None);
+            sink.push(&rules::AUDIT_INTENDED_USE, what, first, None);
         }
         if !has_content_containing(secs, &["bias", "risk", "limitation", "ethical"]) {
             sink.push(
-                rules::AUDIT_RISKS,
+                &rules::AUDIT_BIAS_RISKS_LIMITATIONS,
                 "bias, risks and limitations are not described",
                 first,
                 None,
@@ -1859,7 +1846,7 @@ impl Ctx<'_> {
             .collect();
         if results.is_empty() && eval_section.is_empty() {
             sink.push(
-                rules::AUDIT_EVAL,
+                &rules::AUDIT_EVALUATION,
                 "no evaluation: neither `model-index` results nor an evaluation section",
                 first,
                 None,
@@ -1896,7 +1883,7 @@ impl Ctx<'_> {
                 .unwrap_or(0);
             // A header row and at least two data rows: results broken down by something.
             if groups.len() < 2 && !factors && table_rows < 3 {
-                sink.push(rules::AUDIT_EVAL, "evaluation results are not disaggregated (one dataset/split, no factors, no per-group table)", first, None);
+                sink.push(&rules::AUDIT_EVALUATION, "evaluation results are not disaggregated (one dataset/split, no factors, no per-group table)", first, None);
             }
         }
         let datasets = !string_or_list(self.get("datasets")).is_empty();
@@ -1915,7 +1902,7 @@ impl Ctx<'_> {
             )
         {
             sink.push(
-                rules::AUDIT_TRAINING_DATA,
+                &rules::AUDIT_TRAINING_DATA,
                 "the training data is not named (no `datasets` metadata, no training-data section)",
                 first,
                 None,
@@ -1933,7 +1920,7 @@ impl Ctx<'_> {
                 ],
             )
         {
-            sink.push(rules::AUDIT_ENVIRONMENT, "environmental impact is not reported (no `co2_eq_emissions`, no Environmental Impact section)", first, None);
+            sink.push(&rules::AUDIT_ENVIRONMENTAL_IMPACT, "environmental impact is not reported (no `co2_eq_emissions`, no Environmental Impact section)", first, None);
         }
         if !has_content_containing(
             secs,
@@ -1950,7 +1937,7 @@ impl Ctx<'_> {
         ) && self.get("new_version").is_none()
         {
             sink.push(
-                rules::AUDIT_MAINTENANCE,
+                &rules::AUDIT_MAINTENANCE,
                 "no maintenance, contact or deprecation information",
                 first,
                 None,
@@ -1974,7 +1961,7 @@ impl Ctx<'_> {
             ],
         );
         if source_meta.is_empty() && !source_sec {
-            sink.push(rules::DATA_SOURCE, "the source of the data is not stated (no `source_datasets`, no Source Data section)", first, None);
+            sink.push(&rules::PROVENANCE_SOURCE, "the source of the data is not stated (no `source_datasets`, no Source Data section)", first, None);
         }
         let lic = string_or_list(self.get("license"));
         let lic_sec = has_content(
@@ -1983,14 +1970,14 @@ impl Ctx<'_> {
         );
         if lic.is_empty() && !lic_sec {
             sink.push(
-                rules::DATA_LICENSE,
+                &rules::PROVENANCE_LICENSE,
                 "the licence of the data is not stated",
                 first,
                 None,
             );
         } else if lic.is_empty() {
             sink.push_sev(
-                rules::DATA_LICENSE,
+                &rules::PROVENANCE_LICENSE,
                 Severity::Low,
                 "the licence is described in the text but not in the `license` metadata",
                 first,
@@ -1998,7 +1985,7 @@ impl Ctx<'_> {
             );
         } else if lic.iter().any(|l| l == "unknown") {
             sink.push(
-                rules::DATA_LICENSE,
+                &rules::PROVENANCE_LICENSE,
                 "the licence is `unknown`",
                 self.line("license"),
                 Some("license"),
@@ -2028,11 +2015,11 @@ impl Ctx<'_> {
                 (false, true) => "how the data was collected is not described",
                 _ => "how the data was annotated is not described",
             };
-            sink.push(rules::DATA_COLLECTION, what, first, None);
+            sink.push(&rules::PROVENANCE_COLLECTION, what, first, None);
         }
         if !has_content(secs, &["personal and sensitive information"]) {
             sink.push(
-                rules::DATA_PERSONAL,
+                &rules::PERSONAL_INFORMATION,
                 "personal and sensitive information is not addressed",
                 first,
                 None,
@@ -2040,7 +2027,7 @@ impl Ctx<'_> {
         }
         if !has_content_containing(secs, &["bias", "limitation", "risk", "considerations"]) {
             sink.push_sev(
-                rules::AUDIT_RISKS,
+                &rules::AUDIT_BIAS_RISKS_LIMITATIONS,
                 Severity::Low,
                 "bias, risks and limitations of the data are not described",
                 first,
@@ -2136,15 +2123,14 @@ impl CardReport {
         } else {
             Completeness::Inconclusive
         };
-        let assessment = if self
-            .findings
-            .iter()
-            .any(|f| f.code == rules::YAML_TAG && f.severity == Severity::Critical)
-        {
-            Assessment::Malicious
-        } else {
-            Assessment::Clean
-        };
+        let assessment =
+            if self.findings.iter().any(|f| {
+                f.code == rules::METADATA_YAML_TAG.code && f.severity == Severity::Critical
+            }) {
+                Assessment::Malicious
+            } else {
+                Assessment::Clean
+            };
         Verdict::new(completeness, assessment)
     }
 }

@@ -358,7 +358,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
     let doc: Value = match parse_json(bytes, options.limits.max_card_bytes) {
         Ok(v) => v,
         Err(e) => {
-            sink.push(rules::MCT_JSON, e.to_string(), json_error_line(&e), None);
+            sink.push(&rules::MCT_JSON, e.to_string(), json_error_line(&e), None);
             report.findings = sink.into_findings();
             return report;
         }
@@ -366,7 +366,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
     let text = &crate::jsonpos::JsonLines::build(std::str::from_utf8(bytes).unwrap_or(""));
     if !doc.is_object() {
         sink.push(
-            rules::MCT_JSON,
+            &rules::MCT_JSON,
             "a Model Card Toolkit card must be a JSON object",
             Some(1),
             None,
@@ -380,7 +380,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
         .map(str::to_owned);
     let Some(schemas) = options.mct_schemas.as_ref() else {
         report.complete = false;
-        sink.push(rules::MCT_VERSION, "the Model Card Toolkit schemas were not given (`--mct-schemas DIR` or `MLSC_MCT_SCHEMAS`): only dates were checked", None, None);
+        sink.push(&rules::MCT_SCHEMA_VERSION, "the Model Card Toolkit schemas were not given (`--mct-schemas DIR` or `MLSC_MCT_SCHEMAS`): only dates were checked", None, None);
         date_checks(&doc, "", text, &mut sink);
         report.findings = sink.into_findings();
         return report;
@@ -397,7 +397,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
                 .next_back()
                 .expect("non-empty because load checks it");
             sink.push(
-                rules::MCT_VERSION,
+                &rules::MCT_SCHEMA_VERSION,
                 match &declared {
                     Some(d) => format!("`schema_version` `{d}` is not a known schema version; checked against {latest}"),
                     None => format!("no `schema_version`; checked against {latest}"),
@@ -410,9 +410,9 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
     };
     for v in validate(schema, &doc) {
         let code = if v.is_date {
-            rules::MCT_DATE
+            &rules::MCT_DATE
         } else {
-            rules::MCT_SCHEMA
+            &rules::MCT_SCHEMA
         };
         let pointer = if v.pointer.is_empty() {
             None
@@ -422,7 +422,7 @@ pub(crate) fn lint(path: &str, bytes: &[u8], options: &LintOptions) -> CardRepor
         let severity = if v.is_uri {
             mlsc_core::Severity::Low
         } else {
-            crate::lint::default_severity(code)
+            code.default_severity
         };
         sink.push_sev(
             code,
@@ -458,7 +458,7 @@ fn date_checks(v: &Value, pointer: &str, text: &crate::jsonpos::JsonLines, sink:
                     && !is_full_date(s)
                 {
                     sink.push(
-                        rules::MCT_DATE,
+                        &rules::MCT_DATE,
                         format!("`{p}` is `{s}`, not a `YYYY-MM-DD` date"),
                         text.line_of(&p),
                         Some(&p),
