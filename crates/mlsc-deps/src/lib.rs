@@ -6,6 +6,12 @@ mod error;
 mod requirements;
 mod vuln;
 
+/// The finding codes of this crate, one [`mlsc_core::Rule`] constant per code (`MLSC-DEP-*`), named after the
+/// rule's name: `MLSC-DEP-001` (`vulnerable-dependency`) is [`rules::VULNERABLE_DEPENDENCY`].
+pub mod rules {
+    pub use crate::vuln::rules::*;
+}
+
 pub use crate::error::Error;
 pub use crate::requirements::{
     Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
@@ -13,8 +19,9 @@ pub use crate::requirements::{
     environment_python_version, normalize_name, parse_text, plan_fixes, read_file, read_project,
     read_project_with,
 };
+pub use crate::vuln::rules::rules;
 pub use crate::vuln::{
     Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo,
     DepsJson, DepsSection, Event, Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch,
-    VulnerabilityEntry, audit, default_database_path, rules,
+    VulnerabilityEntry, audit, default_database_path,
 };

@@ -17,7 +17,7 @@ use version_ranges::Ranges;
 use super::cvss;
 use super::db::{Advisory, Database, DatabaseInfo};
 use super::matching::{Eval, Exposure, VulnMatch, id_rank};
-use super::rules::*;
+use super::rules;
 use crate::requirements::{Dependency, DependencyKind, FixEdit, Input, InputFormat, Project};
 
 /// An advisory the user chose to ignore (`[deps] ignore = [{ id, reason, expires }]` in `mlsc.toml`).
@@ -304,12 +304,12 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
     }
     let mut fatal_files: BTreeSet<String> = BTreeSet::new();
     for d in &project.diagnostics {
-        let (code, sev, title) = if d.fatal {
-            (CODE_INPUT_ERROR, Severity::Medium, "unreadable input")
+        let (rule, sev) = if d.fatal {
+            (&rules::UNREADABLE_INPUT, Severity::Medium)
         } else {
-            (CODE_INPUT_WARNING, Severity::Low, "input warning")
+            (&rules::INPUT_WARNING, Severity::Low)
         };
-        report.push_finding(Finding::new(code, sev, title, d.message.clone()).at(d.location()));
+        report.push_finding(rule.finding_at(sev, d.message.clone()).at(d.location()));
         if d.fatal {
             fatal_files.insert(d.path.clone());
             report.errors.push(ReportError::new(
@@ -434,11 +434,9 @@ fn check_dependency(
             continue;
         }
         out.findings.push(
-            Finding::new(
-                CODE_NOT_EVALUABLE,
-                Severity::Medium,
-                "advisory not evaluable",
-                format!(
+            rules::ADVISORY_NOT_EVALUABLE.finding_at(
+Severity::Medium,
+format!(
                     "`{}` {shown_version} could not be checked against {id}: {why}; the package is inconclusive, \
                      not clean",
                     dep.name
@@ -455,11 +453,9 @@ fn check_dependency(
             match ig.expires {
                 Some(exp) if exp < today => {
                     out.findings.push(
-                        Finding::new(
-                            CODE_IGNORE_EXPIRED,
-                            Severity::Low,
-                            "ignore expired",
-                            format!(
+                        rules::IGNORE_EXPIRED.finding_at(
+Severity::Low,
+format!(
                                 "the ignore of `{}` expired on {exp} ({}): it is reported again",
                                 ig.id, ig.reason
                             ),
@@ -658,13 +654,9 @@ fn stale_database(
         }
     };
     report.push_finding(
-        Finding::new(
-            CODE_STALE_DATABASE,
-            Severity::Low,
-            "stale database",
-            message,
-        )
-        .at(at),
+        rules::STALE_DATABASE
+            .finding_at(Severity::Low, message)
+            .at(at),
     );
 }
 
@@ -725,11 +717,9 @@ fn evidence_of(dep: &Dependency, m: &VulnMatch) -> String {
 }
 
 fn malicious_finding(dep: &Dependency, shown_version: &str, m: &VulnMatch) -> Finding {
-    Finding::new(
-        CODE_MALICIOUS,
-        Severity::Critical,
-        "malicious package",
-        format!(
+    rules::MALICIOUS_PACKAGE.finding_at(
+Severity::Critical,
+format!(
             "`{}` {shown_version} is a known malicious package ({}{}): {}; remove it, whatever its version, and \
              treat machines that installed it as compromised",
             dep.name,
@@ -770,18 +760,17 @@ fn grouped_finding(
     };
     let mut evidence = format!("ids: {}", ids.join(", "));
     evidence.push_str(&format!("; clean allowed: {clean}; purl: {}", dep.purl()));
-    Finding::new(
-        CODE_POSSIBLY_AFFECTED,
-        Severity::Low,
-        "possibly affected dependency",
-        format!(
-            "`{}` {spec} allows versions affected by {n} advisor{} ({shown}); {advice}",
-            dep.name,
-            if n == 1 { "y" } else { "ies" }
-        ),
-    )
-    .at(dep_location(dep))
-    .with_evidence(evidence)
+    rules::POSSIBLY_AFFECTED_DEPENDENCY
+        .finding_at(
+            Severity::Low,
+            format!(
+                "`{}` {spec} allows versions affected by {n} advisor{} ({shown}); {advice}",
+                dep.name,
+                if n == 1 { "y" } else { "ies" }
+            ),
+        )
+        .at(dep_location(dep))
+        .with_evidence(evidence)
 }
 
 fn vuln_finding(
@@ -797,7 +786,7 @@ fn vuln_finding(
         None if m.fixed.is_empty() => "; no fixed version is known".to_owned(),
         None => String::new(),
     };
-    let (code, title, message) = match m.kind {
+    let (rule, message) = match m.kind {
         Exposure::Affected => {
             let version = exact
                 .map(ToString::to_string)
@@ -809,8 +798,7 @@ fn vuln_finding(
                 ""
             };
             (
-                CODE_VULNERABLE,
-                "vulnerable dependency",
+                &rules::VULNERABLE_DEPENDENCY,
                 format!(
                     "`{}` {version}{how} is affected by {}{also}: {}{fix_text}",
                     dep.name, m.id, m.summary
@@ -824,8 +812,7 @@ fn vuln_finding(
                 dep.specifier.as_str()
             };
             (
-                CODE_ALL_ALLOWED_AFFECTED,
-                "every allowed version affected",
+                &rules::ALL_ALLOWED_VERSIONS_AFFECTED,
                 format!(
                     "`{}` {spec} allows only versions affected by known advisories; {}{also}: {}{fix_text}",
                     dep.name, m.id, m.summary
@@ -833,7 +820,7 @@ fn vuln_finding(
             )
         }
     };
-    Finding::new(code, severity_of(m), title, message)
+    rule.finding_at(severity_of(m), message)
         .at(dep_location(dep))
         .with_evidence(evidence_of(dep, m))
 }
@@ -1092,11 +1079,9 @@ fn hygiene(project: &Project, report: &mut Report) {
                     format!("`{}`", d.specifier)
                 };
                 report.push_finding(
-                    Finding::new(
-                        CODE_UNPINNED,
-                        Severity::Low,
-                        "unpinned requirement",
-                        format!("`{}` has {what}: installs change over time and cannot be audited exactly", d.name),
+                    rules::UNPINNED_REQUIREMENT.finding_at(
+Severity::Low,
+format!("`{}` has {what}: installs change over time and cannot be audited exactly", d.name),
                     )
                     .at(d.source.location()),
                 );
@@ -1107,11 +1092,9 @@ fn hygiene(project: &Project, report: &mut Report) {
             && d.kind != DependencyKind::Editable
         {
             report.push_finding(
-                Finding::new(
-                    CODE_MISSING_HASH,
-                    Severity::Medium,
-                    "missing hash",
-                    format!(
+                rules::MISSING_HASH.finding_at(
+Severity::Medium,
+format!(
                         "`{}` has no `--hash` although this file pins hashes for other requirements (pip then \
                          refuses to install, or installs it unchecked)",
                         d.name
@@ -1123,11 +1106,9 @@ fn hygiene(project: &Project, report: &mut Report) {
         if d.is_direct_reference() && d.source.format != InputFormat::Installed {
             let url = d.url.as_deref().unwrap_or("");
             report.push_finding(
-                Finding::new(
-                    CODE_DIRECT_REFERENCE,
-                    Severity::Low,
-                    "direct reference",
-                    format!(
+                rules::DIRECT_REFERENCE.finding_at(
+Severity::Low,
+format!(
                         "`{}` is installed from a {} (`{url}`), outside the index: advisories do not cover it",
                         d.name,
                         match d.kind {
@@ -1144,11 +1125,9 @@ fn hygiene(project: &Project, report: &mut Report) {
     }
     for (url, src) in &project.index.extra_index_urls {
         report.push_finding(
-            Finding::new(
-                CODE_EXTRA_INDEX,
-                Severity::Medium,
-                "extra index url",
-                format!(
+            rules::EXTRA_INDEX_URL.finding_at(
+Severity::Medium,
+format!(
                     "`--extra-index-url {}`: pip takes the highest version from any index, so a public package \
                      can shadow a private one (dependency confusion); use one index that proxies the other",
                     redact(url)
@@ -1159,13 +1138,12 @@ fn hygiene(project: &Project, report: &mut Report) {
     }
     for (host, src) in &project.index.trusted_hosts {
         report.push_finding(
-            Finding::new(
-                CODE_TRUSTED_HOST,
-                Severity::Medium,
-                "trusted host",
-                format!("`--trusted-host {host}`: pip does not verify TLS for this host"),
-            )
-            .at(src.location()),
+            rules::TRUSTED_HOST
+                .finding_at(
+                    Severity::Medium,
+                    format!("`--trusted-host {host}`: pip does not verify TLS for this host"),
+                )
+                .at(src.location()),
         );
     }
 }

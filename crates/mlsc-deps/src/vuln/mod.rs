@@ -6,7 +6,7 @@ mod audit;
 mod cvss;
 mod db;
 mod matching;
-mod rules;
+pub(crate) mod rules;
 
 pub use self::audit::{
     Audit, AuditOptions, DepsJson, DepsSection, Ignore, IgnoredMatch, VulnerabilityEntry, audit,
@@ -16,4 +16,3 @@ pub use self::db::{
     default_database_path,
 };
 pub use self::matching::{Exposure, VulnMatch};
-pub use self::rules::rules;
