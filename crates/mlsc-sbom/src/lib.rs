@@ -18,6 +18,12 @@ pub use crate::bom::{
     validate_bom_value,
 };
 pub use crate::error::Error;
+
+/// The finding codes of BOM building and validation, one [`mlsc_core::Rule`] constant per code (`MLSC-BOM-*`),
+/// named after the rule's name: `MLSC-BOM-002` (`unreadable-file`) is [`rules::UNREADABLE_FILE`].
+pub mod rules {
+    pub use crate::bom::rules::*;
+}
 // Requirements and OSV matching live in mlsc-deps (a tool that only audits dependencies needs nothing else of
 // ours); their types appear in this crate's API, so they are re-exported under the names they always had.
 pub use mlsc_deps::{

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use mlsc_core::{Finding, Limits, Location, Severity, Verdict};
 
+use crate::bom::rules;
+
 use crate::Error;
 use crate::bom::card::{CardFacts, build_model_card};
 use crate::bom::licenses::hub_license;
@@ -148,13 +150,12 @@ fn model_parts(
         }
         for e in &report.errors {
             findings.push(
-                Finding::new(
-                    "MLSC-BOM-002",
-                    Severity::Medium,
-                    "unreadable file",
-                    format!("the scan could not read a file: {}", e.message),
-                )
-                .at(Location::file(e.path.clone().unwrap_or_default())),
+                rules::UNREADABLE_FILE
+                    .finding_at(
+                        Severity::Medium,
+                        format!("the scan could not read a file: {}", e.message),
+                    )
+                    .at(Location::file(e.path.clone().unwrap_or_default())),
             );
         }
     }
@@ -168,13 +169,12 @@ fn model_parts(
                 Ok(d) => Some(d),
                 Err(e) => {
                     findings.push(
-                        Finding::new(
-                            "MLSC-BOM-002",
-                            Severity::Medium,
-                            "unreadable file",
-                            format!("cannot hash `{}`: {e}", listed.rel),
-                        )
-                        .at(Location::file(key.clone())),
+                        rules::UNREADABLE_FILE
+                            .finding_at(
+                                Severity::Medium,
+                                format!("cannot hash `{}`: {e}", listed.rel),
+                            )
+                            .at(Location::file(key.clone())),
                     );
                     None
                 }
@@ -471,13 +471,9 @@ fn cache_root_bom(repos: &[PathBuf], options: &BomOptions) -> Result<BomOutput, 
                 }
             }
             Err(e) => findings.push(
-                Finding::new(
-                    "MLSC-BOM-002",
-                    Severity::Medium,
-                    "unreadable file",
-                    e.to_string(),
-                )
-                .at(Location::file(repo.display().to_string())),
+                rules::UNREADABLE_FILE
+                    .finding_at(Severity::Medium, e.to_string())
+                    .at(Location::file(repo.display().to_string())),
             ),
         }
     }

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use mlsc_core::{Finding, Location, Severity};
 
+use crate::bom::rules;
+
 use crate::bom::card::{CardFacts, EvalResult};
 
 /// Longest section text copied into a consideration; the card is the place for the rest.
@@ -133,7 +135,8 @@ pub(crate) fn facts(card: &mlsc_cards::ModelCard) -> CardFacts {
 pub(crate) fn read_card_file(path: &Path, findings: &mut Vec<Finding>) -> Option<CardFacts> {
     let display = path.display().to_string();
     let finding = |msg: String| {
-        Finding::new("MLSC-BOM-005", Severity::Low, "unreadable model card", msg)
+        rules::UNREADABLE_CARD
+            .finding_at(Severity::Low, msg)
             .at(Location::file(display.clone()))
     };
     match fs_err::metadata(path) {

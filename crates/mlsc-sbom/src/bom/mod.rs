@@ -9,6 +9,7 @@ mod licenses;
 mod model;
 mod model_dir;
 mod python;
+pub(crate) mod rules;
 mod validate;
 mod vulns;
 
@@ -31,5 +32,5 @@ pub use self::vulns::{add_vulnerabilities, affected_by_advisory, database_knows}
 
 /// Every finding code of BOM building and validation.
 pub fn bom_rules() -> &'static [mlsc_core::Rule] {
-    validate::RULES
+    rules::RULES
 }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use mlsc_core::{Finding, Location, Severity, Sha256Digest, Verdict};
 
+use crate::bom::rules;
+
 use crate::Error;
 use crate::bom::card::CardFacts;
 use crate::bom::model::{Component, ComponentType, Hash};
@@ -226,13 +228,9 @@ pub(crate) fn list_files(
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|| dir.display().to_string());
                 findings.push(
-                    Finding::new(
-                        "MLSC-BOM-002",
-                        Severity::Medium,
-                        "unreadable file",
-                        format!("cannot list `{p}`: {e}"),
-                    )
-                    .at(Location::file(p)),
+                    rules::UNREADABLE_FILE
+                        .finding_at(Severity::Medium, format!("cannot list `{p}`: {e}"))
+                        .at(Location::file(p)),
                 );
                 continue;
             }
@@ -253,13 +251,9 @@ pub(crate) fn list_files(
         if ft.is_symlink() {
             let Ok(target) = std::fs::canonicalize(entry.path()) else {
                 findings.push(
-                    Finding::new(
-                        "MLSC-BOM-002",
-                        Severity::Medium,
-                        "unreadable file",
-                        format!("`{rel}` is a broken symlink"),
-                    )
-                    .at(Location::file(entry.path().display().to_string())),
+                    rules::UNREADABLE_FILE
+                        .finding_at(Severity::Medium, format!("`{rel}` is a broken symlink"))
+                        .at(Location::file(entry.path().display().to_string())),
                 );
                 continue;
             };
@@ -271,11 +265,7 @@ pub(crate) fn list_files(
                 blob = target.file_name().map(|n| n.to_string_lossy().into_owned());
             } else if !target.starts_with(&canon_dir) {
                 findings.push(
-                    Finding::new(
-                        "MLSC-BOM-006",
-                        Severity::Medium,
-                        "symlink leaves the model directory",
-                        format!(
+                    rules::SYMLINK_ESCAPE.finding_at(Severity::Medium, format!(
                             "`{rel}` links to `{}`, outside the model directory: the BOM hashes what it points to",
                             target.display()
                         ),
@@ -288,11 +278,7 @@ pub(crate) fn list_files(
         }
         if out.len() >= max_files {
             findings.push(
-                Finding::new(
-                    "MLSC-BOM-003",
-                    Severity::Medium,
-                    "too many files",
-                    format!(
+                rules::TOO_MANY_FILES.finding_at(Severity::Medium, format!(
                         "the model directory has more than {max_files} files: the rest are not in the BOM and the \
                          directory hash does not cover them"
                     ),
@@ -338,16 +324,15 @@ pub(crate) fn read_config(path: &Path, findings: &mut Vec<Finding>) -> Option<Co
     let meta = fs_err::metadata(path).ok()?;
     if meta.len() > MAX_CONFIG_BYTES {
         findings.push(
-            Finding::new(
-                "MLSC-BOM-004",
-                Severity::Low,
-                "unreadable config.json",
-                format!(
-                    "`{display}` is {} bytes, more than the {MAX_CONFIG_BYTES} read",
-                    meta.len()
-                ),
-            )
-            .at(Location::file(display)),
+            rules::UNREADABLE_CONFIG
+                .finding_at(
+                    Severity::Low,
+                    format!(
+                        "`{display}` is {} bytes, more than the {MAX_CONFIG_BYTES} read",
+                        meta.len()
+                    ),
+                )
+                .at(Location::file(display)),
         );
         return None;
     }
@@ -356,13 +341,10 @@ pub(crate) fn read_config(path: &Path, findings: &mut Vec<Finding>) -> Option<Co
         Ok(v) => v,
         Err(e) => {
             findings.push(
-                Finding::new(
-                    "MLSC-BOM-004",
-                    Severity::Low,
-                    "unreadable config.json",
-                    format!("`{display}` is not JSON: {e}"),
-                )
-                .at(Location::file(display).at_line(u32::try_from(e.line()).unwrap_or(u32::MAX))),
+                rules::UNREADABLE_CONFIG
+                    .finding_at(Severity::Low, format!("`{display}` is not JSON: {e}"))
+                    .at(Location::file(display)
+                        .at_line(u32::try_from(e.line()).unwrap_or(u32::MAX))),
             );
             return None;
         }
@@ -445,11 +427,7 @@ pub(crate) fn file_component(
                 Some((d, _)) => {
                     c.push_property("mlsc:hf:lfs-sha256", "mismatch");
                     findings.push(
-                        Finding::new(
-                            "MLSC-BOM-001",
-                            Severity::High,
-                            "cache blob digest mismatch",
-                            format!(
+                        rules::CACHE_BLOB_MISMATCH.finding_at(Severity::High, format!(
                                 "`{}` links to blob `{expected}` but its SHA-256 is {}: the cached file was \
                                  altered or corrupted",
                                 f.listed.rel,

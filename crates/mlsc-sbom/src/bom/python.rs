@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use mlsc_core::{Finding, Severity};
 
+use crate::bom::rules;
+
 use crate::bom::licenses::is_valid_spdx_id;
 use crate::bom::model::{
     BomDependency, Component, ComponentType, ExternalReference, Hash, LicenseChoice,
@@ -77,12 +79,16 @@ pub(crate) fn project_components(
     findings: &mut Vec<Finding>,
 ) -> (Vec<Component>, Vec<BomDependency>) {
     for d in &project.diagnostics {
-        let (sev, title) = if d.fatal {
-            (Severity::Medium, "unreadable input")
+        let mut f = if d.fatal {
+            let mut f = rules::INPUT_PROBLEM.finding_at(Severity::Medium, d.message.clone());
+            // A fatal problem has carried this title since 1.0; titles are part of the output, so it stays.
+            f.title = "unreadable input".to_owned();
+            f
         } else {
-            (Severity::Low, "input problem")
+            rules::INPUT_PROBLEM.finding_at(Severity::Low, d.message.clone())
         };
-        findings.push(Finding::new("MLSC-BOM-007", sev, title, d.message.clone()).at(d.location()));
+        f.location = d.location();
+        findings.push(f);
     }
     // Group by (name, exact version); a versionless entry joins the versioned one of the same name when there
     // is exactly one version, since it then names the same installed package.

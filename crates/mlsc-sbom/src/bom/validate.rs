@@ -16,109 +16,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use mlsc_core::{Finding, Location, Rule, Severity};
-use serde_json::{Map, Value};
 
-/// The finding codes of BOM building and validation.
-pub(crate) const RULES: &[Rule] = &[
-    Rule {
-        code: "MLSC-BOM-001",
-        name: "cache-blob-mismatch",
-        default_severity: Severity::High,
-        summary: "A Hugging Face cache file's SHA-256 differs from the LFS blob name it links to: the cache was altered or corrupted",
-        tags: &["owasp-ml:ML06", "cwe:354"],
-    },
-    Rule {
-        code: "MLSC-BOM-002",
-        name: "unreadable-file",
-        default_severity: Severity::Medium,
-        summary: "A file of the model directory could not be read or hashed, so the BOM does not cover it",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-003",
-        name: "too-many-files",
-        default_severity: Severity::Medium,
-        summary: "The model directory has more files than the limit; the BOM lists only the first ones",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-004",
-        name: "unreadable-config",
-        default_severity: Severity::Low,
-        summary: "config.json could not be read as JSON; the model card lacks its architecture",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-005",
-        name: "unreadable-card",
-        default_severity: Severity::Low,
-        summary: "The model card (README.md) could not be parsed; the BOM lacks its licence, datasets and evaluation",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-006",
-        name: "symlink-escape",
-        default_severity: Severity::Medium,
-        summary: "A file of the model directory is a symlink to a place outside it",
-        tags: &["cwe:59"],
-    },
-    Rule {
-        code: "MLSC-BOM-007",
-        name: "input-problem",
-        default_severity: Severity::Medium,
-        summary: "A Python input (requirements, lock file, environment) could not be read completely, so the BOM may lack dependencies",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-100",
-        name: "not-cyclonedx",
-        default_severity: Severity::High,
-        summary: "The document is not CycloneDX JSON of a supported version (1.4 to 1.7)",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-101",
-        name: "schema-violation",
-        default_severity: Severity::High,
-        summary: "The BOM breaks a rule of the CycloneDX JSON schema: a required field, a type, an enumeration, a pattern or an unknown field",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-102",
-        name: "duplicate-bom-ref",
-        default_severity: Severity::High,
-        summary: "Two objects of the BOM have the same bom-ref",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-103",
-        name: "dangling-reference",
-        default_severity: Severity::High,
-        summary: "A reference (dependency, dataset, affected component) names no bom-ref of the BOM",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-104",
-        name: "misplaced-model-card",
-        default_severity: Severity::High,
-        summary: "A model card is attached to a component that is not a machine-learning-model",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-105",
-        name: "invalid-license-id",
-        default_severity: Severity::High,
-        summary: "A licence id is not a valid SPDX licence id",
-        tags: &[],
-    },
-    Rule {
-        code: "MLSC-BOM-106",
-        name: "specifier-as-version",
-        default_severity: Severity::Medium,
-        summary: "A component's version is a version specifier or range, not a version",
-        tags: &[],
-    },
-];
+use crate::bom::rules;
+use serde_json::{Map, Value};
 
 /// The result of validating one BOM.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -144,12 +44,12 @@ pub fn validate_bom_json(bytes: &[u8], path: &str) -> Validation {
         Err(e) => Validation {
             spec_version: None,
             findings: vec![
-                Finding::new(
-                    "MLSC-BOM-100",
-                    Severity::High,
-                    "not CycloneDX",
-                    format!("not JSON: {e}"),
-                )
+                {
+                    let mut f = rules::NOT_CYCLONEDX.finding(format!("not JSON: {e}"));
+                    // The one finding of this code titled in mixed case; kept, since titles are part of the output.
+                    f.title = "not CycloneDX".to_owned();
+                    f
+                }
                 .at(Location::file(path).at_line(u32::try_from(e.line()).unwrap_or(u32::MAX))),
             ],
         },
@@ -169,7 +69,10 @@ pub fn validate_bom_value(doc: &Value, path: &str) -> Validation {
         .and_then(Value::as_str)
         .map(str::to_owned);
     v.document(doc);
-    if v.findings.iter().all(|f| f.code != "MLSC-BOM-100") {
+    if v.findings
+        .iter()
+        .all(|f| f.code != rules::NOT_CYCLONEDX.code)
+    {
         v.semantics(doc);
     }
     Validation {
@@ -263,21 +166,16 @@ pub(crate) fn looks_like_specifier(s: &str) -> bool {
 }
 
 impl Validator {
-    fn push(&mut self, code: &'static str, pointer: &str, message: String) {
-        let (severity, title) = RULES
-            .iter()
-            .find(|r| r.code == code)
-            .map(|r| (r.default_severity, r.name))
-            .expect("every code used is in RULES because the test checks them");
+    fn push(&mut self, rule: &'static Rule, pointer: &str, message: String) {
         let pointer = if pointer.is_empty() { "/" } else { pointer };
         self.findings.push(
-            Finding::new(code, severity, title.replace('-', " "), message)
+            rule.finding(message)
                 .at(Location::file(self.path.clone()).at_pointer(pointer)),
         );
     }
 
     fn schema(&mut self, pointer: &str, message: impl Into<String>) {
-        self.push("MLSC-BOM-101", pointer, message.into());
+        self.push(&rules::SCHEMA_VIOLATION, pointer, message.into());
     }
 
     /// The object at `ptr`, or a finding. Checks required keys and, when `allowed` is given, unknown keys.
@@ -372,7 +270,7 @@ impl Validator {
     fn document(&mut self, doc: &Value) {
         let Some(obj) = doc.as_object() else {
             self.push(
-                "MLSC-BOM-100",
+                &rules::NOT_CYCLONEDX,
                 "",
                 "the document is not a JSON object".to_owned(),
             );
@@ -382,7 +280,7 @@ impl Validator {
             Some("CycloneDX") => {}
             Some(other) => {
                 self.push(
-                    "MLSC-BOM-100",
+                    &rules::NOT_CYCLONEDX,
                     "/bomFormat",
                     format!("`bomFormat` is `{other}`, not `CycloneDX`"),
                 );
@@ -390,7 +288,7 @@ impl Validator {
             }
             None => {
                 self.push(
-                    "MLSC-BOM-100",
+                    &rules::NOT_CYCLONEDX,
                     "/bomFormat",
                     "`bomFormat` is missing".to_owned(),
                 );
@@ -404,7 +302,7 @@ impl Validator {
             Some("1.7") => 7,
             Some(other) => {
                 self.push(
-                    "MLSC-BOM-100",
+                    &rules::NOT_CYCLONEDX,
                     "/specVersion",
                     format!("CycloneDX `{other}` is not supported (1.4 to 1.7 are)"),
                 );
@@ -412,7 +310,7 @@ impl Validator {
             }
             None => {
                 self.push(
-                    "MLSC-BOM-100",
+                    &rules::NOT_CYCLONEDX,
                     "/specVersion",
                     "`specVersion` is missing".to_owned(),
                 );
@@ -882,7 +780,7 @@ impl Validator {
                     && spdx::Expression::parse_mode(e, spdx::ParseMode::LAX).is_err()
                 {
                     self.push(
-                        "MLSC-BOM-105",
+                        &rules::INVALID_LICENSE_ID,
                         &format!("{ip}/expression"),
                         format!("`{e}` is not a valid SPDX licence expression"),
                     );
@@ -918,7 +816,7 @@ impl Validator {
             && spdx::license_id(id).is_none_or(|l| l.name != id)
         {
             self.push(
-                "MLSC-BOM-105",
+                &rules::INVALID_LICENSE_ID,
                 &format!("{ptr}/id"),
                 format!("`{id}` is not an SPDX licence id"),
             );
@@ -1465,11 +1363,7 @@ impl Validator {
             if in_formulation(&ptr) && in_formulation(&first) {
                 // The specification's own `valid-citations-1.7.json` gives a formula and its workflow the same
                 // bom-ref; nothing in the component graph can point at either, so this is advice, not a defect.
-                let mut f = Finding::new(
-                    "MLSC-BOM-102",
-                    Severity::Low,
-                    "duplicate bom ref",
-                    format!(
+                let mut f = rules::DUPLICATE_BOM_REF.finding_at(Severity::Low, format!(
                         "bom-ref `{r}` is already used at {first} (inside formulation: not referenced by components)"
                     ),
                 );
@@ -1477,7 +1371,7 @@ impl Validator {
                 self.findings.push(f);
             } else {
                 self.push(
-                    "MLSC-BOM-102",
+                    &rules::DUPLICATE_BOM_REF,
                     &ptr,
                     format!("bom-ref `{r}` is already used at {first}"),
                 );
@@ -1533,8 +1427,7 @@ impl Validator {
             let Some(co) = c.as_object() else { continue };
             let kind = co.get("type").and_then(Value::as_str).unwrap_or("");
             if co.contains_key("modelCard") && kind != "machine-learning-model" {
-                self.push(
-                    "MLSC-BOM-104",
+                self.push(&rules::MISPLACED_MODEL_CARD,
                     &format!("{ptr}/modelCard"),
                     format!("a model card on a `{kind}` component; model cards belong to machine-learning-model components"),
                 );
@@ -1563,7 +1456,7 @@ impl Validator {
                 && looks_like_specifier(version)
             {
                 self.push(
-                    "MLSC-BOM-106",
+                    &rules::SPECIFIER_AS_VERSION,
                     &format!("{ptr}/version"),
                     format!("`{version}` is a version specifier, not a version"),
                 );
@@ -1595,7 +1488,7 @@ impl Validator {
     fn resolve(&mut self, r: &str, ptr: &str) {
         if !r.is_empty() && !self.refs.contains_key(r) && !r.starts_with("urn:cdx:") {
             self.push(
-                "MLSC-BOM-103",
+                &rules::DANGLING_REFERENCE,
                 ptr,
                 format!("`{r}` is not the bom-ref of anything in the BOM"),
             );
