@@ -175,8 +175,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 // ---------------------------------------------------------------------------------------------------------------
 // scan
 
-/// The scanner's code for content that is no model format (see mlsc-pickle's rules).
-const NOT_A_MODEL_FORMAT: &str = "MLSC-SCAN-001";
+/// The scanner's code for content that is no model format.
+const NOT_A_MODEL_FORMAT: &str = mlsc_pickle::rules::NOT_A_MODEL_FORMAT.code;
 
 fn scan(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult {
     if inv.model_files.is_empty() {
@@ -399,13 +399,9 @@ fn deps(
                     .map_or_else(|| options.target.display().to_string(), |i| i.path.clone()),
             );
             ran.report.push_finding(
-                mlsc_core::Finding::new(
-                    "MLSC-AUDIT-006",
-                    Severity::Medium,
-                    "advisory database missing",
-                    message.clone(),
-                )
-                .at(location),
+                crate::rules::ADVISORY_DATABASE_MISSING
+                    .finding_at(Severity::Medium, message.clone())
+                    .at(location),
             );
             ran.signals.incomplete.push((Severity::Medium, message));
         }

@@ -17,6 +17,7 @@ mod markdown;
 mod policy;
 mod registry;
 mod render;
+pub mod rules;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -30,8 +31,8 @@ pub use crate::config::{
 };
 pub use crate::discover::{Inventory, ModelFile};
 pub use crate::error::{ConfigError, Error};
-pub use crate::policy::RULES;
 pub use crate::registry::{RegisteredRule, explain, registry, rules_markdown};
+pub use crate::rules::RULES;
 
 /// The version of the audit envelope's JSON shape (`schemas/audit.schema.json`).
 pub const AUDIT_SCHEMA_VERSION: &str = "1.0";

@@ -18,78 +18,16 @@ use mlsc_core::{Finding, Location, Rule, Severity};
 use crate::checks::RanCheck;
 use crate::config::{Config, LicenseDecision, LicensePolicy};
 use crate::discover::Inventory;
+use crate::rules;
 use crate::{AuditOptions, AuditReport, CheckKind, CheckSection, Fact, Outcome, Reason, Skipped};
 
-/// The finding codes of the audit's own policy decisions.
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "MLSC-AUDIT-001",
-        name: "license-not-allowed",
-        default_severity: Severity::High,
-        summary: "A model, dataset or dependency licence is denied by the policy or missing from its allow list",
-        tags: &["license", "policy"],
-    },
-    Rule {
-        code: "MLSC-AUDIT-002",
-        name: "non-commercial-license",
-        default_severity: Severity::High,
-        summary: "A model or dataset licence forbids or restricts commercial use",
-        tags: &["license", "policy"],
-    },
-    Rule {
-        code: "MLSC-AUDIT-003",
-        name: "license-unknown",
-        default_severity: Severity::High,
-        summary: "A model or dataset meant for a commercial product states no licence, or `other`, so its terms are \
-                  unknown",
-        tags: &["license", "policy"],
-    },
-    Rule {
-        code: "MLSC-AUDIT-004",
-        name: "card-score-below-minimum",
-        default_severity: Severity::High,
-        summary: "A card's completeness score is below the policy's minimum",
-        tags: &["documentation", "policy"],
-    },
-    Rule {
-        code: "MLSC-AUDIT-005",
-        name: "signature-required",
-        default_severity: Severity::High,
-        summary: "The policy requires a verified signature over the model and none verified",
-        tags: &["integrity", "policy", "owasp-ml:ML06"],
-    },
-    Rule {
-        code: "MLSC-AUDIT-006",
-        name: "advisory-database-missing",
-        default_severity: Severity::Medium,
-        summary: "No advisory database was loaded, so dependencies were not checked for known vulnerabilities",
-        tags: &["dependencies", "completeness"],
-    },
-    Rule {
-        code: "MLSC-AUDIT-007",
-        name: "check-not-run",
-        default_severity: Severity::Medium,
-        summary: "A check applied to the audited path but could not run, so its question is unanswered",
-        tags: &["completeness"],
-    },
-    Rule {
-        code: "MLSC-AUDIT-008",
-        name: "model-card-missing",
-        default_severity: Severity::Low,
-        summary: "Model files without a model card: nobody says what the model is, who made it, from which data",
-        tags: &["documentation"],
-    },
-];
-
-fn rule(code: &str) -> &'static Rule {
-    RULES.iter().find(|r| r.code == code).expect(
-        "every policy code is in RULES because it is only called with literal codes from it",
-    )
-}
-
-fn finding(code: &str, severity: Severity, location: Location, message: String) -> Finding {
-    let r = rule(code);
-    Finding::new(code, severity, r.name.replace('-', " "), message).at(location)
+fn finding(
+    rule: &'static Rule,
+    severity: Severity,
+    location: Location,
+    message: String,
+) -> Finding {
+    rule.finding_at(severity, message).at(location)
 }
 
 /// The policy's conclusion.
@@ -176,7 +114,7 @@ impl Builder<'_> {
     fn policy_finding(
         &mut self,
         outcome: Outcome,
-        code: &str,
+        rule: &'static Rule,
         severity: Severity,
         location: Location,
         message: String,
@@ -185,11 +123,11 @@ impl Builder<'_> {
             outcome,
             CheckKind::Policy,
             severity,
-            Some(code),
+            Some(rule.code),
             message.clone(),
         );
         self.findings
-            .push(finding(code, severity, location, message));
+            .push(finding(rule, severity, location, message));
     }
 
     fn licence(
@@ -206,7 +144,7 @@ impl Builder<'_> {
             if commercial && commercial_terms_matter {
                 self.policy_finding(
                     Outcome::Fail,
-                    "MLSC-AUDIT-003",
+                    &rules::LICENSE_UNKNOWN,
                     Severity::High,
                     loc,
                     format!(
@@ -220,7 +158,7 @@ impl Builder<'_> {
             LicenseDecision::Denied => {
                 self.policy_finding(
                     Outcome::Fail,
-                    "MLSC-AUDIT-001",
+                    &rules::LICENSE_NOT_ALLOWED,
                     Severity::High,
                     loc,
                     format!("the {kind} licence `{id}` is on the policy's deny list"),
@@ -230,7 +168,7 @@ impl Builder<'_> {
             LicenseDecision::NotAllowed => {
                 self.policy_finding(
                     Outcome::Fail,
-                    "MLSC-AUDIT-001",
+                    &rules::LICENSE_NOT_ALLOWED,
                     Severity::High,
                     loc,
                     format!("the {kind} licence `{id}` is not on the policy's allow list"),
@@ -246,7 +184,7 @@ impl Builder<'_> {
             if commercial {
                 self.policy_finding(
                     Outcome::Fail,
-                    "MLSC-AUDIT-002",
+                    &rules::NON_COMMERCIAL_LICENSE,
                     Severity::High,
                     loc,
                     format!(
@@ -257,7 +195,7 @@ impl Builder<'_> {
             } else {
                 self.policy_finding(
                     Outcome::Warn,
-                    "MLSC-AUDIT-002",
+                    &rules::NON_COMMERCIAL_LICENSE,
                     Severity::Low,
                     loc,
                     format!(
@@ -269,7 +207,7 @@ impl Builder<'_> {
         } else if is_commercially_restricted(id) && commercial {
             self.policy_finding(
                 Outcome::Warn,
-                "MLSC-AUDIT-002",
+                &rules::NON_COMMERCIAL_LICENSE,
                 Severity::Medium,
                 loc,
                 format!("the {kind} licence `{id}` restricts commercial use: its terms need a legal review"),
@@ -277,7 +215,7 @@ impl Builder<'_> {
         } else if id.eq_ignore_ascii_case("other") && commercial {
             self.policy_finding(
                 Outcome::Warn,
-                "MLSC-AUDIT-003",
+                &rules::LICENSE_UNKNOWN,
                 Severity::Medium,
                 loc,
                 format!("the {kind} licence is `other`: its terms are not a known licence and need a legal review"),
@@ -400,7 +338,7 @@ pub(crate) fn decide(
     for s in skipped.iter().filter(|s| s.gap) {
         b.policy_finding(
             Outcome::Warn,
-            "MLSC-AUDIT-007",
+            &rules::CHECK_NOT_RUN,
             Severity::Medium,
             Location::file(options.target.display().to_string()),
             format!(
@@ -462,7 +400,7 @@ pub(crate) fn decide(
     {
         b.policy_finding(
             Outcome::Warn,
-            "MLSC-AUDIT-008",
+            &rules::MODEL_CARD_MISSING,
             Severity::Low,
             Location::file(options.target.display().to_string()),
             "model files but no model card (README.md): nobody says what this model is, who made it, from which \
@@ -488,7 +426,7 @@ pub(crate) fn decide(
             if *score < min {
                 b.policy_finding(
                     Outcome::Fail,
-                    "MLSC-AUDIT-004",
+                    &rules::CARD_SCORE_BELOW_MINIMUM,
                     Severity::High,
                     Location::file(path),
                     format!(
@@ -511,7 +449,7 @@ pub(crate) fn decide(
     if config.policy.require_signature && verified != Some(true) {
         b.policy_finding(
             Outcome::Fail,
-            "MLSC-AUDIT-005",
+            &rules::SIGNATURE_REQUIRED,
             Severity::High,
             Location::file(options.target.display().to_string()),
             match verified {
@@ -588,6 +526,7 @@ pub(crate) fn fails(report: &AuditReport, fail_on: Severity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::RULES;
 
     #[test]
     fn codes_are_unique_and_stable() {

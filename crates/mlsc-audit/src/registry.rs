@@ -23,7 +23,7 @@ pub fn registry() -> Vec<RegisteredRule> {
         ("mlsc-sbom", mlsc_sbom::bom_rules().to_vec()),
         ("mlsc-cards", mlsc_cards::rules().to_vec()),
         ("mlsc-provenance", mlsc_provenance::rules().to_vec()),
-        ("mlsc-audit", crate::policy::RULES.to_vec()),
+        ("mlsc-audit", crate::rules::RULES.to_vec()),
     ];
     tables
         .into_iter()
