@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use mlsc_core::{Assessment, Completeness, Report, Rule, Severity, sarif};
+use mlsc_core::{Assessment, Completeness, Report, Severity, sarif};
 
 use crate::args::{ColorChoice, GlobalArgs, OutputFormat};
 
@@ -172,11 +172,7 @@ pub(crate) fn write_file(path: &std::path::Path, content: &[u8]) -> anyhow::Resu
 }
 
 /// Renders a report in the chosen format and writes it.
-pub(crate) fn emit_report(
-    global: &GlobalArgs,
-    report: &Report,
-    rules: &[Rule],
-) -> anyhow::Result<()> {
+pub(crate) fn emit_report(global: &GlobalArgs, report: &Report) -> anyhow::Result<()> {
     let text = match global.format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(report)?;
@@ -184,7 +180,7 @@ pub(crate) fn emit_report(
             s
         }
         OutputFormat::Sarif => {
-            let mut s = serde_json::to_string_pretty(&sarif::to_sarif(report, rules))?;
+            let mut s = serde_json::to_string_pretty(&sarif::to_sarif(report))?;
             s.push('\n');
             s
         }

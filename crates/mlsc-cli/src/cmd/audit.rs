@@ -61,10 +61,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
             s
         }
         OutputFormat::Sarif => {
-            let mut s = serde_json::to_string_pretty(&mlsc_core::sarif::to_sarif(
-                &report.report,
-                &mlsc_audit::all_rules(),
-            ))?;
+            let mut s = serde_json::to_string_pretty(&mlsc_core::sarif::to_sarif(&report.report))?;
             s.push('\n');
             s
         }

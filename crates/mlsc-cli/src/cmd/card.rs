@@ -149,7 +149,7 @@ fn lint(global: &GlobalArgs, args: &LintArgs) -> anyhow::Result<Status> {
         );
         output::write_output(global, text.as_bytes())?;
     } else {
-        output::emit_report(global, &report, mlsc_cards::rules())?;
+        output::emit_report(global, &report)?;
     }
     Ok(Status::of_report(&report, global.fail_on))
 }

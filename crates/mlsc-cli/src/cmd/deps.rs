@@ -298,7 +298,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
         OutputFormat::Markdown => {
             output::write_output(global, markdown(&audit).as_bytes())?;
         }
-        OutputFormat::Sarif => output::emit_report(global, &audit.report, mlsc_deps::rules())?,
+        OutputFormat::Sarif => output::emit_report(global, &audit.report)?,
         other => bail!(
             "`--format {}` is not available for `mlsc deps`: use {FORMATS}",
             output::format_name(other)

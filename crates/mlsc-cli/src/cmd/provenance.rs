@@ -309,7 +309,7 @@ pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Resu
             args.path.display()
         );
     };
-    output::emit_report(global, &report, mlsc_provenance::rules())?;
+    output::emit_report(global, &report)?;
     Ok(Status::of_report(&report, global.fail_on))
 }
 

@@ -290,7 +290,7 @@ fn validate(global: &GlobalArgs, args: &ValidateArgs) -> anyhow::Result<Status> 
         }
         output::write_output(global, text.as_bytes())?;
     } else {
-        output::emit_report(global, &report, mlsc_sbom::bom_rules())?;
+        output::emit_report(global, &report)?;
     }
     Ok(Status::of_report(&report, global.fail_on))
 }

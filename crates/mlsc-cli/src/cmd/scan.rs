@@ -136,7 +136,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status
         return run_bulk(global, args, options);
     }
     let report = mlsc_pickle::scan_paths(&args.paths, &options);
-    output::emit_report(global, &report, &mlsc_pickle::rules())?;
+    output::emit_report(global, &report)?;
     Ok(Status::of_report(&report, global.fail_on))
 }
 
@@ -236,7 +236,7 @@ fn run_bulk(
             }
             output::write_output(global, text.as_bytes())?;
         }
-        _ => output::emit_report(global, report, &mlsc_pickle::rules())?,
+        _ => output::emit_report(global, report)?,
     }
     Ok(Status::of_report(report, global.fail_on))
 }
