@@ -32,7 +32,9 @@ pub enum MemberKind<'a> {
 /// One problem with a member: its finding code and what to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathProblem {
-    /// The rule of its finding (`MLSC-ARC-00n`).
+    /// The finding code (`MLSC-ARC-00n`), `rule.code`.
+    pub code: &'static str,
+    /// The rule of its finding.
     pub rule: &'static mlsc_core::Rule,
     /// The message, naming the member.
     pub message: String,
@@ -81,10 +83,10 @@ fn resolve(base: &[String], path: &str) -> Resolved {
 ///
 /// let mut paths = MemberPaths::new();
 /// assert!(paths.check("model/config.yaml", MemberKind::File).is_empty());
-/// assert_eq!(paths.check("../../etc/cron.d/x", MemberKind::File)[0].rule.code, "MLSC-ARC-001");
+/// assert_eq!(paths.check("../../etc/cron.d/x", MemberKind::File)[0].code, "MLSC-ARC-001");
 /// let link = paths.check("out", MemberKind::Symlink("/tmp"));
-/// assert_eq!(link[0].rule.code, "MLSC-ARC-003");
-/// assert_eq!(paths.check("out/evil.sh", MemberKind::File)[0].rule.code, "MLSC-ARC-004");
+/// assert_eq!(link[0].code, "MLSC-ARC-003");
+/// assert_eq!(paths.check("out/evil.sh", MemberKind::File)[0].code, "MLSC-ARC-004");
 /// ```
 #[derive(Debug, Default)]
 pub struct MemberPaths {
@@ -118,6 +120,7 @@ impl MemberPaths {
         let parts = match resolve(&[], name) {
             Resolved::Absolute => {
                 out.push(PathProblem {
+                    code: crate::rules::ARCHIVE_MEMBER_ABSOLUTE.code,
                     rule: &crate::rules::ARCHIVE_MEMBER_ABSOLUTE,
                     message: format!(
                         "member `{name}` has an absolute name: extraction writes it outside the destination"
@@ -127,6 +130,7 @@ impl MemberPaths {
             }
             Resolved::Escapes => {
                 out.push(PathProblem {
+                    code: crate::rules::ARCHIVE_MEMBER_ESCAPES.code,
                     rule: &crate::rules::ARCHIVE_MEMBER_ESCAPES,
                     message: format!(
                         "member `{name}` climbs out of the destination with `..` (path traversal on extraction)"
@@ -143,6 +147,7 @@ impl MemberPaths {
             .find(|prefix| self.links.contains(prefix));
         if let Some(link) = &through {
             out.push(PathProblem {
+                code: crate::rules::ARCHIVE_WRITE_THROUGH_LINK.code,
                 rule: &crate::rules::ARCHIVE_WRITE_THROUGH_LINK,
                 message: format!(
                     "member `{name}` is written through the earlier symbolic link member `{link}`"
@@ -159,6 +164,7 @@ impl MemberPaths {
                 };
                 if let Some(what) = outside {
                     out.push(PathProblem {
+                        code: crate::rules::ARCHIVE_LINK_ESCAPES.code,
                         rule: &crate::rules::ARCHIVE_LINK_ESCAPES,
                         message: format!(
                             "symbolic link member `{name}` points to `{target}`, {what}, outside the destination"
@@ -180,6 +186,7 @@ impl MemberPaths {
                 };
                 if let Some(what) = outside {
                     out.push(PathProblem {
+                        code: crate::rules::ARCHIVE_LINK_ESCAPES.code,
                         rule: &crate::rules::ARCHIVE_LINK_ESCAPES,
                         message: format!(
                             "hard link member `{name}` points to `{target}`, {what}, outside the destination"
@@ -200,6 +207,7 @@ impl MemberPaths {
                 && self.reported_dup.insert(joined.clone())
             {
                 out.push(PathProblem {
+                    code: crate::rules::ARCHIVE_DUPLICATE_MEMBER.code,
                     rule: &crate::rules::ARCHIVE_DUPLICATE_MEMBER,
                     message: format!(
                         "more than one member is named `{joined}`: the later one shadows the earlier on extraction, and readers disagree on which one they load"
@@ -221,7 +229,7 @@ mod tests {
         members
             .iter()
             .flat_map(|(n, k)| m.check(n, *k))
-            .map(|p| p.rule.code)
+            .map(|p| p.code)
             .collect()
     }
 
