@@ -7,7 +7,7 @@ mod requirements;
 mod vuln;
 
 /// The finding codes of this crate, one [`mlsc_core::Rule`] constant per code (`MLSC-DEP-*`), named after the
-/// rule's name: `MLSC-DEP-001` (`vulnerable-dependency`) is [`rules::VULNERABLE_DEPENDENCY`](crate::rules::VULNERABLE_DEPENDENCY).
+/// rule's name: `MLSC-DEP-001` (`vulnerable-dependency`) is [`rules::VULNERABLE_DEPENDENCY`].
 pub mod rules {
     pub use crate::vuln::rules::*;
 }

@@ -22,7 +22,7 @@ pub use crate::scan::{
 /// (`MLSC-PKL`), the containers' and formats' (`MLSC-SCAN`, `MLSC-ZIP`, `MLSC-NPY`, `MLSC-ARC`, `MLSC-ST`,
 /// `MLSC-GGUF`, `MLSC-ONNX`, `MLSC-KERAS`, ...), the Python code checks' (`MLSC-CODE`) and the config
 /// analyser's (`MLSC-CFG`). Each constant is named after its rule's name: `MLSC-PKL-001`
-/// (`dangerous-callable-invoked`) is [`rules::DANGEROUS_CALLABLE_INVOKED`](crate::rules::DANGEROUS_CALLABLE_INVOKED).
+/// (`dangerous-callable-invoked`) is [`rules::DANGEROUS_CALLABLE_INVOKED`].
 pub mod rules {
     pub use crate::code::rules::*;
     pub use crate::config::rules::*;

@@ -20,7 +20,7 @@ pub use crate::bom::{
 pub use crate::error::Error;
 
 /// The finding codes of BOM building and validation, one [`mlsc_core::Rule`] constant per code (`MLSC-BOM-*`),
-/// named after the rule's name: `MLSC-BOM-002` (`unreadable-file`) is [`rules::UNREADABLE_FILE`](crate::rules::UNREADABLE_FILE).
+/// named after the rule's name: `MLSC-BOM-002` (`unreadable-file`) is [`rules::UNREADABLE_FILE`].
 pub mod rules {
     pub use crate::bom::rules::*;
 }
