@@ -129,6 +129,30 @@ impl Audit {
     }
 }
 
+impl Target {
+    /// The target for auditing `paths`: CPython `python_version` when given, else the interpreter of the
+    /// virtual environment when `paths` is one venv ([`environment_python_version`]: a Python 3.11 venv must
+    /// not be judged as 3.12), else 3.12; on `platform`.
+    ///
+    /// # Errors
+    ///
+    /// When `python_version` is not `MAJOR.MINOR[.PATCH]`.
+    ///
+    /// [`environment_python_version`]: crate::environment_python_version
+    pub fn for_paths<P: AsRef<Path>>(
+        paths: &[P],
+        python_version: Option<&str>,
+        platform: crate::Platform,
+    ) -> Result<Target, crate::Error> {
+        let from_venv = match paths {
+            [one] if python_version.is_none() => crate::environment_python_version(one.as_ref()),
+            _ => None,
+        };
+        let version = python_version.map(str::to_owned).or(from_venv);
+        Target::new(version.as_deref().unwrap_or("3.12"), platform)
+    }
+}
+
 impl Project {
     /// Adds what `other` read to this project: inputs, dependencies, constraints, diagnostics and index options
     /// (URLs appended, `--no-index` and `--require-hashes` if either says so). The root and target stay this

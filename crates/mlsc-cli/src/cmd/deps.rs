@@ -86,17 +86,11 @@ fn target(args: &DepsArgs) -> anyhow::Result<Target> {
         .platform
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
-    // A venv knows its interpreter: `deps` of a Python 3.11 venv must not evaluate markers for 3.12.
-    let from_venv = match args.paths.as_slice() {
-        [one] if args.python_version.is_none() => mlsc_deps::environment_python_version(one),
-        _ => None,
-    };
-    let version = args
-        .python_version
-        .clone()
-        .or(from_venv)
-        .unwrap_or_else(|| "3.12".to_owned());
-    Ok(Target::new(&version, platform)?)
+    Ok(Target::for_paths(
+        &args.paths,
+        args.python_version.as_deref(),
+        platform,
+    )?)
 }
 
 fn read_all(paths: &[PathBuf], target: &Target) -> anyhow::Result<Project> {
@@ -157,7 +151,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
         OutputFormat::Human => {
             let mut text = String::new();
             if !global.quiet {
-                text.push_str(&audit.human_header(&db.info()));
+                text.push_str(&audit.human_header(db.info()));
             }
             let style = output::Style::new(output::use_color(global));
             text.push_str(&output::human(&audit.report, style, global.quiet));

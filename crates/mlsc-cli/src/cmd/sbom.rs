@@ -1,6 +1,5 @@
 //! `mlsc sbom PATH`, `mlsc sbom validate FILE...`, `mlsc sbom affected --package Q BOM...`
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
@@ -139,20 +138,12 @@ fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> 
             eprintln!("wrote `{}`: {summary}", o.display());
         }
     }
-    let style = Style::new(false);
-    let mut worst = None;
     for f in &out.findings {
         if !global.quiet || f.severity >= global.fail_on {
-            let mut line = String::new();
-            let _ = write!(
-                line,
-                "{} {} {}  {}",
-                f.severity, f.code, f.location, f.message
-            );
-            eprintln!("{}", style.dim(&line));
+            eprintln!("{} {} {}  {}", f.severity, f.code, f.location, f.message);
         }
-        worst = worst.max(Some(f.severity));
     }
+    let worst = out.findings.iter().map(|f| f.severity).max();
     Ok(match worst {
         Some(s) if s >= global.fail_on => Status::Findings,
         _ => Status::Clean,
