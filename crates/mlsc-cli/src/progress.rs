@@ -2,7 +2,7 @@
 //! moves while one large file is hashed. Only on a terminal, never with `--quiet` or `--no-progress`.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -13,18 +13,23 @@ use crate::args::GlobalArgs;
 /// A byte bar; cleared from the terminal when dropped, so the report that follows starts on a clean line.
 #[derive(Debug)]
 pub(crate) struct Progress {
-    bar: Option<ProgressBar>,
+    sink: Option<Arc<BarSink>>,
 }
 
-/// The sink that moves a bar: totals from `begin`, bytes from `bytes`, the current file as its message.
+/// The sink that moves a bar: totals from `begin`, bytes from `bytes`, the current file as its message. The
+/// bar is hidden until the first `begin`, so that it never flashes full over an empty total.
 #[derive(Debug)]
-struct BarSink(ProgressBar);
+struct BarSink(ProgressBar, Mutex<Option<ProgressDrawTarget>>);
 
 impl ScanSink for BarSink {
     fn begin(&self, _artifacts: u64, bytes: Option<u64>) {
         // An audit begins once per stage (scan, then signature, then DVC): each adds its work to the bar.
         if let Some(b) = bytes {
             self.0.inc_length(b);
+        }
+        if let Some(target) = self.1.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            self.0.set_draw_target(target);
+            self.0.enable_steady_tick(Duration::from_millis(120));
         }
     }
 
@@ -59,8 +64,8 @@ impl Progress {
 
     /// A bar drawing to `target`, or none.
     fn with_bar(target: Option<ProgressDrawTarget>) -> Progress {
-        let bar = target.map(|t| {
-            let bar = ProgressBar::with_draw_target(Some(0), t);
+        let sink = target.map(|t| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template(
                     "{spinner} [{elapsed_precise}] [{bar:30}] {bytes}/{total_bytes} ({binary_bytes_per_sec}, {eta}) {wide_msg}",
@@ -68,16 +73,15 @@ impl Progress {
                 .expect("the template is valid because it is a constant tested by `progress_counts_bytes`")
                 .progress_chars("=> "),
             );
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
+            Arc::new(BarSink(bar, Mutex::new(Some(t))))
         });
-        Progress { bar }
+        Progress { sink }
     }
 
     /// The sink to hand to the libraries: the bar's, or one that ignores everything.
     pub(crate) fn sink(&self) -> SharedSink {
-        match &self.bar {
-            Some(bar) => SharedSink::new(Arc::new(BarSink(bar.clone()))),
+        match &self.sink {
+            Some(sink) => SharedSink::new(sink.clone()),
             None => SharedSink::default(),
         }
     }
@@ -85,8 +89,8 @@ impl Progress {
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if let Some(sink) = &self.sink {
+            sink.0.finish_and_clear();
         }
     }
 }
@@ -113,7 +117,7 @@ mod tests {
         let report = mlsc_pickle::scan_paths(std::slice::from_ref(&dir), &options);
         let sizes: u64 = report.artifacts.iter().map(|a| a.size).sum();
         assert!(sizes > 0, "no fixtures under {}", dir.display());
-        let bar = progress.bar.as_ref().expect("a bar");
+        let bar = &progress.sink.as_ref().expect("a bar").0;
         assert_eq!(bar.position(), sizes);
         assert_eq!(bar.length(), Some(sizes));
 
@@ -122,7 +126,7 @@ mod tests {
         let mut m = mlsc_provenance::ManifestOptions::default();
         m.sink = progress.sink();
         let manifest = mlsc_provenance::build_manifest(&dir, &m).expect("manifest");
-        let bar = progress.bar.as_ref().expect("a bar");
+        let bar = &progress.sink.as_ref().expect("a bar").0;
         assert_eq!(bar.position(), manifest.bytes);
         assert_eq!(bar.length(), Some(manifest.bytes));
     }

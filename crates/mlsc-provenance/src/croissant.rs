@@ -174,6 +174,7 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
             }
         };
         for (name, want) in checks {
+            mlsc_core::ScanSink::begin(&options.sink, 1, Some(size));
             let got = if name == "sha256" {
                 hex(&hash_range(
                     &file,

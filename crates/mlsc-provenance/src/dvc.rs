@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use md5::{Digest as _, Md5};
-use mlsc_core::{Artifact, Assessment, Completeness, Format, Location, Report, Severity, Verdict};
+use mlsc_core::{
+    Artifact, Assessment, Completeness, Format, Location, Report, ScanSink as _, Severity, Verdict,
+};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -394,6 +396,8 @@ fn verify_record(
             ));
             return Ok((0, 0));
         }
+        // Each record is a stage of its own: the sink learns its size before the bytes come.
+        ctx.options.sink.begin(1, Some(meta.len()));
         let (got, size) = dvc_md5(&target, kind, (&ctx.options.sink, rel))?;
         let got = hex(&got);
         if got != digest || recorded_size.is_some_and(|s| s != size) {
@@ -421,6 +425,10 @@ fn verify_record(
     // Symlinks followed for the same reason (DVC hashes what they point to).
     let listed = list_files(&target, true, &Ignorer::new(&[], &[])?, 10_000_000)?;
     let sink = &ctx.options.sink;
+    sink.begin(
+        listed.files.len() as u64,
+        Some(listed.files.iter().map(|f| f.2).sum()),
+    );
     let hashed: Vec<(String, String, u64)> = listed
         .files
         .par_iter()
