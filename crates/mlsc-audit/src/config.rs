@@ -181,7 +181,21 @@ fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<jiff::civil::Date>,
 }
 
 impl Config {
-    /// Reads and parses `path`.
+    /// The configuration of one invocation: `explicit` (`--config FILE`) when given, else [`DEFAULT_FILE`] in the
+    /// current directory when it is there, else the defaults.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Config::from_file`].
+    pub fn discover(explicit: Option<&Path>) -> Result<Config, Error> {
+        match explicit {
+            Some(path) => Config::from_file(path),
+            None if Path::new(DEFAULT_FILE).is_file() => Config::from_file(DEFAULT_FILE),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// Reads and checks the `mlsc.toml` at `path`.
     ///
     /// # Errors
     ///

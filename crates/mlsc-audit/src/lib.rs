@@ -271,6 +271,10 @@ pub struct AuditOptions {
     pub sbom: Option<PathBuf>,
     /// Timings are zero, for reproducible output. By default, false.
     pub deterministic: bool,
+    /// Told of every file the audit scans and hashes (model files scanned and hashed, signed files, DVC and
+    /// Croissant data re-hashed): its size, the bytes got through, its end. A progress bar in bytes listens
+    /// here; each stage calls `begin` with its own total. By default, a sink that ignores everything.
+    pub sink: mlsc_core::SharedSink,
 }
 
 impl AuditOptions {

@@ -1,7 +1,5 @@
 //! The exit status, as a type: 0 clean, 1 findings at or above the threshold, 2 usage, I/O or internal error.
 
-use std::process::ExitCode;
-
 /// What `mlsc` exits with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Status {
@@ -23,15 +21,5 @@ impl Status {
         } else {
             Status::Clean
         }
-    }
-}
-
-impl From<Status> for ExitCode {
-    fn from(s: Status) -> ExitCode {
-        ExitCode::from(match s {
-            Status::Clean => 0,
-            Status::Findings => 1,
-            Status::Error => 2,
-        })
     }
 }

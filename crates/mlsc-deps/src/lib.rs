@@ -3,6 +3,8 @@
 #![warn(missing_docs)]
 
 mod error;
+mod ignore;
+mod render;
 mod requirements;
 mod vuln;
 
@@ -13,6 +15,8 @@ pub mod rules {
 }
 
 pub use crate::error::Error;
+pub use crate::ignore::{IgnoreError, ignores_from_config, load_ignores};
+pub use crate::render::read_projects;
 pub use crate::requirements::{
     Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
     IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use md5::{Digest as _, Md5};
-use mlsc_core::{Artifact, Assessment, Completeness, Format, Location, Report, Severity, Verdict};
+use mlsc_core::{
+    Artifact, Assessment, Completeness, Format, Location, Report, ScanSink as _, Severity, Verdict,
+};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -27,6 +29,9 @@ pub struct DvcOptions {
     pub manifest_dirs: Vec<PathBuf>,
     /// Largest `.dvc`, `dvc.lock` or `.dir` file parsed. By default, 64 MiB.
     pub max_record_bytes: u64,
+    /// Told of each file as it is re-hashed: its size, the bytes hashed, its end. A progress bar in bytes
+    /// listens here. By default, a sink that ignores everything.
+    pub sink: mlsc_core::SharedSink,
 }
 
 impl Default for DvcOptions {
@@ -34,6 +39,7 @@ impl Default for DvcOptions {
         DvcOptions {
             manifest_dirs: Vec::new(),
             max_record_bytes: 64 << 20,
+            sink: mlsc_core::SharedSink::default(),
         }
     }
 }
@@ -389,7 +395,9 @@ fn verify_record(
             ));
             return Ok((0, 0));
         }
-        let (got, size) = dvc_md5(&target, kind)?;
+        // Each record is a stage of its own: the sink learns its size before the bytes come.
+        ctx.options.sink.begin(1, Some(meta.len()));
+        let (got, size) = dvc_md5(&target, kind, (&ctx.options.sink, rel))?;
         let got = hex(&got);
         if got != digest || recorded_size.is_some_and(|s| s != size) {
             ctx.report.push_finding(finding(
@@ -415,10 +423,17 @@ fn verify_record(
     }
     // Symlinks followed for the same reason (DVC hashes what they point to).
     let listed = list_files(&target, true, &Ignorer::new(&[], &[])?, 10_000_000)?;
+    let sink = &ctx.options.sink;
+    sink.begin(
+        listed.files.len() as u64,
+        Some(listed.files.iter().map(|f| f.2).sum()),
+    );
     let hashed: Vec<(String, String, u64)> = listed
         .files
         .par_iter()
-        .map(|(relpath, abs, _)| dvc_md5(abs, kind).map(|(d, n)| (relpath.clone(), hex(&d), n)))
+        .map(|(relpath, abs, _)| {
+            dvc_md5(abs, kind, (sink, relpath)).map(|(d, n)| (relpath.clone(), hex(&d), n))
+        })
         .collect::<Result<_, _>>()?;
     let mut entries: Vec<(String, String)> = hashed
         .iter()
