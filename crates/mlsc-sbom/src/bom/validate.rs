@@ -70,6 +70,13 @@ pub(crate) const RULES: &[Rule] = &[
         tags: &[],
     },
     Rule {
+        code: "MLSC-BOM-008",
+        name: "not-covered",
+        default_severity: Severity::Medium,
+        summary: "Something under the described folder is not in the BOM: a file of no known kind, a folder not walked, a dependency input not read, or nothing describable at all",
+        tags: &["completeness"],
+    },
+    Rule {
         code: "MLSC-BOM-100",
         name: "not-cyclonedx",
         default_severity: Severity::High,
