@@ -264,8 +264,8 @@ pub(crate) fn html(report: &AuditReport) -> String {
         escape(&report.target),
         badge(report.verdict),
         report.reasons.len(),
-        escape(&crate::render::verdict_meaning(report)),
-        escape(&counts(&report.report.statistics.by_severity))
+        escape(&counts(&report.report.statistics.by_severity)),
+        text_with_code(&crate::render::verdict_meaning(report))
     );
     out.push_str("<main>\n<section id=\"reasons\"><h2>Reasons</h2>\n");
     if report.reasons.is_empty() {
