@@ -201,6 +201,7 @@ fn scan(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult
         mlsc_pickle::Policy::default().with_allowed(config.scan.allow.iter().cloned());
     // Digests of every model file go into the report, so that the reviewer can tie the verdict to the bytes.
     scan_options.hash = true;
+    scan_options.sink = options.sink.clone();
     let mut report = mlsc_pickle::scan_paths(std::slice::from_ref(&options.target), &scan_options);
     // The scanner lists every text file it sniffed as "not a model format" (info). In an audit, cards, configs and
     // requirements are other checks' inputs, so those lines are noise; binary files of unknown format stay.
@@ -709,7 +710,11 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
         &inv.dvc,
         "DVC record matches every byte",
         "DVC record differs",
-        |p| mlsc_provenance::verify_dvc(p, &mlsc_provenance::DvcOptions::default()),
+        |p| {
+            let mut o = mlsc_provenance::DvcOptions::default();
+            o.sink = options.sink.clone();
+            mlsc_provenance::verify_dvc(p, &o)
+        },
     );
     if !inv.dvc.is_empty() {
         parts.push(plural(inv.dvc.len(), "DVC record", "DVC records"));
@@ -719,7 +724,11 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
         &inv.croissant,
         "Croissant file hashes match",
         "Croissant hashes",
-        |p| mlsc_provenance::verify_croissant(p, &mlsc_provenance::CroissantOptions::default()),
+        |p| {
+            let mut o = mlsc_provenance::CroissantOptions::default();
+            o.sink = options.sink.clone();
+            mlsc_provenance::verify_croissant(p, &o)
+        },
     );
     if !inv.croissant.is_empty() {
         parts.push(plural(
@@ -776,6 +785,7 @@ fn verify_one_signature(
         return;
     };
     let mut vopts = mlsc_provenance::VerifyOptions::default();
+    vopts.sink = options.sink.clone();
     // A signature stored inside the model folder is not part of what it signs (model_signing's command line
     // ignores it the same way).
     if let Ok(rel) = sig.strip_prefix(&dir) {
@@ -918,7 +928,7 @@ fn sbom(
     let valid = validation.is_valid();
     ran.report.findings.extend(out.findings);
     ran.report.findings.extend(validation.findings);
-    if let Err(e) = write_atomically(out_path, json.as_bytes()) {
+    if let Err(e) = mlsc_core::write_atomic(out_path, json.as_bytes()) {
         ran.report
             .errors
             .push(ReportError::new(Some(shown.clone()), e.to_string()));
@@ -958,19 +968,6 @@ fn sbom(
         }
     );
     CheckResult::Ran(Box::new(ran))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// Records the licences a dataset or Model Card Toolkit card states: one fact ("not stated" when none), and one

@@ -288,6 +288,10 @@ pub struct AuditOptions {
     pub max_database_age_days: Option<u32>,
     /// The day the database's age and ignore expiries are measured at. By default, `None`: today (UTC).
     pub today: Option<jiff::civil::Date>,
+    /// Told of every file the audit scans and hashes (model files scanned and hashed, signed files, DVC and
+    /// Croissant data re-hashed): its size, the bytes got through, its end. A progress bar in bytes listens
+    /// here; each stage calls `begin` with its own total. By default, a sink that ignores everything.
+    pub sink: mlsc_core::SharedSink,
 }
 
 impl AuditOptions {

@@ -3,49 +3,10 @@
 
 use std::fmt::Write as _;
 
-use mlsc_core::{Finding, Severity};
+// The finding lines and styles are mlsc-core's, so `mlsc audit` looks like the other commands.
+use mlsc_core::render::{Style, write_finding};
 
 use crate::{AuditReport, CheckSection, Outcome};
-
-/// ANSI styling that collapses to nothing without colour: the subset of the CLI's styles the audit uses, so that
-/// `mlsc audit` looks like the other commands.
-#[derive(Debug, Clone, Copy)]
-struct Style {
-    color: bool,
-}
-
-impl Style {
-    fn new(color: bool) -> Self {
-        Style { color }
-    }
-
-    fn paint(self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-
-    fn bold(self, text: &str) -> String {
-        self.paint("1", text)
-    }
-
-    fn dim(self, text: &str) -> String {
-        self.paint("2", text)
-    }
-
-    fn severity(self, severity: Severity) -> String {
-        let code = match severity {
-            Severity::Critical => "1;31",
-            Severity::High => "31",
-            Severity::Medium => "33",
-            Severity::Low => "36",
-            Severity::Info => "2",
-        };
-        self.paint(code, &format!("{:<8}", severity.as_str()))
-    }
-}
 
 /// The outcome as `label` (already cased and padded), in the colour of the severities it stands for.
 fn paint_outcome(color: bool, o: Outcome, label: &str) -> String {
@@ -81,20 +42,6 @@ pub(crate) fn counts(c: &mlsc_core::SeverityCounts) -> String {
     }
 }
 
-fn write_finding(out: &mut String, f: &Finding, style: Style) {
-    let _ = writeln!(
-        out,
-        "  {} {} {}  {}",
-        style.severity(f.severity),
-        style.dim(&f.code),
-        f.location,
-        f.message
-    );
-    if let Some(e) = &f.evidence {
-        let _ = writeln!(out, "      {} {}", style.dim("evidence:"), e);
-    }
-}
-
 fn section(out: &mut String, s: &CheckSection, style: Style, color: bool, quiet: bool) {
     let _ = writeln!(
         out,
@@ -118,7 +65,7 @@ fn section(out: &mut String, s: &CheckSection, style: Style, color: bool, quiet:
         }
     }
     for f in &s.findings {
-        if quiet && f.severity == Severity::Info {
+        if quiet && f.severity == mlsc_core::Severity::Info {
             continue;
         }
         write_finding(out, f, style);

@@ -12,6 +12,7 @@ mod lines;
 mod lint;
 mod markdown;
 mod mct;
+mod render;
 mod rules;
 mod score;
 mod vocab;
@@ -30,6 +31,7 @@ pub use crate::lint::{
 };
 pub use crate::markdown::Section;
 pub use crate::mct::{MctSchemas, ToolkitCard};
+pub use crate::render::{ScoreSet, lint_human};
 pub use crate::rules::RULES;
 pub use crate::score::{CardScore, Dimension, ScoreItem, score_bytes, score_paths};
 pub use crate::vocab::Vocabularies;

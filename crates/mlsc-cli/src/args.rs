@@ -32,6 +32,9 @@ pub(crate) struct GlobalArgs {
     /// Print only findings and errors: no summary, no progress.
     #[arg(long, short = 'q', global = true)]
     pub(crate) quiet: bool,
+    /// Never draw a progress bar (bars are drawn on stderr, and only when it is a terminal).
+    #[arg(long, global = true)]
+    pub(crate) no_progress: bool,
     /// When to use colour. `auto` uses it on a terminal unless `NO_COLOR` is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub(crate) color: ColorChoice,

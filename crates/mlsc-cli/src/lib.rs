@@ -14,6 +14,7 @@ mod cmd;
 mod config;
 mod exit;
 mod output;
+mod progress;
 
 use crate::args::Cli;
 use crate::exit::Status;

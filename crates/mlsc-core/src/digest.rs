@@ -126,6 +126,37 @@ pub fn sha256_files(paths: &[PathBuf]) -> Vec<Result<(Sha256Digest, u64), Error>
     paths.par_iter().map(|p| sha256_file(p)).collect()
 }
 
+/// [`sha256_files`], telling `sink` of the work: `begin` with the count and total size, then per file (named by
+/// its path) `started`, `bytes` as it is read and `finished`.
+pub fn sha256_files_to(
+    paths: &[PathBuf],
+    sink: &crate::SharedSink,
+) -> Vec<Result<(Sha256Digest, u64), Error>> {
+    use crate::ScanSink as _;
+    let sizes: Vec<u64> = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .collect();
+    sink.begin(paths.len() as u64, Some(sizes.iter().sum()));
+    paths
+        .par_iter()
+        .zip(&sizes)
+        .map(|(p, &size)| {
+            let name = p.display().to_string();
+            sink.started(&name, size);
+            let io = |source| Error::Io {
+                path: p.clone(),
+                source,
+            };
+            let result = std::fs::File::open(p)
+                .and_then(|f| sha256_reader(sink.reader(&name, f)))
+                .map_err(io);
+            sink.finished(&crate::Finished::new(&name));
+            result
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,14 @@
 #![warn(missing_docs)]
 
 mod error;
+mod ignore;
+mod render;
 mod requirements;
 mod vuln;
 
 pub use crate::error::Error;
+pub use crate::ignore::{IgnoreError, ignores_from_config, load_ignores};
+pub use crate::render::read_projects;
 pub use crate::requirements::{
     Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
     IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,

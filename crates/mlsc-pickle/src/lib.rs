@@ -10,8 +10,8 @@ mod scan;
 
 pub use crate::error::Error;
 pub use crate::pickle::{
-    AnalyseOptions, CallSummary, Disassembly, Instruction, PickleAnalysis, Policy, analyse_one,
-    analyse_pickle, analyse_reader, disassemble,
+    AnalyseOptions, CallSummary, Disassembly, Instruction, Listing, PickleAnalysis, Policy,
+    analyse_one, analyse_pickle, analyse_reader, disassemble,
 };
 pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{

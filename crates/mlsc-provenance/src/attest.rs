@@ -109,7 +109,12 @@ fn expand(base: &Path, paths: &[PathBuf]) -> Result<Vec<(String, PathBuf, u64)>,
 }
 
 fn descriptors(files: &[(String, PathBuf, u64)], kind: Option<&str>) -> Result<Vec<Value>, Error> {
-    let resources = hash_files(files, HashAlgorithm::Sha256, crate::Serialization::Files)?;
+    let resources = hash_files(
+        files,
+        HashAlgorithm::Sha256,
+        crate::Serialization::Files,
+        &mlsc_core::SharedSink::default(),
+    )?;
     Ok(resources
         .iter()
         .map(|r| {
@@ -250,7 +255,12 @@ pub(crate) fn check_attestation(
         }
     }
     let files: Vec<(String, PathBuf, u64)> = present.iter().map(|(f, _)| f.clone()).collect();
-    let got = hash_files(&files, HashAlgorithm::Sha256, crate::Serialization::Files)?;
+    let got = hash_files(
+        &files,
+        HashAlgorithm::Sha256,
+        crate::Serialization::Files,
+        &mlsc_core::SharedSink::default(),
+    )?;
     for (r, (f, want)) in got.iter().zip(&present) {
         if r.digest != *want {
             report.push_finding(finding(

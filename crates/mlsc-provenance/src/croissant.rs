@@ -17,6 +17,9 @@ use crate::rules::codes;
 pub struct CroissantOptions {
     /// The folder relative `contentUrl`s are resolved against. By default, the JSON file's folder.
     pub data_dir: Option<PathBuf>,
+    /// Told of each file as it is hashed: its size, the bytes hashed, its end. By default, a sink that ignores
+    /// everything.
+    pub sink: mlsc_core::SharedSink,
 }
 
 /// Most bytes of a Croissant file parsed.
@@ -172,9 +175,15 @@ pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Repor
         };
         for (name, want) in checks {
             let got = if name == "sha256" {
-                hex(&hash_range(&file, 0, size, HashAlgorithm::Sha256)?)
+                hex(&hash_range(
+                    &file,
+                    0,
+                    size,
+                    HashAlgorithm::Sha256,
+                    (&options.sink, url),
+                )?)
             } else {
-                hex(&dvc_md5(&file, DvcHash::Md5)?.0)
+                hex(&dvc_md5(&file, DvcHash::Md5, (&options.sink, url))?.0)
             };
             if got != want {
                 report.push_finding(finding(

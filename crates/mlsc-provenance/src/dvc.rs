@@ -28,6 +28,9 @@ pub struct DvcOptions {
     pub manifest_dirs: Vec<PathBuf>,
     /// Largest `.dvc`, `dvc.lock` or `.dir` file parsed. By default, 64 MiB.
     pub max_record_bytes: u64,
+    /// Told of each file as it is re-hashed: its size, the bytes hashed, its end. A progress bar in bytes
+    /// listens here. By default, a sink that ignores everything.
+    pub sink: mlsc_core::SharedSink,
 }
 
 impl Default for DvcOptions {
@@ -35,6 +38,7 @@ impl Default for DvcOptions {
         DvcOptions {
             manifest_dirs: Vec::new(),
             max_record_bytes: 64 << 20,
+            sink: mlsc_core::SharedSink::default(),
         }
     }
 }
@@ -390,7 +394,7 @@ fn verify_record(
             ));
             return Ok((0, 0));
         }
-        let (got, size) = dvc_md5(&target, kind)?;
+        let (got, size) = dvc_md5(&target, kind, (&ctx.options.sink, rel))?;
         let got = hex(&got);
         if got != digest || recorded_size.is_some_and(|s| s != size) {
             ctx.report.push_finding(finding(
@@ -416,10 +420,13 @@ fn verify_record(
     }
     // Symlinks followed for the same reason (DVC hashes what they point to).
     let listed = list_files(&target, true, &Ignorer::new(&[], &[])?, 10_000_000)?;
+    let sink = &ctx.options.sink;
     let hashed: Vec<(String, String, u64)> = listed
         .files
         .par_iter()
-        .map(|(relpath, abs, _)| dvc_md5(abs, kind).map(|(d, n)| (relpath.clone(), hex(&d), n)))
+        .map(|(relpath, abs, _)| {
+            dvc_md5(abs, kind, (sink, relpath)).map(|(d, n)| (relpath.clone(), hex(&d), n))
+        })
         .collect::<Result<_, _>>()?;
     let mut entries: Vec<(String, String)> = hashed
         .iter()

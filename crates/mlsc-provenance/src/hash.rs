@@ -12,6 +12,8 @@ use std::str::FromStr;
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
 
+use mlsc_core::{Finished, ScanSink as _, SharedSink};
+
 use crate::Error;
 
 pub(crate) const BUF: usize = 1 << 20;
@@ -132,13 +134,15 @@ fn fill(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// The digest of bytes `start..end` of the file at `path`. A file that is shorter than `end` is an error: the
-/// caller measured it, so it changed while being hashed.
+/// caller measured it, so it changed while being hashed. `sink` hears of it as the artefact `name`.
 pub(crate) fn hash_range(
     path: &Path,
     start: u64,
     end: u64,
     algorithm: HashAlgorithm,
+    (sink, name): (&SharedSink, &str),
 ) -> Result<Vec<u8>, Error> {
+    sink.started(name, end - start);
     let io = |e| Error::io(path, e);
     let mut file = fs_err::File::open(path).map_err(|e| Error::io(path, e))?;
     if start > 0 {
@@ -173,8 +177,10 @@ pub(crate) fn hash_range(
             ));
         }
         hasher.update(&buf[..n]);
+        sink.bytes(name, n as u64);
         remaining -= n as u64;
     }
+    sink.finished(&Finished::new(name));
     Ok(hasher.finish())
 }
 
@@ -206,10 +212,15 @@ fn is_text_block(block: &[u8]) -> bool {
     (nontext as f64) / (block.len() as f64) <= 0.30
 }
 
-/// The md5 of a file as DVC computes it, and the file's size.
-pub(crate) fn dvc_md5(path: &Path, kind: DvcHash) -> Result<([u8; 16], u64), Error> {
+/// The md5 of a file as DVC computes it, and the file's size. `sink` hears of it as the artefact `name`.
+pub(crate) fn dvc_md5(
+    path: &Path,
+    kind: DvcHash,
+    (sink, name): (&SharedSink, &str),
+) -> Result<([u8; 16], u64), Error> {
     let io = |e| Error::io(path, e);
     let mut file = fs_err::File::open(path).map_err(|e| Error::io(path, e))?;
+    sink.started(name, file.metadata().map_or(0, |m| m.len()));
     let mut hasher = Md5::new();
     let mut buf = vec![0u8; BUF];
     let mut total = 0u64;
@@ -219,6 +230,7 @@ pub(crate) fn dvc_md5(path: &Path, kind: DvcHash) -> Result<([u8; 16], u64), Err
             break;
         }
         total += n as u64;
+        sink.bytes(name, n as u64);
         let chunk = &buf[..n];
         if kind == DvcHash::Md5Dos2Unix && is_text_block(&chunk[..n.min(512)]) {
             let mut i = 0;
@@ -240,6 +252,7 @@ pub(crate) fn dvc_md5(path: &Path, kind: DvcHash) -> Result<([u8; 16], u64), Err
             break;
         }
     }
+    sink.finished(&Finished::new(name));
     Ok((hasher.finalize().into(), total))
 }
 
@@ -286,29 +299,39 @@ mod tests {
 
     #[test]
     fn ranges_and_dos2unix() {
+        let sink = SharedSink::default();
+        #[allow(non_snake_case)]
+        let NO_SINK = (&sink, "");
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         let data: Vec<u8> = (0..3 * BUF + 17).map(|i| (i % 251) as u8).collect();
         std::fs::write(&p, &data).unwrap();
-        let whole = hash_range(&p, 0, data.len() as u64, HashAlgorithm::Sha256).unwrap();
+        let whole = hash_range(&p, 0, data.len() as u64, HashAlgorithm::Sha256, NO_SINK).unwrap();
         assert_eq!(whole, HashAlgorithm::Sha256.digest(&data));
-        let mid = hash_range(&p, 1000, 2 * BUF as u64 + 5, HashAlgorithm::Blake2b).unwrap();
+        let mid = hash_range(
+            &p,
+            1000,
+            2 * BUF as u64 + 5,
+            HashAlgorithm::Blake2b,
+            NO_SINK,
+        )
+        .unwrap();
         assert_eq!(mid, HashAlgorithm::Blake2b.digest(&data[1000..2 * BUF + 5]));
-        assert!(hash_range(&p, 0, data.len() as u64 + 1, HashAlgorithm::Sha256).is_err());
+        assert!(hash_range(&p, 0, data.len() as u64 + 1, HashAlgorithm::Sha256, NO_SINK).is_err());
         // The multi-threaded BLAKE3 path gives the one-shot digest.
-        let b3 = hash_range(&p, 0, data.len() as u64, HashAlgorithm::Blake3).unwrap();
+        let b3 = hash_range(&p, 0, data.len() as u64, HashAlgorithm::Blake3, NO_SINK).unwrap();
         assert_eq!(b3, blake3::hash(&data).as_bytes().to_vec());
 
         let t = dir.path().join("t");
         std::fs::write(&t, b"a\r\nb\r\nc").unwrap();
-        let (d, n) = dvc_md5(&t, DvcHash::Md5Dos2Unix).unwrap();
+        let (d, n) = dvc_md5(&t, DvcHash::Md5Dos2Unix, NO_SINK).unwrap();
         assert_eq!(n, 7);
         assert_eq!(d.to_vec(), Md5::digest(b"a\nb\nc").to_vec());
-        let (d, _) = dvc_md5(&t, DvcHash::Md5).unwrap();
+        let (d, _) = dvc_md5(&t, DvcHash::Md5, NO_SINK).unwrap();
         assert_eq!(d.to_vec(), Md5::digest(b"a\r\nb\r\nc").to_vec());
         // Binary (NUL byte): never normalised.
         std::fs::write(&t, b"\0\r\n").unwrap();
-        let (d, _) = dvc_md5(&t, DvcHash::Md5Dos2Unix).unwrap();
+        let (d, _) = dvc_md5(&t, DvcHash::Md5Dos2Unix, NO_SINK).unwrap();
         assert_eq!(d.to_vec(), Md5::digest(b"\0\r\n").to_vec());
     }
 }

@@ -12,6 +12,7 @@ mod keys;
 mod locate;
 mod manifest;
 mod oms;
+mod render;
 mod rules;
 mod x509;
 
@@ -33,6 +34,7 @@ pub use crate::oms::{
     VerifyOptions, model_statement, read_certificates, sign_model, sign_statement,
     verify_signature, verify_signature_bytes,
 };
+pub use crate::render::{public_key_path, verify_recorded};
 pub use crate::rules::{RULES, codes};
 
 /// Every finding code this crate emits, for SARIF and `mlsc explain`.

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use mlsc_core::{ScanSink as _, SharedSink};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Error;
+
 use crate::hash::{HashAlgorithm, hash_range, hex};
 
 /// The git paths model_signing ignores by default, relative to the model root.
@@ -58,6 +60,9 @@ pub struct ManifestOptions {
     pub ignore: Vec<String>,
     /// Most files in one manifest; more is an error rather than unbounded memory. By default, 1 000 000.
     pub max_files: usize,
+    /// Told of each file (or shard) as it is hashed: its size, the bytes hashed, its end. A progress bar in
+    /// bytes listens here. By default, a sink that ignores everything.
+    pub sink: SharedSink,
 }
 
 impl Default for ManifestOptions {
@@ -69,6 +74,7 @@ impl Default for ManifestOptions {
             ignore_git_paths: true,
             ignore: Vec::new(),
             max_files: 1_000_000,
+            sink: SharedSink::default(),
         }
     }
 }
@@ -493,7 +499,12 @@ pub fn build_manifest(path: &Path, options: &ManifestOptions) -> Result<Manifest
     // model_signing reads recorded ignore paths as literal paths, so a glob is recorded as what it matched: the
     // signature then means the same to both tools, and a file added later that the glob would match is seen.
     ignore_paths.extend(listed.glob_ignored.iter().cloned());
-    let resources = hash_files(&listed.files, options.hash, options.serialization)?;
+    let resources = hash_files(
+        &listed.files,
+        options.hash,
+        options.serialization,
+        &options.sink,
+    )?;
     Ok(Manifest {
         model_name: listed.model_name,
         hash: options.hash,
@@ -512,6 +523,7 @@ pub(crate) fn hash_files(
     files: &[(String, PathBuf, u64)],
     hash: HashAlgorithm,
     serialization: Serialization,
+    sink: &SharedSink,
 ) -> Result<Vec<Resource>, Error> {
     // (file index, start, end) in output order.
     let mut items: Vec<(usize, u64, u64)> = Vec::new();
@@ -528,6 +540,10 @@ pub(crate) fn hash_files(
             }
         }
     }
+    sink.begin(
+        items.len() as u64,
+        Some(items.iter().map(|(_, s, e)| e - s).sum()),
+    );
     // Largest first, so that one big file does not start last and leave the other cores idle.
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(items[k].2 - items[k].1));
@@ -535,7 +551,7 @@ pub(crate) fn hash_files(
         .par_iter()
         .map(|&k| {
             let (i, start, end) = items[k];
-            hash_range(&files[i].1, start, end, hash).map(|d| (k, d))
+            hash_range(&files[i].1, start, end, hash, (sink, &files[i].0)).map(|d| (k, d))
         })
         .collect::<Result<_, _>>()?;
     let mut by_item: Vec<Vec<u8>> = vec![Vec::new(); items.len()];

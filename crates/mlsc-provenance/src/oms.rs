@@ -176,6 +176,9 @@ pub struct VerifyOptions {
     pub now: Option<u64>,
     /// Largest signature file read. By default, 64 MiB.
     pub max_signature_bytes: u64,
+    /// Told of each file (or shard) as it is hashed: its size, the bytes hashed, its end. A progress bar in
+    /// bytes listens here. By default, a sink that ignores everything.
+    pub sink: mlsc_core::SharedSink,
 }
 
 impl Default for VerifyOptions {
@@ -185,6 +188,7 @@ impl Default for VerifyOptions {
             ignore_git_paths: true,
             now: None,
             max_signature_bytes: 64 << 20,
+            sink: mlsc_core::SharedSink::default(),
         }
     }
 }
@@ -768,7 +772,12 @@ fn check_model(
             ));
         }
     }
-    let resources = hash_files(&listed.files, expected.hash, expected.serialization)?;
+    let resources = hash_files(
+        &listed.files,
+        expected.hash,
+        expected.serialization,
+        &options.sink,
+    )?;
     let bytes: u64 = listed.files.iter().map(|f| f.2).sum();
     let mut actual: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     for Resource {

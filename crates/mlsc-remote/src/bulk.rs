@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use mlsc_core::{
-    Artifact, Completeness, Finding, Format, Report, ReportError, Sha256Digest, Verdict,
+    Artifact, Completeness, Finding, Finished, Format, Report, ReportError, ScanSink as _,
+    Sha256Digest, SharedSink, Verdict,
 };
 use mlsc_pickle::{NamedSource, ScanOptions};
 use rayon::prelude::*;
@@ -183,6 +184,11 @@ pub struct BulkOptions {
     pub jobs: usize,
     /// The result cache, if any. By default, none.
     pub cache: Option<ResultCache>,
+    /// Told of each artefact's record as soon as it is judged, from the worker threads in completion order:
+    /// [`Finished`] with the record's findings, its first error and the record as one line of JSON (what
+    /// `--format jsonl` streams). Progress within files is `scan.sink`'s business. By default, a sink that
+    /// ignores everything.
+    pub sink: SharedSink,
 }
 
 impl Default for BulkOptions {
@@ -191,6 +197,7 @@ impl Default for BulkOptions {
             scan: ScanOptions::default(),
             jobs: 8,
             cache: None,
+            sink: SharedSink::default(),
         }
     }
 }
@@ -318,6 +325,16 @@ pub fn scan_inputs(
             cached.fetch_add(1, Ordering::Relaxed);
         }
         on_record(&r);
+        if !opts.sink.is_none() {
+            // A record that cannot be serialised has no line; its entry in the report still stands.
+            let json = serde_json::to_string(&r).ok();
+            opts.sink.finished(
+                &Finished::new(&r.uri)
+                    .with_findings(&r.findings)
+                    .with_error(r.errors.first())
+                    .with_json(json.as_deref()),
+            );
+        }
         records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

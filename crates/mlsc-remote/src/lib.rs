@@ -6,6 +6,7 @@ mod bulk;
 mod error;
 mod http;
 mod hub;
+mod jsonl;
 mod source;
 mod uri;
 
@@ -19,6 +20,7 @@ pub use crate::bulk::{
 pub use crate::error::Error;
 pub use crate::http::HttpOptions;
 pub use crate::hub::HubFile;
+pub use crate::jsonl::JsonLines;
 pub use crate::source::HttpSource;
 pub use crate::uri::{HubUri, RemoteUri, RepoType, is_remote, parse_uri};
 

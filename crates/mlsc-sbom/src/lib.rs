@@ -6,16 +6,16 @@ mod bom;
 mod error;
 
 pub use crate::bom::{
-    AffectedComponent, Approach, Bom, BomDependency, BomOptions, BomOutput, BomVulnerability,
-    Component, ComponentData, ComponentType, ConfidenceInterval, Considerations, DataContents,
-    DataGovernance, DatasetChoice, DatasetRef, ExternalReference, FairnessAssessment, Hash,
-    License, LicenseChoice, MatchKind, Metadata, MlFormat, ModelCard, ModelParameters,
-    PackageQuery, Pedigree, PerformanceMetric, Property, QuantitativeAnalysis, ResponsibleParty,
-    Risk, SpecVersion, Validation, VulnAdvisory, VulnAffect, VulnAffectedVersion, VulnRating,
-    VulnReference, VulnSource, add_vulnerabilities, affected_by_advisory, affected_by_bom_vulnerabilities, affected_components,
-    bom_for_path, bom_rules, bom_to_json, database_knows, directory_digest, finish, hub_license,
-    hub_license_ids, is_valid_spdx_id, model_dir_bom, project_bom, validate_bom_json,
-    validate_bom_value,
+    AffectedComponent, AffectedSearch, Approach, Bom, BomDependency, BomOptions, BomOutput,
+    BomVulnerability, Component, ComponentData, ComponentType, ConfidenceInterval, Considerations,
+    DataContents, DataGovernance, DatasetChoice, DatasetRef, ExternalReference, FairnessAssessment,
+    FileValidations, Hash, License, LicenseChoice, MatchKind, Metadata, MlFormat, ModelCard,
+    ModelParameters, PackageQuery, Pedigree, PerformanceMetric, Property, QuantitativeAnalysis,
+    ResponsibleParty, Risk, SpecVersion, Validation, VulnAdvisory, VulnAffect, VulnAffectedVersion,
+    VulnRating, VulnReference, VulnSource, add_vulnerabilities, affected_by_advisory, affected_by_bom_vulnerabilities,
+    affected_components, affected_human, bom_for_path, bom_rules, bom_to_json, database_knows,
+    directory_digest, finish, hub_license, hub_license_ids, is_valid_spdx_id, model_dir_bom,
+    project_bom, validate_bom_json, validate_bom_value, validate_files,
 };
 pub use crate::error::Error;
 // Requirements and OSV matching live in mlsc-deps (a tool that only audits dependencies needs nothing else of

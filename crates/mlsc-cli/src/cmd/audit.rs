@@ -53,7 +53,10 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
     options.sbom.clone_from(&args.sbom);
     // Reproducible output, as for BOMs: timings are the only thing that differs between two runs.
     options.deterministic = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+    let progress = crate::progress::Progress::new(global);
+    options.sink = progress.sink();
     let report = mlsc_audit::run(&options, &config)?;
+    drop(progress);
     let text = match global.format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report)?;

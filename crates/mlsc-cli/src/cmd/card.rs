@@ -1,6 +1,5 @@
 //! `mlsc card lint | score | init`: model-card and data-card auditing.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -142,7 +141,7 @@ fn lint(global: &GlobalArgs, args: &LintArgs) -> anyhow::Result<Status> {
     options.audit = !args.no_audit;
     let report = mlsc_cards::lint_paths(&args.source.paths, &options);
     if global.format == OutputFormat::Human {
-        let text = lint_human(
+        let text = mlsc_cards::lint_human(
             &report,
             output::Style::new(output::use_color(global)),
             global.quiet,
@@ -154,152 +153,28 @@ fn lint(global: &GlobalArgs, args: &LintArgs) -> anyhow::Result<Status> {
     Ok(Status::of_report(&report, global.fail_on))
 }
 
-fn plural(n: usize, one: &str) -> String {
-    match n {
-        0 => format!("no {one}s"),
-        1 => format!("1 {one}"),
-        _ => format!("{n} {one}s"),
-    }
-}
-
-/// `card lint` in words: each card with how many findings it has ("17 findings", "no findings"), never a
-/// verdict word like "clean" above a list of findings; then errors and a summary.
-fn lint_human(report: &mlsc_core::Report, style: output::Style, quiet: bool) -> String {
-    let mut out = String::new();
-    for artifact in &report.artifacts {
-        let findings: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.location.path == artifact.path)
-            .collect();
-        if quiet && findings.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "{}  {}  {}",
-            style.bold(&format!("`{}`", artifact.path)),
-            style.dim(artifact.format.as_str()),
-            plural(findings.len(), "finding")
-        );
-        for f in findings {
-            output::write_finding(&mut out, f, style);
-        }
-    }
-    // Findings about paths that are not cards themselves still get printed.
-    let rest: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| !report.artifacts.iter().any(|a| a.path == f.location.path))
-        .collect();
-    for f in &rest {
-        output::write_finding(&mut out, f, style);
-    }
-    for e in &report.errors {
-        let _ = writeln!(
-            out,
-            "error: `{}`: {}",
-            e.path.as_deref().unwrap_or("-"),
-            e.message
-        );
-    }
-    if !quiet {
-        let c = report.statistics.by_severity;
-        let _ = writeln!(
-            out,
-            "{} {} linted, {} ({} critical, {} high, {} medium, {} low, {} info); {} error(s)",
-            style.bold("summary:"),
-            plural(report.artifacts.len(), "card"),
-            plural(report.findings.len(), "finding"),
-            c.critical,
-            c.high,
-            c.medium,
-            c.low,
-            c.info,
-            report.errors.len()
-        );
-    }
-    out
-}
-
 fn score(global: &GlobalArgs, args: &ScoreArgs) -> anyhow::Result<Status> {
-    let options = options(&args.source)?;
-    let mut scores = Vec::new();
-    let mut errors = Vec::new();
-    for r in mlsc_cards::score_paths(&args.source.paths, &options) {
-        match r {
-            Ok(s) => scores.push(s),
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
-    for p in &args.source.paths {
-        if mlsc_cards::card_files(p).is_empty() {
-            errors.push(format!("`{}`: no card found", p.display()));
-        }
-    }
-    let below: Vec<&mlsc_cards::CardScore> = match args.min_score {
-        Some(min) => scores.iter().filter(|s| s.score < min).collect(),
-        None => Vec::new(),
-    };
+    let set = mlsc_cards::ScoreSet::of_paths(&args.source.paths, &options(&args.source)?);
     let text = match global.format {
         OutputFormat::Json => {
-            let doc = serde_json::json!({
-                "command": "card score",
-                "tool": {"name": "mlsc", "version": env!("CARGO_PKG_VERSION")},
-                "min_score": args.min_score,
-                "scores": scores,
-                "errors": errors,
-            });
-            let mut s = serde_json::to_string_pretty(&doc)?;
+            let mut s = serde_json::to_string_pretty(&set.to_json(args.min_score))?;
             s.push('\n');
             s
         }
-        OutputFormat::Human | OutputFormat::Markdown => {
-            let style = output::Style::new(output::use_color(global));
-            let mut s = String::new();
-            for c in &scores {
-                let _ = writeln!(
-                    s,
-                    "{} `{}` ({}): {}/100",
-                    style.bold("score"),
-                    c.path,
-                    c.kind.as_str(),
-                    c.score
-                );
-                if !global.quiet {
-                    for d in &c.dimensions {
-                        let _ = writeln!(s, "  {:<22} {:>3}", d.name, d.score);
-                    }
-                    if !c.missing.is_empty() {
-                        let _ = writeln!(s, "  missing:");
-                        for m in &c.missing {
-                            let _ = writeln!(s, "    - {m}");
-                        }
-                    }
-                }
-            }
-            for e in &errors {
-                let _ = writeln!(s, "error: {e}");
-            }
-            if let Some(min) = args.min_score {
-                let _ = writeln!(
-                    s,
-                    "{} of {} card(s) below --min-score {min}",
-                    below.len(),
-                    scores.len()
-                );
-            }
-            s
-        }
+        OutputFormat::Human | OutputFormat::Markdown => set.to_human(
+            args.min_score,
+            output::Style::new(output::use_color(global)),
+            global.quiet,
+        ),
         other => anyhow::bail!(
             "`--format {}` is not available for `mlsc card score`: use human, json or markdown",
             output::format_name(other)
         ),
     };
     output::write_output(global, text.as_bytes())?;
-    Ok(if !errors.is_empty() {
+    Ok(if !set.errors.is_empty() {
         Status::Error
-    } else if !below.is_empty() {
+    } else if !set.below(args.min_score).is_empty() {
         Status::Findings
     } else {
         Status::Clean

@@ -141,25 +141,7 @@ fn info(global: &GlobalArgs, args: &InfoArgs) -> anyhow::Result<Status> {
     let i = db.info();
     let text = match global.format {
         OutputFormat::Json => format!("{}\n", serde_json::to_string_pretty(i)?),
-        OutputFormat::Human => {
-            let mut s = format!(
-                "source: {}\nformat: {}\nrecords: {}\nPyPI records: {}\npackages: {}\nwithdrawn: {}\nnewest modified: {}\n",
-                i.source,
-                i.format,
-                i.records,
-                i.pypi_records,
-                i.packages,
-                i.withdrawn,
-                i.newest_modified.as_deref().unwrap_or("unknown"),
-            );
-            if i.invalid > 0 {
-                s.push_str(&format!("invalid records skipped: {}\n", i.invalid));
-                for p in &i.problems {
-                    s.push_str(&format!("  {p}\n"));
-                }
-            }
-            s
-        }
+        OutputFormat::Human => i.to_human(),
         other => bail!(
             "`--format {}` is not available for `mlsc db info`: use human or json",
             output::format_name(other)

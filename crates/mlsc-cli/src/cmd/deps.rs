@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 use mlsc_deps::{AuditOptions, Database, Ignore, Platform, Project, ReadOptions, Target};
-use serde::Deserialize;
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::Status;
@@ -48,101 +47,19 @@ pub(crate) struct DepsArgs {
     pub(crate) ignore_vuln: Vec<Ignore>,
 }
 
-/// `ID[:REASON[:UNTIL]]`. Advisory ids hold no `:`; a reason may, so UNTIL is the part after the last `:` when it
-/// is a date, and the reason is everything between.
 fn parse_ignore_vuln(s: &str) -> Result<Ignore, String> {
-    let (id, rest) = s.split_once(':').unwrap_or((s, ""));
-    let id = id.trim();
-    if id.is_empty() || id.contains(char::is_whitespace) {
-        return Err(format!(
-            "`{s}`: expected ID[:REASON[:UNTIL]], such as GHSA-j8r2-6x86-q33q:no proxies:2027-01-31"
-        ));
-    }
-    let (reason, until) = match rest.rsplit_once(':') {
-        Some((r, u)) => match u.trim().parse::<jiff::civil::Date>() {
-            Ok(d) => (r, Some(d)),
-            Err(_) if looks_like_date(u) => {
-                return Err(format!("`{s}`: `{u}` is not a date such as 2027-01-31"));
-            }
-            Err(_) => (rest, None),
-        },
-        None => match rest.trim().parse::<jiff::civil::Date>() {
-            // `ID:2027-01-31`: an expiry with no reason.
-            Ok(d) if looks_like_date(rest) => ("", Some(d)),
-            _ => (rest, None),
-        },
-    };
-    let reason = if reason.trim().is_empty() {
-        "ignored on the command line"
-    } else {
-        reason.trim()
-    };
-    Ok(Ignore::new(id, reason, until))
+    Ignore::parse_spec(s).map_err(|e| e.to_string())
 }
 
-fn looks_like_date(s: &str) -> bool {
-    let s = s.trim();
-    s.len() >= 8 && s.bytes().all(|b| b.is_ascii_digit() || b == b'-') && s.contains('-')
-}
-
-/// `[deps]` of `mlsc.toml`, read here on its own so that `mlsc deps` needs no other section.
-#[derive(Debug, Default, Deserialize)]
-struct ConfigFile {
-    #[serde(default)]
-    deps: DepsSection,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct DepsSection {
-    #[serde(default)]
-    ignore: Vec<IgnoreEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IgnoreEntry {
-    id: String,
-    reason: String,
-    #[serde(default)]
-    expires: Option<toml::Value>,
-}
-
+/// `[deps] ignore` of `--config`, else of `./mlsc.toml` when present.
 fn load_ignores(global: &GlobalArgs) -> anyhow::Result<Vec<Ignore>> {
-    let path = match &global.config {
-        Some(p) => p.clone(),
-        None if Path::new("mlsc.toml").is_file() => PathBuf::from("mlsc.toml"),
-        None => return Ok(Vec::new()),
-    };
-    let text = fs_err::read_to_string(&path)
-        .with_context(|| format!("cannot read the configuration `{}`", path.display()))?;
-    let cfg: ConfigFile = toml::from_str(&text)
-        .with_context(|| format!("invalid configuration `{}`", path.display()))?;
-    let mut out = Vec::new();
-    for e in cfg.deps.ignore {
-        let expires = match e.expires {
-            None => None,
-            Some(v) => {
-                let s = match v {
-                    toml::Value::String(s) => s,
-                    toml::Value::Datetime(d) => d.to_string(),
-                    other => bail!(
-                        "`{}`: `expires` of `{}` must be a date, not `{other}`",
-                        path.display(),
-                        e.id
-                    ),
-                };
-                Some(s.parse::<jiff::civil::Date>().with_context(|| {
-                    format!(
-                        "`{}`: `expires` of `{}` is not a date such as 2027-01-31",
-                        path.display(),
-                        e.id
-                    )
-                })?)
-            }
-        };
-        out.push(Ignore::new(&e.id, &e.reason, expires));
+    match &global.config {
+        Some(p) => Ok(mlsc_deps::load_ignores(p)?),
+        None if Path::new("mlsc.toml").is_file() => {
+            Ok(mlsc_deps::load_ignores(Path::new("mlsc.toml"))?)
+        }
+        None => Ok(Vec::new()),
     }
-    Ok(out)
 }
 
 /// Loads `--db`, else the default database; the error says how to get one.
@@ -183,29 +100,7 @@ fn target(args: &DepsArgs) -> anyhow::Result<Target> {
 }
 
 fn read_all(paths: &[PathBuf], target: &Target) -> anyhow::Result<Project> {
-    let options = ReadOptions::default();
-    let mut all: Option<Project> = None;
-    for p in paths {
-        let project = mlsc_deps::read_project_with(p, target, &options)?;
-        match &mut all {
-            None => all = Some(project),
-            Some(a) => {
-                a.inputs.extend(project.inputs);
-                a.dependencies.extend(project.dependencies);
-                a.constraints.extend(project.constraints);
-                a.diagnostics.extend(project.diagnostics);
-                a.index.index_urls.extend(project.index.index_urls);
-                a.index
-                    .extra_index_urls
-                    .extend(project.index.extra_index_urls);
-                a.index.find_links.extend(project.index.find_links);
-                a.index.trusted_hosts.extend(project.index.trusted_hosts);
-                a.index.no_index |= project.index.no_index;
-                a.index.require_hashes |= project.index.require_hashes;
-            }
-        }
-    }
-    all.context("no path given")
+    mlsc_deps::read_projects(paths, target, &ReadOptions::default())?.context("no path given")
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status> {
@@ -220,8 +115,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
     // Advisories published after the database was built are missing from it: say so past 30 days.
     options.max_database_age_days = Some(30);
     let project = read_all(&args.paths, &target)?;
-    let read_any = project.inputs.iter().any(|i| i.superseded_by.is_none());
-    if !read_any && !project.has_fatal() {
+    if !project.read_any() && !project.has_fatal() {
         let shown: Vec<String> = args
             .paths
             .iter()
@@ -263,40 +157,14 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
         OutputFormat::Human => {
             let mut text = String::new();
             if !global.quiet {
-                let info = db.info();
-                text.push_str(&format!(
-                    "database: {} advisories ({} PyPI packages, newest modified {}) from `{}`; target: {}\n",
-                    info.records,
-                    info.packages,
-                    info.newest_modified.as_deref().unwrap_or("unknown"),
-                    info.source,
-                    audit.deps.target
-                ));
-                let deps = audit.deps.dependencies.iter().filter(|d| d.applies).count();
-                text.push_str(&format!(
-                    "dependencies: {deps} apply to the target ({} do not); advisories: {} affect exact versions, {} possibly affect ranges, {} ignored\n",
-                    audit.deps.dependencies.len() - deps,
-                    audit
-                        .deps
-                        .vulnerabilities
-                        .iter()
-                        .filter(|v| v.vulnerability.kind == mlsc_deps::Exposure::Affected)
-                        .count(),
-                    audit
-                        .deps
-                        .vulnerabilities
-                        .iter()
-                        .filter(|v| v.vulnerability.kind == mlsc_deps::Exposure::PossiblyAffected)
-                        .count(),
-                    audit.deps.ignored.len(),
-                ));
+                text.push_str(&audit.human_header(&db.info()));
             }
             let style = output::Style::new(output::use_color(global));
             text.push_str(&output::human(&audit.report, style, global.quiet));
             output::write_output(global, text.as_bytes())?;
         }
         OutputFormat::Markdown => {
-            output::write_output(global, markdown(&audit).as_bytes())?;
+            output::write_output(global, audit.to_markdown().as_bytes())?;
         }
         OutputFormat::Sarif => output::emit_report(global, &audit.report, mlsc_deps::rules())?,
         other => bail!(
@@ -310,112 +178,21 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
 /// The formats `mlsc deps` writes, for its refusal message.
 const FORMATS: &str = "human, json, sarif, markdown or cyclonedx";
 
-/// Markdown like pip-audit's `--format markdown`: a table of vulnerabilities (`Name | Version | ID | Fix
-/// Versions`, with mlsc's severity, exposure and source beside), then the other findings, then what could not
-/// be checked.
-fn markdown(audit: &mlsc_deps::Audit) -> String {
-    fn cell(s: &str) -> String {
-        s.replace('|', "\\|").replace('\n', " ")
-    }
-    let mut out = String::new();
-    let vulns = &audit.deps.vulnerabilities;
-    if vulns.is_empty() {
-        out.push_str("No known vulnerabilities found\n");
-    } else {
-        out.push_str("Name | Version | ID | Fix Versions | Severity | Exposure | Source\n");
-        out.push_str("--- | --- | --- | --- | --- | --- | ---\n");
-        for v in vulns {
-            let m = &v.vulnerability;
-            let severity = v.severity;
-            let exposure = if m.malicious {
-                "malicious"
-            } else if m.kind == mlsc_deps::Exposure::Affected {
-                "affected"
-            } else if v.every_allowed_version_affected == Some(true) {
-                "every allowed version"
-            } else {
-                "some allowed versions"
-            };
-            let version = v.version.clone().unwrap_or_else(|| {
-                if v.specifier.is_empty() {
-                    "(any)".to_owned()
-                } else {
-                    v.specifier.clone()
-                }
-            });
-            out.push_str(&format!(
-                "{} | {} | {} | {} | {severity} | {exposure} | {}\n",
-                cell(&v.package),
-                cell(&version),
-                cell(&m.id),
-                cell(v.fix_version.as_deref().unwrap_or("")),
-                cell(&v.source),
-            ));
-        }
-    }
-    let others: Vec<&mlsc_core::Finding> = audit
-        .report
-        .findings
-        .iter()
-        .filter(|f| {
-            !matches!(
-                f.code.as_str(),
-                "MLSC-DEP-001" | "MLSC-DEP-002" | "MLSC-DEP-011" | "MLSC-DEP-013"
-            )
-        })
-        .collect();
-    if !others.is_empty() {
-        out.push_str("\nCode | Severity | Location | Message\n--- | --- | --- | ---\n");
-        for f in others {
-            out.push_str(&format!(
-                "{} | {} | {} | {}\n",
-                f.code,
-                f.severity,
-                cell(&f.location.to_string()),
-                cell(&f.message)
-            ));
-        }
-    }
-    for e in &audit.report.errors {
-        out.push_str(&format!(
-            "\n**Not checked**: {}{}\n",
-            e.path
-                .as_deref()
-                .map(|p| format!("`{p}`: "))
-                .unwrap_or_default(),
-            e.message
-        ));
-    }
-    out
-}
-
 /// 2 when an input failed, 1 when anything is vulnerable or possibly affected, else by `--fail-on`.
 fn status(audit: &mlsc_deps::Audit, global: &GlobalArgs) -> Status {
-    let s = Status::of_report(&audit.report, global.fail_on);
-    if s == Status::Error {
+    if !audit.report.errors.is_empty() {
         Status::Error
-    } else if audit.vulnerable() {
+    } else if audit.fails(global.fail_on) {
         Status::Findings
     } else {
-        s
+        Status::Clean
     }
 }
 
 #[allow(clippy::print_stderr)] // the CLI reports what it changed on stderr, keeping stdout for the report
 fn report_fixes(global: &GlobalArgs, plan: &mlsc_deps::FixPlan) {
-    if global.quiet {
-        return;
-    }
-    for (path, (_, _, edits)) in &plan.files {
-        for e in edits {
-            eprintln!(
-                "fixed: `{path}`:{}: `{}` {} -> {}",
-                e.line, e.name, e.from, e.to
-            );
-        }
-    }
-    for (e, why) in &plan.skipped {
-        eprintln!("not fixed: `{}`:{}: `{}`: {why}", e.path, e.line, e.name);
+    if !global.quiet {
+        plan.summary().iter().for_each(|line| eprintln!("{line}"));
     }
 }
 

@@ -33,47 +33,15 @@ pub(crate) fn run(global: &GlobalArgs, args: &DisasmArgs) -> anyhow::Result<Stat
             data.len()
         );
     }
-    let mut text = String::new();
-    let mut json = Vec::new();
-    let mut status = Status::Clean;
-    let mut pos = args.offset;
-    let mut n = 0;
-    while pos < data.len() {
-        let d = mlsc_pickle::disassemble(&data, pos);
-        if n > 0 {
-            text.push_str(&format!("\n# pickle {} at offset {pos}\n", n + 1));
-        }
-        for i in &d.instructions {
-            text.push_str(&i.pickletools_line());
-            text.push('\n');
-            json.push(serde_json::json!({
-                "pickle": n,
-                "offset": i.offset,
-                "opcode": i.name,
-                "arg": i.arg,
-                "note": i.note,
-            }));
-        }
-        if let Some((off, why)) = &d.error {
-            text.push_str(&format!("error at offset {off}: {why}\n"));
-            json.push(serde_json::json!({ "pickle": n, "offset": off, "error": why }));
-            status = Status::Findings;
-            break;
-        }
-        text.push_str(&format!(
-            "highest protocol among opcodes = {}\n",
-            d.max_proto
-        ));
-        n += 1;
-        pos = usize::try_from(d.end).context("offset overflows")?;
-        if args.first {
-            break;
-        }
-    }
+    let listing = mlsc_pickle::Listing::new(&data, args.offset, args.first);
     let out = match global.format {
-        OutputFormat::Json => serde_json::to_string_pretty(&json)? + "\n",
-        _ => text,
+        OutputFormat::Json => serde_json::to_string_pretty(&listing.to_json())? + "\n",
+        _ => listing.to_text(),
     };
     output::write_output(global, out.as_bytes())?;
-    Ok(status)
+    Ok(if listing.has_error() {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
 }

@@ -2,7 +2,6 @@
 //! verification, SLSA attestations. The work is done by `mlsc_provenance`; this module parses, writes files and
 //! picks a reporter.
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +15,7 @@ use mlsc_provenance::{
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::Status;
 use crate::output;
+use crate::progress::Progress;
 
 /// How a manifest is made: shared by `manifest` and `sign`.
 #[derive(Debug, Args)]
@@ -158,12 +158,6 @@ pub(crate) struct AttestArgs {
     pub(crate) command: Vec<String>,
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename. Signatures and attestations
-/// are public: they get the umask's mode like any output, not tempfile's 0600.
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    output::write_file(path, bytes)
-}
-
 fn json_out(global: &GlobalArgs, value: &serde_json::Value) -> anyhow::Result<()> {
     let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
@@ -182,35 +176,15 @@ fn only_human_or_json(global: &GlobalArgs, command: &str) -> anyhow::Result<()> 
 
 pub(crate) fn run_manifest(global: &GlobalArgs, args: &ManifestArgs) -> anyhow::Result<Status> {
     only_human_or_json(global, "manifest")?;
-    let manifest = mlsc_provenance::build_manifest(&args.path, &args.hash.options()?)?;
+    let progress = Progress::new(global);
+    let mut options = args.hash.options()?;
+    options.sink = progress.sink();
+    let manifest = mlsc_provenance::build_manifest(&args.path, &options)?;
+    drop(progress);
     if global.format == OutputFormat::Json {
-        let mut v = serde_json::to_value(&manifest)?;
-        v["root_digest"] = serde_json::json!(mlsc_core::hex(&manifest.root_digest()));
-        json_out(global, &v)?;
+        json_out(global, &manifest.to_json()?)?;
     } else {
-        let mut s = String::new();
-        for r in &manifest.resources {
-            let _ = writeln!(s, "{}  {}", r.digest_hex(), r.name());
-        }
-        if !global.quiet {
-            for c in &manifest.collisions {
-                let _ = writeln!(
-                    s,
-                    "note: `{}` and `{}` differ only by letter case",
-                    c.first, c.second
-                );
-            }
-            let _ = writeln!(
-                s,
-                "{} files, {} bytes, {} items ({}); root sha256 {}",
-                manifest.files,
-                manifest.bytes,
-                manifest.resources.len(),
-                manifest.resource_algorithm(),
-                mlsc_core::hex(&manifest.root_digest())
-            );
-        }
-        output::write_output(global, s.as_bytes())?;
+        output::write_output(global, manifest.to_human(global.quiet).as_bytes())?;
     }
     Ok(Status::Clean)
 }
@@ -228,59 +202,25 @@ pub(crate) fn run_sign(global: &GlobalArgs, args: &SignArgs) -> anyhow::Result<S
                 .extend(mlsc_provenance::read_certificates(c)?);
         }
     }
+    let progress = Progress::new(global);
+    opts.manifest.sink = progress.sink();
     let started = std::time::Instant::now();
     let signed = mlsc_provenance::sign_model(&args.path, &key, &opts)?;
     let elapsed = started.elapsed();
-    write_atomic(&args.signature, signed.bundle.as_bytes())?;
-    let m = &signed.manifest;
+    drop(progress);
+    // Signatures and attestations are public: they get the umask's mode like any output.
+    output::write_file(&args.signature, signed.bundle.as_bytes())?;
     if global.format == OutputFormat::Json {
-        json_out(
-            global,
-            &serde_json::json!({
-                "signature": args.signature.display().to_string(),
-                "model": args.path.display().to_string(),
-                "model_name": m.model_name,
-                "key": {"curve": key.curve(), "hint": key.public_key().hint()},
-                "method": m.serialization.method(),
-                "hash_type": m.hash.as_str(),
-                "files": m.files,
-                "bytes": m.bytes,
-                "resources": m.resources.len(),
-                "root_digest": mlsc_core::hex(&m.root_digest()),
-                "ignore_paths": m.ignore_paths,
-                "collisions": m.collisions,
-            }),
-        )?;
+        json_out(global, &signed.to_json(&args.path, &args.signature, &key))?;
     } else if !global.quiet {
-        let mut s = String::new();
-        for c in &m.collisions {
-            let _ = writeln!(
-                s,
-                "note: `{}` and `{}` differ only by letter case",
-                c.first, c.second
-            );
-        }
-        let secs = elapsed.as_secs_f64().max(1e-9);
-        let _ = writeln!(
-            s,
-            "signed `{}`: {} files, {} bytes, {} items ({}) in {:.2}s ({:.0} MB/s) with {} key {}; signature written to `{}`",
-            args.path.display(),
-            m.files,
-            m.bytes,
-            m.resources.len(),
-            m.resource_algorithm(),
-            secs,
-            m.bytes as f64 / secs / 1e6,
-            key.curve(),
-            key.public_key().hint(),
-            args.signature.display()
-        );
-        output::write_output(global, s.as_bytes())?;
+        let text = signed.to_human(&args.path, &args.signature, &key, elapsed);
+        output::write_output(global, text.as_bytes())?;
     }
     Ok(Status::Clean)
 }
 
 pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Status> {
+    let progress = Progress::new(global);
     let report = if let Some(sig) = &args.signature {
         let trust = match (&args.public_key, &args.certificate_chain) {
             (Some(k), None) => Trust::public_key_file(k)?,
@@ -291,44 +231,33 @@ pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Resu
         };
         let mut opts = VerifyOptions::default();
         opts.ignore = args.ignore.clone();
+        opts.sink = progress.sink();
         mlsc_provenance::verify_signature(&args.path, sig, &trust, &opts)?
-    } else if mlsc_provenance::is_dvc_path(&args.path) {
-        let mut opts = DvcOptions::default();
-        opts.manifest_dirs = args.dvc_cache.clone();
-        mlsc_provenance::verify_dvc(&args.path, &opts)?
-    } else if mlsc_provenance::is_croissant(&args.path) {
-        let mut opts = CroissantOptions::default();
-        opts.data_dir = args.data_dir.clone();
-        mlsc_provenance::verify_croissant(&args.path, &opts)?
     } else {
-        if !args.path.exists() {
-            anyhow::bail!("`{}` does not exist", args.path.display());
+        let mut dvc = DvcOptions::default();
+        dvc.manifest_dirs = args.dvc_cache.clone();
+        dvc.sink = progress.sink();
+        let mut croissant = CroissantOptions::default();
+        croissant.data_dir = args.data_dir.clone();
+        croissant.sink = dvc.sink.clone();
+        match mlsc_provenance::verify_recorded(&args.path, &dvc, &croissant) {
+            Some(report) => report?,
+            None if !args.path.exists() => {
+                anyhow::bail!("`{}` does not exist", args.path.display())
+            }
+            None => anyhow::bail!(
+                "`{}` is not a `.dvc` file, a `dvc.lock`, a DVC project or a Croissant file: to verify a model, give --signature SIG with --public-key or --certificate-chain",
+                args.path.display()
+            ),
         }
-        anyhow::bail!(
-            "`{}` is not a `.dvc` file, a `dvc.lock`, a DVC project or a Croissant file: to verify a model, give --signature SIG with --public-key or --certificate-chain",
-            args.path.display()
-        );
     };
+    drop(progress);
     output::emit_report(global, &report, mlsc_provenance::rules())?;
     Ok(Status::of_report(&report, global.fail_on))
 }
 
 fn create_new(path: &Path, force: bool, mode: u32) -> anyhow::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true);
-    if force {
-        o.create(true).truncate(true);
-    } else {
-        o.create_new(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        o.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    o.open(path).with_context(|| {
+    mlsc_core::create_new(path, force, mode).with_context(|| {
         if path.exists() && !force {
             format!("`{}` exists (use --force to overwrite it)", path.display())
         } else {
@@ -339,15 +268,10 @@ fn create_new(path: &Path, force: bool, mode: u32) -> anyhow::Result<std::fs::Fi
 
 pub(crate) fn run_keygen(global: &GlobalArgs, args: &KeygenArgs) -> anyhow::Result<Status> {
     only_human_or_json(global, "keygen")?;
-    let public_path = args.public_key.clone().unwrap_or_else(|| {
-        let name = args
-            .private_key
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = name.strip_suffix(".pem").unwrap_or(&name);
-        args.private_key.with_file_name(format!("{stem}.pub.pem"))
-    });
+    let public_path = args
+        .public_key
+        .clone()
+        .unwrap_or_else(|| mlsc_provenance::public_key_path(&args.private_key));
     let key = PrivateKey::generate_p256();
     // Created with mode 0600 from the start, so the key is never readable by others, even briefly.
     let mut f = create_new(&args.private_key, args.force, 0o600)?;
@@ -401,28 +325,12 @@ pub(crate) fn run_attest(global: &GlobalArgs, args: &AttestArgs) -> anyhow::Resu
     opts.builder_id = args.builder_id.clone();
     opts.started_on = args.started_on.clone();
     let att = mlsc_provenance::attest(&opts, &key)?;
-    write_atomic(&args.attestation, att.bundle.as_bytes())?;
+    output::write_file(&args.attestation, att.bundle.as_bytes())?;
     if global.format == OutputFormat::Json {
-        let statement: serde_json::Value = serde_json::from_slice(&att.statement)?;
-        json_out(
-            global,
-            &serde_json::json!({
-                "attestation": args.attestation.display().to_string(),
-                "subjects": att.subjects,
-                "materials": att.materials,
-                "statement": statement,
-            }),
-        )?;
+        json_out(global, &att.to_json(&args.attestation)?)?;
     } else if !global.quiet {
-        let s = format!(
-            "attested {} product files and {} data/code files; signed attestation written to `{}` (verify with `mlsc verify {} --signature {} --public-key PUB.pem`)\n",
-            att.subjects,
-            att.materials,
-            args.attestation.display(),
-            args.base.display(),
-            args.attestation.display()
-        );
-        output::write_output(global, s.as_bytes())?;
+        let text = att.to_human(&args.attestation, &args.base);
+        output::write_output(global, text.as_bytes())?;
     }
     Ok(Status::Clean)
 }

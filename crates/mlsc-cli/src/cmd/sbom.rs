@@ -1,12 +1,11 @@
 //! `mlsc sbom PATH`, `mlsc sbom validate FILE...`, `mlsc sbom affected --package Q BOM...`
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use mlsc_core::{Artifact, Format, Report, ReportError};
-use mlsc_sbom::{AffectedComponent, BomOptions, MatchKind, PackageQuery, SpecVersion};
+use mlsc_sbom::{BomOptions, PackageQuery, SpecVersion};
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::Status;
@@ -119,31 +118,21 @@ fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> 
     options.deterministic = args.deterministic;
     options.source_date_epoch = source_date_epoch()?;
     options.scan = !args.no_scan;
+    let progress = crate::progress::Progress::new(global);
+    options.sink = progress.sink();
     let mut out = mlsc_sbom::bom_for_path(path, &options)
         .with_context(|| format!("cannot make a BOM of `{}`", path.display()))?;
+    drop(progress);
     if let Some(db) = &args.db {
         let database = mlsc_sbom::Database::load(db)
             .with_context(|| format!("cannot load the advisory database `{}`", db.display()))?;
         mlsc_sbom::add_vulnerabilities(&mut out.bom, &database);
         mlsc_sbom::finish(&mut out.bom, &options);
     }
-    let summary = bom_summary(&out.bom, path);
+    let summary = out.bom.summary(path);
     if global.format == OutputFormat::Human && global.format_given {
         // Asked for in words: what the BOM holds, not the BOM itself (which is the default, for `> bom.json`).
-        let mut text = format!("{summary}\n");
-        for c in &out.bom.components {
-            let _ = writeln!(
-                text,
-                "  {:<24} {}{}",
-                component_kind(c),
-                c.name,
-                c.version
-                    .as_deref()
-                    .map(|v| format!(" {v}"))
-                    .unwrap_or_default()
-            );
-        }
-        output::write_output(global, text.as_bytes())?;
+        output::write_output(global, out.bom.to_human(path).as_bytes())?;
     } else {
         output::write_output(global, mlsc_sbom::bom_to_json(&out.bom).as_bytes())?;
         if let (Some(o), false) = (&global.output, global.quiet) {
@@ -170,147 +159,23 @@ fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> 
     })
 }
 
-/// The CycloneDX type of a component, as the spec spells it.
-fn component_kind(c: &mlsc_sbom::Component) -> String {
-    serde_json::to_value(c.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "component".to_owned())
-}
-
-/// One line saying what a BOM holds: `CycloneDX 1.6 BOM of `p1`: 4 components (3 library, 1 machine-learning-model)`.
-fn bom_summary(bom: &mlsc_sbom::Bom, path: &Path) -> String {
-    let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for c in &bom.components {
-        *kinds.entry(component_kind(c)).or_default() += 1;
-    }
-    let mut s = format!(
-        "CycloneDX {} BOM of `{}`: {} component(s)",
-        bom.spec_version,
-        path.display(),
-        bom.components.len()
-    );
-    if !kinds.is_empty() {
-        let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let _ = write!(s, " ({})", parts.join(", "));
-    }
-    if !bom.vulnerabilities.is_empty() {
-        let _ = write!(s, ", {} vulnerability record(s)", bom.vulnerabilities.len());
-    }
-    s
-}
-
-/// Components in a CycloneDX document, nested ones included.
-fn count_components(doc: &serde_json::Value) -> usize {
-    doc.get("components")
-        .and_then(serde_json::Value::as_array)
-        .map_or(0, |cs| cs.iter().map(|c| 1 + count_components(c)).sum())
-}
-
 fn validate(global: &GlobalArgs, args: &ValidateArgs) -> anyhow::Result<Status> {
-    let mut report = Report::new("sbom validate");
-    // What each file was found to be, for the human output: "valid CycloneDX 1.6: 12 components".
-    let mut verdicts: Vec<(String, String)> = Vec::new();
-    for file in &args.files {
-        let display = file.display().to_string();
-        match fs_err::read(file) {
-            Ok(bytes) => {
-                let v = mlsc_sbom::validate_bom_json(&bytes, &display);
-                let mut artifact = Artifact::new(display.clone(), bytes.len() as u64, Format::Json);
-                let spec = v.spec_version.as_deref().map_or_else(
-                    || "CycloneDX (no specVersion)".to_owned(),
-                    |s| format!("CycloneDX {s}"),
-                );
-                let components = serde_json::from_slice::<serde_json::Value>(&bytes)
-                    .map(|d| count_components(&d))
-                    .unwrap_or(0);
-                let problems = v
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity >= mlsc_core::Severity::Medium)
-                    .count();
-                let words = if v.is_valid() {
-                    format!("valid {spec}: {components} component(s)")
-                } else {
-                    format!("not valid {spec}: {problems} rule(s) broken")
-                };
-                verdicts.push((display.clone(), words));
-                if !v.is_valid() {
-                    artifact.verdict = mlsc_core::Verdict::new(
-                        mlsc_core::Completeness::Complete,
-                        mlsc_core::Assessment::Suspicious,
-                    );
-                }
-                report.artifacts.push(artifact);
-                report.extend_findings(v.findings);
-            }
-            Err(e) => report
-                .errors
-                .push(ReportError::new(Some(display), e.to_string())),
-        }
-    }
-    report.finish();
+    let checked = mlsc_sbom::validate_files(&args.files);
     if global.format == OutputFormat::Human {
         let style = Style::new(output::use_color(global));
-        let mut text = String::new();
-        for (path, words) in &verdicts {
-            let findings: Vec<_> = report
-                .findings
-                .iter()
-                .filter(|f| &f.location.path == path)
-                .collect();
-            if global.quiet && findings.is_empty() {
-                continue;
-            }
-            let _ = writeln!(text, "{}  {words}", style.bold(&format!("`{path}`")));
-            for f in findings {
-                output::write_finding(&mut text, f, style);
-            }
-        }
-        for e in &report.errors {
-            let _ = writeln!(
-                text,
-                "error: `{}`: {}",
-                e.path.as_deref().unwrap_or("-"),
-                e.message
-            );
-        }
-        if !global.quiet {
-            let valid = verdicts
-                .iter()
-                .filter(|(_, w)| w.starts_with("valid"))
-                .count();
-            let _ = writeln!(
-                text,
-                "{} {valid} of {} file(s) valid; {} error(s)",
-                style.bold("summary:"),
-                args.files.len(),
-                report.errors.len()
-            );
-        }
-        output::write_output(global, text.as_bytes())?;
+        output::write_output(global, checked.to_human(style, global.quiet).as_bytes())?;
     } else {
-        output::emit_report(global, &report, mlsc_sbom::bom_rules())?;
+        output::emit_report(global, &checked.report, mlsc_sbom::bom_rules())?;
     }
-    Ok(Status::of_report(&report, global.fail_on))
-}
-
-fn read_bom(path: &Path) -> anyhow::Result<mlsc_sbom::Bom> {
-    let bytes = fs_err::read(path)?;
-    serde_json::from_slice(&bytes)
-        .with_context(|| format!("`{}` is not CycloneDX JSON", path.display()))
+    Ok(Status::of_report(&checked.report, global.fail_on))
 }
 
 fn affected(global: &GlobalArgs, args: &AffectedArgs) -> anyhow::Result<Status> {
-    let mut queries: Vec<String> = Vec::new();
     let package = args
         .package
         .as_deref()
         .map(PackageQuery::parse)
         .transpose()?;
-    if let Some(q) = &package {
-        queries.push(q.display.clone());
-    }
     let database = match (&args.advisory, &args.db) {
         (Some(id), Some(db_path)) => {
             let database = mlsc_sbom::Database::load(db_path).with_context(|| {
@@ -319,111 +184,27 @@ fn affected(global: &GlobalArgs, args: &AffectedArgs) -> anyhow::Result<Status> 
             if !mlsc_sbom::database_knows(&database, id) {
                 bail!("advisory `{id}` is not in `{}`", db_path.display());
             }
-            queries.push(id.clone());
-            Some(database)
+            Some((database, id.as_str()))
         }
         (Some(_), None) => bail!("`--advisory` needs `--db`"),
         _ => None,
     };
-    let mut hits: Vec<AffectedComponent> = Vec::new();
-    let mut errors = Vec::new();
-    for bom_path in &args.boms {
-        let shown = bom_path.display().to_string();
-        match read_bom(bom_path) {
-            Ok(bom) => {
-                if let Some(q) = &package {
-                    hits.extend(mlsc_sbom::affected_components(&bom, &shown, q));
-                }
-                if let (Some(db), Some(id)) = (&database, &args.advisory) {
-                    hits.extend(mlsc_sbom::affected_by_advisory(&bom, &shown, db, id));
-                }
-            }
-            Err(e) => errors.push(format!("{e:#}")),
-        }
-    }
-    hits.sort_by(|a, b| (&a.bom, &a.name, &a.version).cmp(&(&b.bom, &b.name, &b.version)));
-    hits.dedup();
+    let advisory = database.as_ref().map(|(db, id)| (db, *id));
+    let search = mlsc_sbom::AffectedSearch::run(&args.boms, package.as_ref(), advisory);
     let text = match global.format {
-        OutputFormat::Json => {
-            let value = serde_json::json!({
-                "queries": queries,
-                "boms": args.boms.len(),
-                "affected": hits,
-                "errors": errors,
-            });
-            let mut s = serde_json::to_string_pretty(&value)?;
-            s.push('\n');
-            s
-        }
-        OutputFormat::Human => affected_table(&hits, args.boms.len(), &errors, global.quiet),
+        OutputFormat::Json => format!("{}\n", serde_json::to_string_pretty(&search)?),
+        OutputFormat::Human => search.to_human(global.quiet),
         other => bail!(
             "`--format {}` is not available for `mlsc sbom affected`: use human or json",
             output::format_name(other)
         ),
     };
     output::write_output(global, text.as_bytes())?;
-    Ok(if !errors.is_empty() {
+    Ok(if !search.errors.is_empty() {
         Status::Error
-    } else if hits.is_empty() {
+    } else if search.affected.is_empty() {
         Status::Clean
     } else {
         Status::Findings
     })
-}
-
-fn affected_table(
-    hits: &[AffectedComponent],
-    boms: usize,
-    errors: &[String],
-    quiet: bool,
-) -> String {
-    let mut out = String::new();
-    let rows: Vec<[String; 5]> = hits
-        .iter()
-        .map(|h| {
-            [
-                h.bom.clone(),
-                h.name.clone(),
-                h.version.clone().unwrap_or_else(|| "-".to_owned()),
-                match h.status {
-                    MatchKind::Affected => "affected".to_owned(),
-                    _ => "possibly affected".to_owned(),
-                },
-                h.reason.clone(),
-            ]
-        })
-        .collect();
-    if !rows.is_empty() {
-        let header = ["BOM", "COMPONENT", "VERSION", "STATUS", "MATCHED"].map(str::to_owned);
-        let mut widths = header.clone().map(|h| h.len());
-        for r in &rows {
-            for (w, c) in widths.iter_mut().zip(r) {
-                *w = (*w).max(c.chars().count());
-            }
-        }
-        for r in std::iter::once(&header).chain(rows.iter()) {
-            let mut line = String::new();
-            for (i, (c, w)) in r.iter().zip(widths).enumerate() {
-                if i + 1 == r.len() {
-                    line.push_str(c);
-                } else {
-                    let _ = write!(line, "{c:<w$}  ");
-                }
-            }
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
-    }
-    for e in errors {
-        let _ = writeln!(out, "error: {e}");
-    }
-    if !quiet {
-        let with: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.bom.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "summary: {} of {boms} BOM(s) contain an affected component ({} component(s))",
-            with.len(),
-            hits.len()
-        );
-    }
-    out
 }

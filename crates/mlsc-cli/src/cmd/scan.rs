@@ -1,15 +1,16 @@
 //! `mlsc scan PATH...`: every model file and directory, each file identified by content.
 
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use mlsc_core::SharedSink;
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::Status;
 use crate::output;
+use crate::progress::Progress;
 
 /// Arguments of `mlsc scan`.
 #[derive(Debug, Args)]
@@ -42,9 +43,6 @@ pub(crate) struct ScanArgs {
     /// mlsc.toml. Critical deny-list entries stay denied. Repeatable.
     #[arg(long, value_name = "NAME")]
     pub(crate) allow: Vec<String>,
-    /// Never draw a progress bar.
-    #[arg(long)]
-    pub(crate) no_progress: bool,
     /// Time budget per file, in seconds: a file whose scan runs longer stops there and is inconclusive
     /// (MLSC-SCAN-014). 0 means no budget.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
@@ -73,40 +71,6 @@ pub(crate) struct ScanArgs {
     pub(crate) retries: u32,
 }
 
-/// A one-line progress bar on stderr, redrawn at most every 50 ms.
-fn progress_bar() -> Arc<mlsc_pickle::ProgressFn> {
-    let last = Mutex::new(std::time::Instant::now());
-    Arc::new(move |path: &std::path::Path, done: u64, total: u64| {
-        let mut last = last.lock().unwrap_or_else(PoisonError::into_inner);
-        if done != total && last.elapsed().as_millis() < 50 {
-            return;
-        }
-        *last = std::time::Instant::now();
-        let width = 24u64;
-        let filled = (done * width).checked_div(total).unwrap_or(width) as usize;
-        let name: String = path.display().to_string();
-        let tail: String = name
-            .chars()
-            .rev()
-            .take(50)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r\x1b[2K[{}{}] {done}/{total} {tail}",
-            "#".repeat(filled),
-            " ".repeat(width as usize - filled)
-        );
-        if done == total {
-            let _ = write!(err, "\r\x1b[2K");
-        }
-        let _ = err.flush();
-    })
-}
-
 pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status> {
     let config = crate::config::load(global)?;
     let mut options = mlsc_pickle::ScanOptions::default();
@@ -121,9 +85,6 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status
     if let Some(d) = args.max_depth {
         options.limits.max_depth = d;
     }
-    if !args.no_progress && !global.quiet && std::io::stderr().is_terminal() {
-        options.progress = Some(progress_bar());
-    }
     let bulk = args.from.is_some()
         || args.shard.is_some()
         || args.cache.is_some()
@@ -135,7 +96,10 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status
     if bulk {
         return run_bulk(global, args, options);
     }
+    let progress = Progress::new(global);
+    options.sink = progress.sink();
     let report = mlsc_pickle::scan_paths(&args.paths, &options);
+    drop(progress);
     output::emit_report(global, &report, &mlsc_pickle::rules())?;
     Ok(Status::of_report(&report, global.fail_on))
 }
@@ -144,7 +108,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<Status
 fn run_bulk(
     global: &GlobalArgs,
     args: &ScanArgs,
-    mut options: mlsc_pickle::ScanOptions,
+    options: mlsc_pickle::ScanOptions,
 ) -> anyhow::Result<Status> {
     let mut inputs: Vec<String> = args
         .paths
@@ -166,8 +130,8 @@ fn run_bulk(
     if let Some(shard) = args.shard {
         inputs.retain(|l| shard.takes(l));
     }
-    // One progress bar per artefact would be noise for a registry; the JSON lines are the progress.
-    options.progress = None;
+    // No progress bar here (`options.sink` is left silent): one bar per artefact would be noise for a registry;
+    // the JSON lines are the progress.
     let mut remote_opts = mlsc_remote::RemoteOptions::from_env();
     remote_opts.http.timeout = std::time::Duration::from_secs(args.http_timeout.max(1));
     remote_opts.http.retries = args.retries;
@@ -182,42 +146,24 @@ fn run_bulk(
     let jsonl = global.format == OutputFormat::Jsonl;
     let to_stdout = jsonl && global.output.is_none();
     // Lines go to stdout as each artefact is judged; with --output they are written at the end, atomically.
-    let lines = Mutex::new(Vec::<u8>::new());
-    let write_failed = Mutex::new(None::<std::io::Error>);
-    let on_record = |r: &mlsc_remote::ArtifactRecord| {
-        if !jsonl {
-            return;
-        }
-        let Ok(mut line) = serde_json::to_vec(r) else {
-            return;
-        };
-        line.push(b'\n');
-        if to_stdout {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = out.write_all(&line).and_then(|()| out.flush()) {
-                let mut slot = write_failed.lock().unwrap_or_else(PoisonError::into_inner);
-                slot.get_or_insert(e);
-            }
+    let live = Arc::new(mlsc_remote::JsonLines::new(std::io::stdout()));
+    let kept = Arc::new(mlsc_remote::JsonLines::new(Vec::new()));
+    if jsonl {
+        bulk.sink = if to_stdout {
+            SharedSink::new(live.clone())
         } else {
-            lines
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .extend_from_slice(&line);
-        }
-    };
-    let outcome = mlsc_remote::scan_inputs(&remote, &inputs, &bulk, &on_record);
-    if let Some(e) = write_failed
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-    {
+            SharedSink::new(kept.clone())
+        };
+    }
+    let outcome = mlsc_remote::scan_inputs(&remote, &inputs, &bulk, &|_| {});
+    if let Some(e) = live.error().or_else(|| kept.error()) {
         return Err(e.into());
     }
     let report = &outcome.report;
     match global.format {
         OutputFormat::Jsonl => {
             if !to_stdout {
-                let lines = lines.into_inner().unwrap_or_else(PoisonError::into_inner);
-                output::write_output(global, &lines)?;
+                output::write_output(global, &kept.take())?;
             }
         }
         OutputFormat::Human => {

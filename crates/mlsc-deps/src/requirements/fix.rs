@@ -45,6 +45,27 @@ pub struct FixPlan {
 }
 
 impl FixPlan {
+    /// One line per pin changed (`fixed: `FILE`:LINE: `NAME` OLD -> NEW`) and per pin left alone
+    /// (`not fixed: `FILE`:LINE: `NAME`: WHY`), as `mlsc deps --fix` reports them.
+    pub fn summary(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (path, (_, _, edits)) in &self.files {
+            for e in edits {
+                out.push(format!(
+                    "fixed: `{path}`:{}: `{}` {} -> {}",
+                    e.line, e.name, e.from, e.to
+                ));
+            }
+        }
+        for (e, why) in &self.skipped {
+            out.push(format!(
+                "not fixed: `{}`:{}: `{}`: {why}",
+                e.path, e.line, e.name
+            ));
+        }
+        out
+    }
+
     /// A unified diff of every change, for `--dry-run`.
     pub fn diff(&self) -> String {
         let mut out = String::new();

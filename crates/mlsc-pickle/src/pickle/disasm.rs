@@ -270,3 +270,117 @@ mod tests {
         assert_eq!(d.error.as_ref().map(|e| e.0), Some(2));
     }
 }
+
+/// Every pickle stacked in a file from an offset on (a legacy `torch.save` file holds several, one after
+/// another), disassembled in order until the data ends, one fails to decode, or only the first was asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Listing {
+    /// Each pickle with the offset it starts at.
+    pub pickles: Vec<(u64, Disassembly)>,
+}
+
+impl Listing {
+    /// Disassembles the pickles of `data` from `start` on; with `first_only`, only the first
+    /// (`python -m pickletools`' behaviour).
+    ///
+    /// ```
+    /// let l = mlsc_pickle::Listing::new(b"K\x01.K\x02.", 0, false);
+    /// assert_eq!(l.pickles.len(), 2);
+    /// assert!(l.to_text().contains("\n# pickle 2 at offset 3\n"));
+    /// ```
+    pub fn new(data: &[u8], start: usize, first_only: bool) -> Listing {
+        let mut listing = Listing::default();
+        let mut pos = start;
+        while pos < data.len() {
+            let d = disassemble(data, pos);
+            let failed = d.error.is_some();
+            let end = usize::try_from(d.end).unwrap_or(data.len());
+            listing.pickles.push((pos as u64, d));
+            // `end <= pos` cannot happen (every opcode is at least one byte), but a loop must not hang on it.
+            if failed || first_only || end <= pos {
+                break;
+            }
+            pos = end;
+        }
+        listing
+    }
+
+    /// True when a pickle failed to decode (the last one listed).
+    pub fn has_error(&self) -> bool {
+        self.pickles.iter().any(|(_, d)| d.error.is_some())
+    }
+
+    /// The listing as `python -m pickletools` prints it, each pickle after the first under a
+    /// `# pickle N at offset O` heading; a decoding error ends it with `error at offset O: WHY`.
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        for (n, (start, d)) in self.pickles.iter().enumerate() {
+            if n > 0 {
+                let _ = write!(text, "\n# pickle {} at offset {start}\n", n + 1);
+            }
+            for i in &d.instructions {
+                text.push_str(&i.pickletools_line());
+                text.push('\n');
+            }
+            match &d.error {
+                Some((off, why)) => {
+                    let _ = writeln!(text, "error at offset {off}: {why}");
+                }
+                None => {
+                    let _ = writeln!(text, "highest protocol among opcodes = {}", d.max_proto);
+                }
+            }
+        }
+        text
+    }
+
+    /// The listing as JSON: an array of `{pickle, offset, opcode, arg, note}` objects, and a final
+    /// `{pickle, offset, error}` when decoding failed.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut json = Vec::new();
+        for (n, (_, d)) in self.pickles.iter().enumerate() {
+            for i in &d.instructions {
+                json.push(serde_json::json!({
+                    "pickle": n,
+                    "offset": i.offset,
+                    "opcode": i.name,
+                    "arg": i.arg,
+                    "note": i.note,
+                }));
+            }
+            if let Some((off, why)) = &d.error {
+                json.push(serde_json::json!({ "pickle": n, "offset": off, "error": why }));
+            }
+        }
+        serde_json::Value::Array(json)
+    }
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+
+    #[test]
+    fn stacked_pickles_and_a_truncated_one() {
+        let l = Listing::new(b"K\x01.K\x02", 0, false);
+        assert_eq!(l.pickles.len(), 2);
+        assert!(l.has_error());
+        let text = l.to_text();
+        assert!(
+            text.starts_with(
+                "    0: K    BININT1    1\n    2: .    STOP\nhighest protocol among opcodes = 1\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("error at offset 5: the pickle ends before its STOP\n"),
+            "{text}"
+        );
+        let json = l.to_json();
+        assert_eq!(json.as_array().map(Vec::len), Some(4));
+        assert_eq!(json[3]["error"], "the pickle ends before its STOP");
+        assert_eq!(Listing::new(b"K\x01.K\x02.", 0, true).pickles.len(), 1);
+        assert_eq!(Listing::new(b"K\x01.", 3, false).pickles.len(), 0);
+    }
+}

@@ -11,7 +11,7 @@ use std::io::Read;
 
 use mlsc_core::{Assessment, Completeness, Finding, Limits, Location, Severity, Verdict};
 
-pub use self::disasm::{Disassembly, Instruction, disassemble};
+pub use self::disasm::{Disassembly, Instruction, Listing, disassemble};
 pub use self::policy::Policy;
 pub(crate) use self::rules::RULES;
 // The config analyser rates `_target_`s with the same policy (crate::config).

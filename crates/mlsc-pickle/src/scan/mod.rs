@@ -28,8 +28,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use mlsc_core::{
-    Artifact, Assessment, Completeness, Finding, Format, Limits, Location, Report, ReportError,
-    Severity, Verdict,
+    Artifact, Assessment, Completeness, Finding, Finished, Format, Limits, Location, Report,
+    ReportError, ScanSink as _, Severity, SharedSink, Verdict,
 };
 use rayon::prelude::*;
 
@@ -41,6 +41,9 @@ pub use self::source::{NamedSource, scan_source, scan_sources};
 use crate::pickle::{AnalyseOptions, Policy};
 
 /// Called once per file when its scan ends, with the path, the number of files done and the total.
+///
+/// [`ScanOptions::sink`] says more (bytes, findings, as they happen); this callback stays for the callers
+/// that only count files.
 pub type ProgressFn = dyn Fn(&Path, u64, u64) + Send + Sync;
 
 /// Options of a scan.
@@ -64,8 +67,13 @@ pub struct ScanOptions {
     pub vcs_dirs: bool,
     /// Whether to compute each file's SHA-256 for its artefact (a full read of every file). By default, false.
     pub hash: bool,
-    /// Called after each file; the CLI draws its progress bar with it. By default, none.
+    /// Called after each file with the number of files done. By default, none.
     pub progress: Option<Arc<ProgressFn>>,
+    /// Told of each file as it is scanned: its size when it starts, the bytes got through (every byte of a
+    /// file hashed for `hash`; the rest when it ends, so the counts add up to the files' sizes), and its
+    /// artefact, findings and error when it ends. The CLI draws its progress bar with it. By default, a sink
+    /// that ignores everything.
+    pub sink: SharedSink,
     /// The time budget of one file. When it runs out the file's scan stops where it is, with what was found so
     /// far and an inconclusive verdict (MLSC-SCAN-014); `None` means no budget. It is checked between members,
     /// between reads of streamed data and between containers, so one in-memory pickle already handed to the
@@ -85,6 +93,7 @@ impl Default for ScanOptions {
             vcs_dirs: false,
             hash: false,
             progress: None,
+            sink: SharedSink::default(),
             timeout: Some(Duration::from_secs(300)),
         }
     }
@@ -101,6 +110,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("vcs_dirs", &self.vcs_dirs)
             .field("hash", &self.hash)
             .field("progress", &self.progress.as_ref().map(|_| "<callback>"))
+            .field("sink", &self.sink)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -529,6 +539,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         Ok(m) => m.len(),
         Err(e) => return fail(e.to_string()),
     };
+    options.sink.started(display, size);
     let read = Cell::new(0u64);
     let blob = Blob::File {
         file: file.file(),
@@ -566,9 +577,15 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
     artifact.verdict = ctx.verdict;
     artifact.bytes_read = Some(read.get() + if options.hash { size } else { 0 });
     let mut error = None;
+    // What the sink was told of this file so far: the hash reports each byte it reads; the rest is told at the
+    // end, so that a bar over the total size ends full.
+    let mut told = 0;
     if options.hash {
-        match mlsc_core::sha256_reader(file.file()) {
-            Ok((digest, _)) => artifact.sha256 = Some(digest.to_hex()),
+        match mlsc_core::sha256_reader(options.sink.reader(display, file.file())) {
+            Ok((digest, n)) => {
+                artifact.sha256 = Some(digest.to_hex());
+                told = n;
+            }
             Err(e) => {
                 error = Some(ReportError::new(
                     Some(display.to_owned()),
@@ -576,6 +593,9 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
                 ));
             }
         }
+    }
+    if size > told {
+        options.sink.bytes(display, size - told);
     }
     FileResult {
         artifact: Some(artifact),
@@ -602,12 +622,29 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
     report.errors.extend(walked.errors);
     report.findings.extend(walked.findings);
     let total = walked.files.len() as u64;
+    if !options.sink.is_none() {
+        // One stat per file, only for a listener: a bar in bytes needs the total before the first file ends.
+        let bytes = walked
+            .files
+            .iter()
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len())
+            .sum();
+        options.sink.begin(total, Some(bytes));
+    }
     let done = AtomicU64::new(0);
     let results: Vec<FileResult> = walked
         .files
         .par_iter()
         .map(|f| {
             let r = scan_file(&f.path, &f.display, options);
+            options.sink.finished(
+                &Finished::new(&f.display)
+                    .with_artifact(r.artifact.as_ref())
+                    .with_findings(&r.findings)
+                    .with_error(r.error.as_ref()),
+            );
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(progress) = &options.progress {
                 progress(&f.path, n, total);

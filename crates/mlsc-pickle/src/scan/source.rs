@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use mlsc_core::{
-    Artifact, Completeness, Format, Location, RangeSource, Report, ReportError, Sha256Digest,
+    Artifact, Completeness, Finished, Format, Location, RangeSource, Report, ReportError,
+    ScanSink as _, Sha256Digest, SharedSink,
 };
 use rayon::prelude::*;
 
@@ -59,6 +60,7 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
     let name = input.name.as_str();
     let source: &dyn RangeSource = input.source.as_ref();
     let size = source.len();
+    options.sink.started(name, size);
     let transferred_before = source.bytes_transferred();
     let read = Cell::new(0u64);
     let blob = Blob::Range {
@@ -101,7 +103,7 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
     artifact.sha256.clone_from(&input.sha256);
     let mut hashed = 0;
     if options.hash && artifact.sha256.is_none() && error.is_none() {
-        match hash(source) {
+        match hash(source, &options.sink, name) {
             Ok(d) => {
                 artifact.sha256 = Some(d.to_hex());
                 hashed = size;
@@ -121,6 +123,10 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
         _ => read.get() + hashed,
     };
     artifact.bytes_read = Some(bytes_read);
+    // The hash told the sink of every byte it read; the rest now, so the counts add up to the size.
+    if size > hashed {
+        options.sink.bytes(name, size - hashed);
+    }
     SourceResult {
         artifact,
         findings: ctx.findings,
@@ -130,7 +136,7 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
 }
 
 /// The SHA-256 of a whole source, read in 1 MiB ranges.
-fn hash(source: &dyn RangeSource) -> std::io::Result<Sha256Digest> {
+fn hash(source: &dyn RangeSource, sink: &SharedSink, name: &str) -> std::io::Result<Sha256Digest> {
     struct Reader<'s> {
         src: &'s dyn RangeSource,
         pos: u64,
@@ -150,7 +156,7 @@ fn hash(source: &dyn RangeSource) -> std::io::Result<Sha256Digest> {
             pos: 0,
         },
     );
-    mlsc_core::sha256_reader(reader).map(|(d, _)| d)
+    mlsc_core::sha256_reader(sink.reader(name, reader)).map(|(d, _)| d)
 }
 
 /// Scans one input read by ranges, as [`scan_paths`](crate::scan_paths) scans a file: identified by content,
@@ -182,11 +188,20 @@ pub fn scan_sources(inputs: &[NamedSource], options: &ScanOptions) -> Report {
     let start = Instant::now();
     let mut report = Report::new("scan");
     let total = inputs.len() as u64;
+    options
+        .sink
+        .begin(total, Some(inputs.iter().map(|i| i.source.len()).sum()));
     let done = std::sync::atomic::AtomicU64::new(0);
     let results: Vec<SourceResult> = inputs
         .par_iter()
         .map(|input| {
             let r = scan_one(input, options);
+            options.sink.finished(
+                &Finished::new(&input.name)
+                    .with_artifact(Some(&r.artifact))
+                    .with_findings(&r.findings)
+                    .with_error(r.error.as_ref()),
+            );
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(progress) = &options.progress {
                 progress(std::path::Path::new(&input.name), n, total);

@@ -40,6 +40,9 @@ pub struct BomOptions {
     /// The environment Python markers are evaluated for. By default, [`Target::default`] (CPython 3.12 on
     /// Linux x86-64, not the host).
     pub target: Target,
+    /// Told of each model file as it is hashed (hashing is the cost of a BOM): its size, the bytes hashed, its
+    /// end. A progress bar in bytes listens here. By default, a sink that ignores everything.
+    pub sink: mlsc_core::SharedSink,
 }
 
 impl Default for BomOptions {
@@ -52,6 +55,7 @@ impl Default for BomOptions {
             max_files: 100_000,
             limits: Limits::default(),
             target: Target::default(),
+            sink: mlsc_core::SharedSink::default(),
         }
     }
 }
@@ -135,7 +139,7 @@ fn model_parts_unique(
 
     // Hashing is the cost (about 2 GB/s per core); the scan reads what it needs in parallel with it.
     let (digests, scan) = rayon::join(
-        || mlsc_core::sha256_files(&paths),
+        || mlsc_core::sha256_files_to(&paths, &options.sink),
         || {
             options.scan.then(|| {
                 let mut so = mlsc_pickle::ScanOptions::default();

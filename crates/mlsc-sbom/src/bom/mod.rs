@@ -9,6 +9,7 @@ mod licenses;
 mod model;
 mod model_dir;
 mod python;
+mod render;
 mod tree;
 mod validate;
 mod vulns;
@@ -29,6 +30,7 @@ pub use self::model::{
     VulnReference, VulnSource,
 };
 pub use self::model_dir::directory_digest;
+pub use self::render::{AffectedSearch, FileValidations, affected_human, validate_files};
 pub use self::validate::{Validation, validate_bom_json, validate_bom_value};
 pub use self::vulns::{add_vulnerabilities, affected_by_advisory, database_knows};
 
