@@ -92,18 +92,18 @@ pub(crate) fn verdict_meaning(report: &AuditReport) -> String {
     };
     match report.verdict {
         Outcome::Fail => format!(
-            "fail (exit status 1): a reason at or above `{}` ({source}), a policy rule broken, or a model file not              analysed completely",
+            "fail (exit status 1): a reason at or above `{}` ({source}), a policy rule broken, or a model file not analysed completely",
             p.fail_on
         ),
         Outcome::Warn => format!(
-            "warn (exit status 0): every reason is below `{}` ({source}); pass --fail-on {} or lower to make them              fail",
+            "warn (exit status 0): every reason is below `{}` ({source}); pass --fail-on {} or lower to make them fail",
             p.fail_on,
             report
                 .reasons
                 .iter()
                 .map(|r| r.severity)
                 .max()
-                .unwrap_or(Severity::Low)
+                .unwrap_or(mlsc_core::Severity::Low)
         ),
         Outcome::Pass => "pass (exit status 0)".to_owned(),
     }

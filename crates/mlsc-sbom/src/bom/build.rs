@@ -557,7 +557,7 @@ fn tree_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
                 input
                     .strip_prefix(path)
                     .map_or_else(|_| input.display().to_string(), |r| r.display().to_string()),
-                "a Python dependency input the project search did not read (deeper than its search depth,                  or unreadable): its packages are not in the BOM"
+                "a Python dependency input the project search did not read (deeper than its search depth, or unreadable): its packages are not in the BOM"
                     .to_owned(),
             ));
         }
