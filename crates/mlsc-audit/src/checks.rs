@@ -801,9 +801,8 @@ fn verify_one_signature(
     match result {
         Ok(r) => {
             let ok = r.findings.is_empty() && r.errors.is_empty();
-            ran.signals.signature_verified = Some(
-                ran.signals.signature_verified.unwrap_or(true) && ok,
-            );
+            ran.signals.signature_verified =
+                Some(ran.signals.signature_verified.unwrap_or(true) && ok);
             let files = r.statistics.files;
             let bytes = r.statistics.bytes_read;
             ran.facts.push(Fact::new(

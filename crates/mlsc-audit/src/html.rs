@@ -95,7 +95,13 @@ pub(crate) fn text_with_code(text: &str) -> String {
 fn rule_anchor(code: &str) -> String {
     let id: String = code
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("rule-{id}")
 }

@@ -57,7 +57,11 @@ impl crate::findings::Markup for Md {
             "| {} | {} | {} | {} |",
             f.severity,
             escape(&f.code),
-            if place.is_empty() { "file".to_owned() } else { escape(place) },
+            if place.is_empty() {
+                "file".to_owned()
+            } else {
+                escape(place)
+            },
             message
         );
     }

@@ -337,7 +337,8 @@ pub(crate) fn decide(
             // The audit's own findings inside a check (a missing advisory database) come with a signal that
             // warns whatever the thresholds say; grading them too would state the reason twice.
             .filter(|f| {
-                f.severity >= config.policy.warn_on.min(fail_on) && !f.code.starts_with("MLSC-AUDIT-")
+                f.severity >= config.policy.warn_on.min(fail_on)
+                    && !f.code.starts_with("MLSC-AUDIT-")
             })
             .partition(|f| f.severity >= Severity::Medium || f.severity >= fail_on);
         for f in single.iter().take(MAX_FINDING_REASONS) {

@@ -67,7 +67,10 @@ fn settings() -> insta::Settings {
     s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
     s.add_filter(r"\d+ ms", "[N] ms");
     // The stale-database warning counts days up to today (the example database is from 2023).
-    s.add_filter(r"\d+ days before \d{4}-\d{2}-\d{2}", "[N] days before [TODAY]");
+    s.add_filter(
+        r"\d+ days before \d{4}-\d{2}-\d{2}",
+        "[N] days before [TODAY]",
+    );
     s.set_prepend_module_to_snapshot(false);
     s
 }
@@ -477,12 +480,16 @@ fn example_html_is_self_contained_and_renders() {
     // on the same page.
     assert!(dom.contains("<code>posix.system</code>"), "no code span");
     assert!(
-        dom.contains("<tr class=\"file\">") && dom.contains("examples/hf-model/pytorch_model.bin</code> <span"),
+        dom.contains("<tr class=\"file\">")
+            && dom.contains("examples/hf-model/pytorch_model.bin</code> <span"),
         "no file group"
     );
     assert!(dom.contains("href=\"#rule-MLSC-PKL-001\""), "no rule link");
     assert!(dom.contains("id=\"rule-MLSC-PKL-001\""), "no rule anchor");
-    assert!(!dom.contains("`posix.system`"), "a code span left as backticks");
+    assert!(
+        !dom.contains("`posix.system`"),
+        "a code span left as backticks"
+    );
 }
 
 #[test]

@@ -187,11 +187,21 @@ fn signature_over_a_subdirectory_is_verified_against_it() {
 
     // Given explicitly, and found by itself: both verify against model/.
     for explicit in [true, false] {
-        let mut args = vec!["audit".to_owned(), p(&root), "--public-key".to_owned(), p(&public)];
+        let mut args = vec![
+            "audit".to_owned(),
+            p(&root),
+            "--public-key".to_owned(),
+            p(&public),
+        ];
         if explicit {
             args.extend(["--signature".to_owned(), p(&sig)]);
         }
-        args.extend(["--db".to_owned(), "examples/osv".to_owned(), "--format".to_owned(), "json".to_owned()]);
+        args.extend([
+            "--db".to_owned(),
+            "examples/osv".to_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+        ]);
         let v = json(&mlsc(&args.iter().map(String::as_str).collect::<Vec<_>>()));
         let verify = check(&v, "verify");
         assert_eq!(verify["outcome"], "pass", "explicit={explicit}: {verify:#}");
@@ -256,9 +266,17 @@ fn bom_of_a_project_has_its_model_and_says_what_it_left_out() {
     let dir = tempfile::tempdir().unwrap();
     let p1 = dir.path().join("p1");
     std::fs::create_dir_all(p1.join("model")).unwrap();
-    std::fs::write(p1.join("requirements.txt"), "torch==1.13.0\nrequests==2.25.0\nnumpy==1.26.4\n").unwrap();
+    std::fs::write(
+        p1.join("requirements.txt"),
+        "torch==1.13.0\nrequests==2.25.0\nnumpy==1.26.4\n",
+    )
+    .unwrap();
     for f in ["model.safetensors", "config.json"] {
-        std::fs::copy(workspace().join("examples/hf-model").join(f), p1.join("model").join(f)).unwrap();
+        std::fs::copy(
+            workspace().join("examples/hf-model").join(f),
+            p1.join("model").join(f),
+        )
+        .unwrap();
     }
     let run = mlsc(&["sbom", &p(&p1)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -315,11 +333,23 @@ fn disasm_opens_archive_members() {
         "examples/hf-model/pytorch_model.bin!pytorch_model/data.pkl",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("GLOBAL") || run.stdout.contains("STACK_GLOBAL"), "{}", run.stdout);
-    assert!(run.stdout.contains("posix") || run.stdout.contains("system"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("GLOBAL") || run.stdout.contains("STACK_GLOBAL"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("posix") || run.stdout.contains("system"),
+        "{}",
+        run.stdout
+    );
     let run = mlsc(&["disasm", "examples/hf-model/pytorch_model.bin!nope.pkl"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no member of that name"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no member of that name"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -335,7 +365,14 @@ fn audit_warns_of_an_old_database_and_skips_dvc_cache() {
     )
     .unwrap();
     // The example database's newest record is from 2023: years old today.
-    let run = mlsc(&["audit", &p(&root), "--db", "examples/osv", "--format", "json"]);
+    let run = mlsc(&[
+        "audit",
+        &p(&root),
+        "--db",
+        "examples/osv",
+        "--format",
+        "json",
+    ]);
     let v = json(&run);
     let deps = check(&v, "deps");
     assert!(
@@ -346,15 +383,35 @@ fn audit_warns_of_an_old_database_and_skips_dvc_cache() {
             .any(|f| f["code"] == "MLSC-DEP-014"),
         "{deps:#}"
     );
-    assert!(v["inventory"]["model_files"].as_array().unwrap().is_empty(), "{:#}", v["inventory"]);
-    assert!(!run.stdout.contains("posix"), "the cached pickle was not scanned");
+    assert!(
+        v["inventory"]["model_files"].as_array().unwrap().is_empty(),
+        "{:#}",
+        v["inventory"]
+    );
+    assert!(
+        !run.stdout.contains("posix"),
+        "the cached pickle was not scanned"
+    );
 }
 
 #[test]
 fn advisory_headline_is_a_sentence_about_the_vulnerability() {
-    let run = mlsc(&["deps", "examples/hf-model/requirements.txt", "--db", "examples/osv"]);
-    assert!(!run.stdout.contains("Requests is a HTTP library"), "{}", run.stdout);
-    assert!(run.stdout.contains("Since Requests 2.3.0"), "{}", run.stdout);
+    let run = mlsc(&[
+        "deps",
+        "examples/hf-model/requirements.txt",
+        "--db",
+        "examples/osv",
+    ]);
+    assert!(
+        !run.stdout.contains("Requests is a HTTP library"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Since Requests 2.3.0"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -362,7 +419,11 @@ fn sbom_affected_ranges_bom_advisories_and_many_packages() {
     let dir = tempfile::tempdir().unwrap();
     let proj = dir.path().join("p");
     std::fs::create_dir_all(&proj).unwrap();
-    std::fs::write(proj.join("requirements.txt"), "torch~=1.12\nrequests==2.25.0\n").unwrap();
+    std::fs::write(
+        proj.join("requirements.txt"),
+        "torch~=1.12\nrequests==2.25.0\n",
+    )
+    .unwrap();
     let bom = dir.path().join("bom.json");
     let run = mlsc(&["sbom", &p(&proj), "--db", "examples/osv", "-o", &p(&bom)]);
     assert!(run.code <= 1, "{}", run.stderr);
@@ -376,10 +437,24 @@ fn sbom_affected_ranges_bom_advisories_and_many_packages() {
         &p(&bom),
     ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let torch = run.stdout.lines().find(|l| l.contains(" torch ")).unwrap_or_default();
+    let torch = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(" torch "))
+        .unwrap_or_default();
     assert!(torch.contains("~=1.12"), "{}", run.stdout);
-    assert!(torch.contains(" affected") && !torch.contains("possibly"), "{}", run.stdout);
-    assert!(run.stdout.lines().any(|l| l.contains("requests") && l.contains("2.25.0")), "{}", run.stdout);
+    assert!(
+        torch.contains(" affected") && !torch.contains("possibly"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.contains("requests") && l.contains("2.25.0")),
+        "{}",
+        run.stdout
+    );
     // From the vulnerabilities the BOM carries: no --db needed.
     let run = mlsc(&["sbom", "affected", "--advisory", "CVE-2023-32681", &p(&bom)]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);

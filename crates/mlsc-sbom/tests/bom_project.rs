@@ -60,7 +60,10 @@ fn project_with_requirements_and_a_model_subdirectory() {
     std::fs::write(p1.join("train.py"), "print('training')\n").unwrap();
     let (out, doc) = bom_of(&p1);
     assert_valid(&doc, "p1");
-    assert_eq!(kinds(&out.bom, ComponentType::MachineLearningModel), ["model"]);
+    assert_eq!(
+        kinds(&out.bom, ComponentType::MachineLearningModel),
+        ["model"]
+    );
     let mut libs = kinds(&out.bom, ComponentType::Library);
     libs.sort_unstable();
     assert_eq!(libs, ["numpy", "requests", "torch"]);
@@ -134,8 +137,17 @@ fn dataset_folder_gives_data_components() {
     let mut data = kinds(&out.bom, ComponentType::Data);
     data.sort_unstable();
     assert_eq!(data, ["data", "extra.parquet"], "{doc:#}");
-    let pulled = out.bom.components.iter().find(|c| c.name == "data").unwrap();
-    assert_eq!(pulled.components.len(), 2, "the image and the labels, not DVC's cache");
+    let pulled = out
+        .bom
+        .components
+        .iter()
+        .find(|c| c.name == "data")
+        .unwrap();
+    assert_eq!(
+        pulled.components.len(),
+        2,
+        "the image and the labels, not DVC's cache"
+    );
     let absent = out
         .bom
         .components
@@ -160,7 +172,11 @@ fn what_is_not_covered_is_said() {
     // A pickle outside any model directory's top level would make its folder a model directory; a binary of an
     // unknown kind does not.
     std::fs::create_dir_all(p.join("assets")).unwrap();
-    std::fs::write(p.join("assets/blob.dat"), [0u8, 159, 146, 150, 1, 2, 3, 255]).unwrap();
+    std::fs::write(
+        p.join("assets/blob.dat"),
+        [0u8, 159, 146, 150, 1, 2, 3, 255],
+    )
+    .unwrap();
     // A requirements file deeper than the Python search goes.
     let deep = p.join("a/b/c/d/e/f");
     std::fs::create_dir_all(&deep).unwrap();

@@ -249,7 +249,11 @@ pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Resu
             format!(
                 "signature verified by {signer} over {} {} ({} bytes) of `{}`",
                 report.statistics.files,
-                if report.statistics.files == 1 { "file" } else { "files" },
+                if report.statistics.files == 1 {
+                    "file"
+                } else {
+                    "files"
+                },
                 report.statistics.bytes_read,
                 args.path.display()
             )

@@ -807,10 +807,17 @@ mod headline_tests {
         assert!(h.ends_with("word…"), "{h}");
         assert!(h.chars().count() <= HEADLINE_CHARS);
         // A blurb alone is still better than nothing.
-        assert_eq!(advisory(None, "Pillow is a library.").headline(), "Pillow is a library");
+        assert_eq!(
+            advisory(None, "Pillow is a library.").headline(),
+            "Pillow is a library"
+        );
         // e.g. ends no sentence.
         assert_eq!(
-            advisory(None, "A crafted file, e.g. a PNG, crashes the decoder. More text.").headline(),
+            advisory(
+                None,
+                "A crafted file, e.g. a PNG, crashes the decoder. More text."
+            )
+            .headline(),
             "A crafted file, e.g. a PNG, crashes the decoder"
         );
     }

@@ -19,7 +19,11 @@ use crate::Error;
 /// # Errors
 /// [`Error::Io`] when the file cannot be read; [`Error::Member`] when a level is not a zip archive, has no member
 /// of that name, or the member cannot be read within the limits.
-pub fn read_member(path: &Path, members: &[String], options: &ScanOptions) -> Result<Vec<u8>, Error> {
+pub fn read_member(
+    path: &Path,
+    members: &[String],
+    options: &ScanOptions,
+) -> Result<Vec<u8>, Error> {
     let shown = path.display().to_string();
     let io = |source| Error::Io {
         path: shown.clone(),
@@ -56,7 +60,10 @@ pub fn read_member(path: &Path, members: &[String], options: &ScanOptions) -> Re
         let dir = match super::zip::directory(blob, options) {
             Ok(Ok(dir)) => dir,
             Ok(Err(why)) => {
-                return Err(member_error(member, format!("`{location}` is not a zip archive: {why}")));
+                return Err(member_error(
+                    member,
+                    format!("`{location}` is not a zip archive: {why}"),
+                ));
             }
             Err(e) => return Err(member_error(member, format!("truncated archive: {e}"))),
         };
@@ -76,7 +83,11 @@ pub fn read_member(path: &Path, members: &[String], options: &ScanOptions) -> Re
                 ),
             ));
         };
-        if let Some(f) = ctx.findings.iter().find(|f| f.severity >= mlsc_core::Severity::Medium) {
+        if let Some(f) = ctx
+            .findings
+            .iter()
+            .find(|f| f.severity >= mlsc_core::Severity::Medium)
+        {
             // A limit hit while inflating: the bytes would be cut short.
             return Err(member_error(member, f.message.clone()));
         }

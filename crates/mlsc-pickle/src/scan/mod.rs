@@ -34,9 +34,9 @@ use mlsc_core::{
 use rayon::prelude::*;
 
 pub(crate) use self::blob::Blob;
+pub use self::extract::read_member;
 pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
-pub use self::extract::read_member;
 pub use self::source::{NamedSource, scan_source, scan_sources};
 use crate::pickle::{AnalyseOptions, Policy};
 

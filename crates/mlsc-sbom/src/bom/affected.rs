@@ -226,7 +226,11 @@ pub fn affected_components(
 /// The components of `bom` that the advisory `id` (its id or a reference's, case-insensitive) affects according
 /// to the BOM's own `vulnerabilities` section: no advisory database needed. A component listed without an
 /// affected version (`mlsc:exposure` `possibly-affected`) is possibly affected.
-pub fn affected_by_bom_vulnerabilities(bom: &Bom, bom_path: &str, id: &str) -> Vec<AffectedComponent> {
+pub fn affected_by_bom_vulnerabilities(
+    bom: &Bom,
+    bom_path: &str,
+    id: &str,
+) -> Vec<AffectedComponent> {
     let mut out = Vec::new();
     for v in &bom.vulnerabilities {
         let matches = v.id.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(id))

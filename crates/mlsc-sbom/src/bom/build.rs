@@ -478,14 +478,22 @@ fn tree_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
                     }
                 }
                 for d in ds {
-                    if !deps.iter().any(|x: &BomDependency| x.reference == d.reference) {
+                    if !deps
+                        .iter()
+                        .any(|x: &BomDependency| x.reference == d.reference)
+                    {
                         deps.push(d);
                     }
                 }
             }
             Err(e) => findings.push(
-                Finding::new("MLSC-BOM-002", Severity::Medium, "unreadable file", e.to_string())
-                    .at(Location::file(dir.display().to_string())),
+                Finding::new(
+                    "MLSC-BOM-002",
+                    Severity::Medium,
+                    "unreadable file",
+                    e.to_string(),
+                )
+                .at(Location::file(dir.display().to_string())),
             ),
         }
     }

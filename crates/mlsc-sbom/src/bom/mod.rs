@@ -15,7 +15,8 @@ mod validate;
 mod vulns;
 
 pub use self::affected::{
-    AffectedComponent, MatchKind, PackageQuery, affected_by_bom_vulnerabilities, affected_components,
+    AffectedComponent, MatchKind, PackageQuery, affected_by_bom_vulnerabilities,
+    affected_components,
 };
 pub use self::build::{
     BomOptions, BomOutput, bom_for_path, bom_to_json, finish, model_dir_bom, project_bom,

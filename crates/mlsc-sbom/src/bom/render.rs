@@ -347,7 +347,9 @@ impl AffectedSearch {
             boms: boms.len(),
             ..AffectedSearch::default()
         };
-        search.queries.extend(packages.iter().map(|q| q.display.clone()));
+        search
+            .queries
+            .extend(packages.iter().map(|q| q.display.clone()));
         search.queries.extend(id.map(str::to_owned));
         for path in boms {
             let path = path.as_ref();
@@ -364,9 +366,11 @@ impl AffectedSearch {
                             .extend(super::affected::affected_components(&bom, &shown, q));
                     }
                     if let Some(id) = id {
-                        search.affected.extend(
-                            super::affected::affected_by_bom_vulnerabilities(&bom, &shown, id),
-                        );
+                        search
+                            .affected
+                            .extend(super::affected::affected_by_bom_vulnerabilities(
+                                &bom, &shown, id,
+                            ));
                         if let Some(db) = db {
                             search
                                 .affected
@@ -378,9 +382,8 @@ impl AffectedSearch {
             }
         }
         search.affected.sort_by(|a, b| {
-            (&a.bom, &a.name, &a.version, &a.bom_ref, &a.reason, a.status).cmp(&(
-                &b.bom, &b.name, &b.version, &b.bom_ref, &b.reason, b.status,
-            ))
+            (&a.bom, &a.name, &a.version, &a.bom_ref, &a.reason, a.status)
+                .cmp(&(&b.bom, &b.name, &b.version, &b.bom_ref, &b.reason, b.status))
         });
         // `Affected` sorts before `PossiblyAffected`: the first of a run is the surer one.
         search.affected.dedup_by(|b, a| {

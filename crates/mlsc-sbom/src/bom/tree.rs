@@ -49,8 +49,20 @@ const MAX_RECORD_BYTES: u64 = 4 << 20;
 
 /// Extensions of data files (tables, records, arrays): a folder holding them is a dataset.
 const DATA_EXTENSIONS: &[&str] = &[
-    "csv", "tsv", "parquet", "jsonl", "ndjson", "arrow", "feather", "avro", "orc", "tfrecord",
-    "tfrecords", "xlsx", "zarr", "lance",
+    "csv",
+    "tsv",
+    "parquet",
+    "jsonl",
+    "ndjson",
+    "arrow",
+    "feather",
+    "avro",
+    "orc",
+    "tfrecord",
+    "tfrecords",
+    "xlsx",
+    "zarr",
+    "lance",
 ];
 
 /// One dataset found under the root.
@@ -366,7 +378,9 @@ fn visit(
             continue;
         };
         let format = mlsc_core::sniff(&prefix);
-        if !(format.is_text() || format == mlsc_core::Format::Empty || format == mlsc_core::Format::Json)
+        if !(format.is_text()
+            || format == mlsc_core::Format::Empty
+            || format == mlsc_core::Format::Json)
         {
             tree.not_covered(
                 root,
@@ -463,7 +477,11 @@ pub(crate) fn dataset_component(
     for (path, digest) in files.iter().zip(digests) {
         let rel = rel_of(root, path);
         // The directory hash is over paths inside the dataset's folder, as `sha256sum` run there would list them.
-        let inner = if spot.rel == "." { rel.clone() } else { rel_of(&base, path) };
+        let inner = if spot.rel == "." {
+            rel.clone()
+        } else {
+            rel_of(&base, path)
+        };
         let mut f = Component::new(ComponentType::File, rel.clone());
         f.bom_ref = Some(format!("{bom_ref}#file:{rel}"));
         match digest {
@@ -489,9 +507,8 @@ pub(crate) fn dataset_component(
         comp.components.push(f);
     }
     if all && !pairs.is_empty() {
-        let digest = crate::bom::model_dir::directory_digest(
-            pairs.iter().map(|(r, d)| (r.as_str(), d)),
-        );
+        let digest =
+            crate::bom::model_dir::directory_digest(pairs.iter().map(|(r, d)| (r.as_str(), d)));
         comp.hashes.push(Hash::sha256(digest.to_hex()));
         comp.push_property("mlsc:directory-hash:method", "sha256-manifest-v1");
     }
@@ -523,7 +540,10 @@ pub(crate) fn not_covered(
         )
         .at(Location::file(shown)),
     );
-    properties.push(Property::new("mlsc:bom:not-covered", format!("{rel}: {why}")));
+    properties.push(Property::new(
+        "mlsc:bom:not-covered",
+        format!("{rel}: {why}"),
+    ));
 }
 
 #[cfg(test)]
