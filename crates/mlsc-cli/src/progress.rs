@@ -54,7 +54,7 @@ impl Progress {
     /// A bar when stderr is a terminal and neither `--quiet` nor `--no-progress` was given; else nothing.
     pub(crate) fn new(global: &GlobalArgs) -> Progress {
         let on = !global.no_progress && !global.quiet && std::io::stderr().is_terminal();
-        Progress::with_bar(on.then(|| ProgressDrawTarget::stderr()))
+        Progress::with_bar(on.then(ProgressDrawTarget::stderr))
     }
 
     /// A bar drawing to `target`, or none.
@@ -110,7 +110,7 @@ mod tests {
         let mut options = mlsc_pickle::ScanOptions::default();
         options.hash = true;
         options.sink = progress.sink();
-        let report = mlsc_pickle::scan_paths(&[dir.clone()], &options);
+        let report = mlsc_pickle::scan_paths(std::slice::from_ref(&dir), &options);
         let sizes: u64 = report.artifacts.iter().map(|a| a.size).sum();
         assert!(sizes > 0, "no fixtures under {}", dir.display());
         let bar = progress.bar.as_ref().expect("a bar");

@@ -157,7 +157,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
         OutputFormat::Human => {
             let mut text = String::new();
             if !global.quiet {
-                text.push_str(&audit.human_header(&db.info()));
+                text.push_str(&audit.human_header(db.info()));
             }
             let style = output::Style::new(output::use_color(global));
             text.push_str(&output::human(&audit.report, style, global.quiet));
