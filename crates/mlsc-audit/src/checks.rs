@@ -26,8 +26,11 @@ pub(crate) struct Signals {
     /// `Some(true)` when a signature over the model verified, `Some(false)` when one failed, `None` when none was
     /// checked.
     pub(crate) signature_verified: Option<bool>,
-    /// Conditions that make the result incomplete, each a warning: `(severity, message)`.
+    /// Conditions that make the result incomplete, each a reason graded by its severity: `(severity, message)`.
     pub(crate) incomplete: Vec<(Severity, String)>,
+    /// Model files that could not be analysed completely: they fail whatever the threshold, as `mlsc scan` exits 1
+    /// on an inconclusive file (what was not analysed is never clean).
+    pub(crate) inconclusive: Vec<String>,
 }
 
 /// A check that ran.
@@ -264,13 +267,10 @@ fn scan(options: &AuditOptions, config: &Config, inv: &Inventory) -> CheckResult
         ));
     }
     if incomplete > 0 {
-        ran.signals.incomplete.push((
-            Severity::Medium,
-            format!(
-                "{} could not be analysed completely, so {} not known to be safe",
-                plural(incomplete, "model file", "model files"),
-                if incomplete == 1 { "it is" } else { "they are" }
-            ),
+        ran.signals.inconclusive.push(format!(
+            "{} could not be analysed completely, so {} not known to be safe",
+            plural(incomplete, "model file", "model files"),
+            if incomplete == 1 { "it is" } else { "they are" }
         ));
     }
     if !inv.environments.is_empty() {
@@ -353,6 +353,8 @@ fn deps(
         }
     };
     let mut audit_options = mlsc_deps::AuditOptions::default();
+    audit_options.max_database_age_days = options.max_database_age_days;
+    audit_options.today = options.today;
     audit_options.ignores = config
         .deps
         .ignore
@@ -676,11 +678,12 @@ fn card(_options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResu
 // verify
 
 fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckResult {
-    let signature: Option<PathBuf> = options
-        .signature
-        .clone()
-        .or_else(|| inv.signatures.first().map(PathBuf::from));
-    if signature.is_none() && inv.dvc.is_empty() && inv.croissant.is_empty() {
+    // An explicit --signature is the one checked; otherwise every signature found under the target is.
+    let signatures: Vec<PathBuf> = match &options.signature {
+        Some(s) => vec![s.clone()],
+        None => inv.signatures.iter().map(PathBuf::from).collect(),
+    };
+    if signatures.is_empty() && inv.dvc.is_empty() && inv.croissant.is_empty() {
         if options.public_key.is_some() {
             return gap(
                 CheckKind::Verify,
@@ -695,78 +698,8 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
     }
     let mut ran = RanCheck::new(CheckKind::Verify, Report::new("verify"));
     let mut parts = Vec::new();
-    if let Some(sig) = &signature {
-        ran.inputs.push(sig.display().to_string());
-        match &options.public_key {
-            None => {
-                ran.facts.push(Fact::new(
-                    "signature",
-                    format!(
-                        "`{}` found but not verified: no --public-key given",
-                        sig.display()
-                    ),
-                ));
-                ran.signals.incomplete.push((
-                    Severity::Medium,
-                    format!(
-                        "the signature `{}` was not verified: give --public-key PEM",
-                        sig.display()
-                    ),
-                ));
-                parts.push("signature not verified (no key)".to_owned());
-            }
-            Some(key) => {
-                let mut vopts = mlsc_provenance::VerifyOptions::default();
-                vopts.sink = options.sink.clone();
-                // A signature stored inside the model folder is not part of what it signs (model_signing's
-                // command line ignores it the same way).
-                if let Ok(rel) = sig.strip_prefix(&options.target) {
-                    vopts.ignore.push(rel.display().to_string());
-                }
-                let result = mlsc_provenance::Trust::public_key_file(key).and_then(|trust| {
-                    mlsc_provenance::verify_signature(&options.target, sig, &trust, &vopts)
-                });
-                match result {
-                    Ok(r) => {
-                        let ok = r.findings.is_empty() && r.errors.is_empty();
-                        ran.signals.signature_verified = Some(ok);
-                        ran.facts.push(Fact::new(
-                            "signature",
-                            if ok {
-                                format!(
-                                    "`{}` verified with `{}`: every file matches",
-                                    sig.display(),
-                                    key.display()
-                                )
-                            } else {
-                                format!(
-                                    "`{}` did NOT verify with `{}`",
-                                    sig.display(),
-                                    key.display()
-                                )
-                            },
-                        ));
-                        parts.push(
-                            if ok {
-                                "signature verified"
-                            } else {
-                                "signature failed"
-                            }
-                            .to_owned(),
-                        );
-                        merge(&mut ran, r);
-                    }
-                    Err(e) => {
-                        ran.signals.signature_verified = Some(false);
-                        parts.push("signature unreadable".to_owned());
-                        ran.report.errors.push(ReportError::new(
-                            Some(sig.display().to_string()),
-                            e.to_string(),
-                        ));
-                    }
-                }
-            }
-        }
+    for sig in &signatures {
+        verify_one_signature(options, sig, &mut ran, &mut parts);
     }
     verify_records(
         &mut ran,
@@ -806,6 +739,103 @@ fn verify(options: &AuditOptions, _config: &Config, inv: &Inventory) -> CheckRes
         plural(ran.report.findings.len(), "finding", "findings")
     );
     CheckResult::Ran(Box::new(ran))
+}
+
+/// The directory `sig` covers, shown relative to the audited path (`model/`, or `.` for the path itself).
+fn covered_dir(options: &AuditOptions, sig: &Path) -> (PathBuf, String) {
+    let dir = mlsc_provenance::signed_directory(&options.target, sig)
+        .unwrap_or_else(|| options.target.clone());
+    let shown = match dir.strip_prefix(&options.target) {
+        Ok(r) if r.as_os_str().is_empty() => ".".to_owned(),
+        Ok(r) => format!("{}/", r.display()),
+        Err(_) => dir.display().to_string(),
+    };
+    (dir, shown)
+}
+
+/// Verifies one signature against the directory it covers, with the `--public-key` when there is one.
+fn verify_one_signature(
+    options: &AuditOptions,
+    sig: &Path,
+    ran: &mut RanCheck,
+    parts: &mut Vec<String>,
+) {
+    ran.inputs.push(sig.display().to_string());
+    let (dir, shown) = covered_dir(options, sig);
+    let Some(key) = &options.public_key else {
+        ran.facts.push(Fact::new(
+            "signature",
+            format!(
+                "`{}` over `{shown}` found but not verified: no --public-key given",
+                sig.display()
+            ),
+        ));
+        ran.signals.incomplete.push((
+            Severity::Medium,
+            format!(
+                "the signature `{}` over `{shown}` was not verified: give --public-key PEM",
+                sig.display()
+            ),
+        ));
+        parts.push("signature not verified (no key)".to_owned());
+        return;
+    };
+    let mut vopts = mlsc_provenance::VerifyOptions::default();
+    vopts.sink = options.sink.clone();
+    // A signature stored inside the model folder is not part of what it signs (model_signing's command line
+    // ignores it the same way).
+    if let Ok(rel) = sig.strip_prefix(&dir) {
+        vopts.ignore.push(rel.display().to_string());
+    }
+    let trust = mlsc_provenance::Trust::public_key_file(key);
+    let key_id = match &trust {
+        Ok(mlsc_provenance::Trust::PublicKey(k)) => k.hint().chars().take(16).collect(),
+        _ => key.display().to_string(),
+    };
+    let result =
+        trust.and_then(|trust| mlsc_provenance::verify_signature(&dir, sig, &trust, &vopts));
+    match result {
+        Ok(r) => {
+            let ok = r.findings.is_empty() && r.errors.is_empty();
+            ran.signals.signature_verified =
+                Some(ran.signals.signature_verified.unwrap_or(true) && ok);
+            let files = r.statistics.files;
+            let bytes = r.statistics.bytes_read;
+            ran.facts.push(Fact::new(
+                "signature",
+                if ok {
+                    format!(
+                        "signature over `{shown}` verified by key {key_id} (`{}`): {} ({bytes} bytes) match \
+                         `{}`",
+                        key.display(),
+                        plural(usize::try_from(files).unwrap_or(usize::MAX), "file", "files"),
+                        sig.display()
+                    )
+                } else {
+                    format!(
+                        "signature `{}` over `{shown}` did NOT verify with key {key_id} (`{}`): {}",
+                        sig.display(),
+                        key.display(),
+                        plural(r.findings.len(), "difference", "differences")
+                    )
+                },
+            ));
+            parts.push(if ok {
+                format!("signature over `{shown}` verified")
+            } else {
+                format!("signature over `{shown}` failed")
+            });
+            merge(ran, r);
+        }
+        Err(e) => {
+            ran.signals.signature_verified = Some(false);
+            parts.push("signature unreadable".to_owned());
+            ran.report.errors.push(ReportError::new(
+                Some(sig.display().to_string()),
+                e.to_string(),
+            ));
+        }
+    }
 }
 
 /// Adds one verification's report to the verify check's.

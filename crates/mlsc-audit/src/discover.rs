@@ -14,8 +14,13 @@ use serde::Serialize;
 use crate::Error;
 
 /// Directories never descended into: version control, caches of tools, not content of the model or project.
+/// `.dvc` holds DVC's cache (every tracked file again, under its md5) and its config: the data it caches is audited
+/// where it is checked out, and its records (`*.dvc`, `dvc.lock`) live outside it.
 const SKIP_DIRS: &[&str] = &[
     ".git",
+    ".dvc",
+    ".ipynb_checkpoints",
+    ".nox",
     ".hg",
     ".svn",
     "node_modules",

@@ -47,6 +47,10 @@ letter-spacing:.04em}
 .sev{font-weight:600}.sev.critical,.sev.high{color:var(--fail)}.sev.medium{color:var(--warn)}.sev.low,.sev.info{color:var(--muted)}
 .muted{color:var(--muted)}
 .evidence{display:block;color:var(--muted);white-space:pre-wrap}
+td code,dd code,p code{background:var(--chip);border-radius:4px;padding:0 3px}
+tr.file th{background:var(--bg);font-weight:600;border-top:2px solid var(--line)}
+a code.id{text-decoration:underline dotted}
+dl.rules dt{margin-top:.6em}dl.rules dd{margin:0 0 0 1.5em}
 footer{margin-top:2em;color:var(--muted);font-size:.85em}
 @media print{.badge{color:#000;border:1px solid #000;background:none!important}}
 ";
@@ -59,26 +63,143 @@ fn sev(s: Severity) -> String {
     format!("<span class=\"sev {0}\">{0}</span>", s.as_str())
 }
 
-fn findings_table(out: &mut String, findings: &[Finding]) {
-    out.push_str(
-        "<table class=\"findings\"><thead><tr><th>Severity</th><th>Code</th><th>Location</th><th>Finding</th></tr>\
-         </thead><tbody>\n",
-    );
-    for f in findings {
+/// Escapes `text` and renders its code spans (names between backticks, as every mlsc message writes them) as
+/// `<code>`. A lone backtick stays a backtick; what is inside a span is escaped like the rest.
+pub(crate) fn text_with_code(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() < 3 {
+        return escape(text);
+    }
+    // With an even number of backticks every span closes; with an odd number the last one is literal.
+    let closed = if parts.len() % 2 == 1 {
+        parts.len()
+    } else {
+        parts.len() - 1
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in parts[..closed].iter().enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{}</code>", escape(part));
+        } else {
+            out.push_str(&escape(part));
+        }
+    }
+    if closed < parts.len() {
+        out.push('`');
+        out.push_str(&escape(parts[closed]));
+    }
+    out
+}
+
+/// The anchor of a rule's entry in the page's rules section.
+fn rule_anchor(code: &str) -> String {
+    let id: String = code
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("rule-{id}")
+}
+
+/// A finding code linked to its rule text in the page's rules section (plain when the code is not a known rule).
+fn code_link(code: &str) -> String {
+    if crate::registry::explain(code).is_some() {
+        format!(
+            "<a href=\"#{}\"><code class=\"id\">{}</code></a>",
+            rule_anchor(code),
+            escape(code)
+        )
+    } else {
+        format!("<code class=\"id\">{}</code>", escape(code))
+    }
+}
+
+struct Html;
+
+impl crate::findings::Markup for Html {
+    fn open(&self, out: &mut String) {
+        out.push_str(
+            "<table class=\"findings\"><thead><tr><th>Severity</th><th>Code</th><th>Where</th><th>Finding</th></tr>\
+             </thead><tbody>\n",
+        );
+    }
+
+    fn file_row(&self, out: &mut String, file: &str, count: usize) {
+        let _ = writeln!(
+            out,
+            "<tr class=\"file\"><th colspan=\"4\" scope=\"rowgroup\"><code>{}</code> <span class=\"muted\">({count} \
+             finding{})</span></th></tr>",
+            escape(file),
+            if count == 1 { "" } else { "s" }
+        );
+    }
+
+    fn finding_row(&self, out: &mut String, f: &Finding, place: &str) {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td><code class=\"id\">{}</code></td><td><code>{}</code></td><td>{}",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}",
             sev(f.severity),
-            escape(&f.code),
-            escape(&f.location.to_string()),
-            escape(&f.message)
+            code_link(&f.code),
+            if place.is_empty() {
+                "<span class=\"muted\">file</span>".to_owned()
+            } else {
+                format!("<code>{}</code>", escape(place))
+            },
+            text_with_code(&f.message)
         );
         if let Some(e) = &f.evidence {
             let _ = write!(out, "<span class=\"evidence mono\">{}</span>", escape(e));
         }
         out.push_str("</td></tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+
+    fn close(&self, out: &mut String) {
+        out.push_str("</tbody></table>\n");
+    }
+}
+
+fn findings_table(out: &mut String, findings: &[Finding]) {
+    crate::findings::findings_table(out, findings, &Html);
+}
+
+/// The rules section: the text of every rule a finding or reason of the page names, the target of the code links.
+fn rules_section(out: &mut String, report: &AuditReport) {
+    let mut codes: std::collections::BTreeSet<&str> = report
+        .checks
+        .iter()
+        .flat_map(|c| c.findings.iter().map(|f| f.code.as_str()))
+        .collect();
+    codes.extend(report.reasons.iter().filter_map(|r| r.code.as_deref()));
+    let rules: Vec<_> = codes
+        .into_iter()
+        .filter_map(crate::registry::explain)
+        .collect();
+    if rules.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"rules\"><h2>Rules</h2>\n<p class=\"muted\">What each finding code of this report means \
+         (<code>mlsc rule CODE</code> prints the same).</p>\n<dl class=\"rules\">\n",
+    );
+    for r in rules {
+        let _ = writeln!(
+            out,
+            "<dt id=\"{}\"><code class=\"id\">{}</code> {} <span class=\"muted\">(default {}; from {})</span></dt>\
+             <dd>{}</dd>",
+            rule_anchor(r.rule.code),
+            escape(r.rule.code),
+            escape(r.rule.name),
+            sev(r.rule.default_severity),
+            escape(r.owner),
+            text_with_code(r.rule.summary)
+        );
+    }
+    out.push_str("</dl>\n</section>\n");
 }
 
 fn section(out: &mut String, s: &CheckSection) {
@@ -90,7 +211,7 @@ fn section(out: &mut String, s: &CheckSection) {
         badge(s.outcome)
     );
     if !s.summary.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", escape(&s.summary));
+        let _ = writeln!(out, "<p>{}</p>", text_with_code(&s.summary));
     }
     if !s.facts.is_empty() {
         out.push_str("<table class=\"facts\"><tbody>\n");
@@ -99,7 +220,7 @@ fn section(out: &mut String, s: &CheckSection) {
                 out,
                 "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
                 escape(&f.label),
-                escape(&f.value)
+                text_with_code(&f.value)
             );
         }
         out.push_str("</tbody></table>\n");
@@ -145,11 +266,12 @@ pub(crate) fn html(report: &AuditReport) -> String {
     );
     let _ = writeln!(
         out,
-        "<header><h1>mlsc audit: <code>{}</code></h1>\n<p id=\"verdict\">Verdict: {} — {} reason(s); findings: {}</p></header>",
+        "<header><h1>mlsc audit: <code>{}</code></h1>\n<p id=\"verdict\">Verdict: {} — {} reason(s); findings: {}</p>\n<p class=\"muted\">{}</p></header>",
         escape(&report.target),
         badge(report.verdict),
         report.reasons.len(),
-        escape(&counts(&report.report.statistics.by_severity))
+        escape(&counts(&report.report.statistics.by_severity)),
+        text_with_code(&crate::render::verdict_meaning(report))
     );
     out.push_str("<main>\n<section id=\"reasons\"><h2>Reasons</h2>\n");
     if report.reasons.is_empty() {
@@ -162,13 +284,13 @@ pub(crate) fn html(report: &AuditReport) -> String {
         for r in &report.reasons {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td><a href=\"#check-{}\">{}</a></td><td><code class=\"id\">{}</code></td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td><a href=\"#check-{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
                 badge(r.outcome),
                 sev(r.severity),
                 r.check.as_str(),
                 r.check.as_str(),
-                r.code.as_deref().map(escape).unwrap_or_default(),
-                escape(&r.message)
+                r.code.as_deref().map(code_link).unwrap_or_default(),
+                text_with_code(&r.message)
             );
         }
         out.push_str("</tbody></table>\n");
@@ -202,8 +324,9 @@ pub(crate) fn html(report: &AuditReport) -> String {
     );
     let _ = writeln!(
         out,
-        "<li>fail on {} and above, warn on {} and above</li>",
+        "<li>fail on {} and above ({}), warn on {} and above</li>",
         sev(p.fail_on),
+        escape(p.fail_on_source),
         sev(p.warn_on)
     );
     let _ = writeln!(
@@ -251,7 +374,9 @@ pub(crate) fn html(report: &AuditReport) -> String {
             "<tr><th scope=\"row\">{label}</th><td>{value}</td></tr>"
         );
     }
-    out.push_str("</tbody></table>\n</section>\n</main>\n");
+    out.push_str("</tbody></table>\n</section>\n");
+    rules_section(&mut out, report);
+    out.push_str("</main>\n");
     let _ = writeln!(
         out,
         "<footer>{} {}, audit report schema {}</footer>\n</body>\n</html>",
@@ -265,6 +390,20 @@ pub(crate) fn html(report: &AuditReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_spans() {
+        assert_eq!(
+            text_with_code("`torch` 1.0 is affected: `a<b>`"),
+            "<code>torch</code> 1.0 is affected: <code>a&lt;b&gt;</code>"
+        );
+        assert_eq!(text_with_code("a ` b"), "a ` b");
+        assert_eq!(
+            text_with_code("`x` and ` lone"),
+            "<code>x</code> and ` lone"
+        );
+        assert_eq!(text_with_code("no spans"), "no spans");
+    }
 
     #[test]
     fn escaping() {

@@ -12,6 +12,7 @@ mod checks;
 mod config;
 mod discover;
 mod error;
+mod findings;
 mod html;
 mod markdown;
 mod policy;
@@ -182,8 +183,10 @@ pub struct PolicySummary {
     pub commercial: bool,
     /// `policy.require_signature`.
     pub require_signature: bool,
-    /// `policy.fail_on`.
+    /// The threshold the verdict was measured against: `--fail-on` when given, else `policy.fail_on`.
     pub fail_on: Severity,
+    /// Where `fail_on` comes from: `--fail-on`, `mlsc.toml` or `default`.
+    pub fail_on_source: &'static str,
     /// `policy.warn_on`.
     pub warn_on: Severity,
     /// `card.min_score`.
@@ -206,7 +209,7 @@ pub struct LicenseLists {
 }
 
 impl PolicySummary {
-    fn of(config: &Config) -> Self {
+    fn of(config: &Config, options: &AuditOptions) -> Self {
         let lists = |p: &LicensePolicy| LicenseLists {
             allow: p.allow_licenses.clone(),
             deny: p.deny_licenses.clone(),
@@ -215,7 +218,14 @@ impl PolicySummary {
             config: config.source.as_ref().map(|p| p.display().to_string()),
             commercial: config.policy.commercial,
             require_signature: config.policy.require_signature,
-            fail_on: config.policy.fail_on,
+            fail_on: options.fail_on.unwrap_or(config.policy.fail_on),
+            fail_on_source: if options.fail_on.is_some() {
+                "--fail-on"
+            } else if config.source.is_some() {
+                "mlsc.toml"
+            } else {
+                "default"
+            },
             warn_on: config.policy.warn_on,
             min_card_score: config.card.min_score,
             model_licenses: lists(&config.policy.models),
@@ -271,6 +281,14 @@ pub struct AuditOptions {
     pub sbom: Option<PathBuf>,
     /// Timings are zero, for reproducible output. By default, false.
     pub deterministic: bool,
+    /// The severity at which a finding fails the audit (`--fail-on`). By default, `None`: the policy's
+    /// `fail_on` of `mlsc.toml` (itself `high` by default).
+    pub fail_on: Option<Severity>,
+    /// An advisory database whose newest record is older than this many days gets the stale-database warning
+    /// (`MLSC-DEP-014`), as in `mlsc deps`. By default, `None` (off): the warning depends on the day.
+    pub max_database_age_days: Option<u32>,
+    /// The day the database's age and ignore expiries are measured at. By default, `None`: today (UTC).
+    pub today: Option<jiff::civil::Date>,
     /// Told of every file the audit scans and hashes (model files scanned and hashed, signed files, DVC and
     /// Croissant data re-hashed): its size, the bytes got through, its end. A progress bar in bytes listens
     /// here; each stage calls `begin` with its own total. By default, a sink that ignores everything.
@@ -349,15 +367,21 @@ pub fn run(options: &AuditOptions, config: &Config) -> Result<AuditReport, Error
         checks,
         skipped,
         inventory,
-        policy: PolicySummary::of(config),
+        policy: PolicySummary::of(config, options),
         report,
     })
 }
 
 impl AuditReport {
-    /// True when the report should fail a gate at threshold `fail_on` (`--fail-on`): the verdict is `fail`, or
-    /// `warn` with a reason at or above `fail_on`. An input that could not be read at all is
-    /// [`AuditReport::has_errors`] instead, which a gate treats as an error, not as a pass.
+    /// True when the verdict is `fail`: what `mlsc audit` exits 1 for. The verdict was measured against one
+    /// threshold ([`AuditOptions::fail_on`], else the policy's `fail_on`), so `warn` never fails a gate. An input
+    /// that could not be read at all is [`AuditReport::has_errors`] instead, which a gate treats as an error.
+    pub fn failed(&self) -> bool {
+        self.verdict == Outcome::Fail
+    }
+
+    /// True when the verdict is `fail` or a reason reaches `fail_on`: for a gate stricter than the threshold the
+    /// audit ran with. With that same threshold it is [`AuditReport::failed`].
     pub fn fails(&self, fail_on: Severity) -> bool {
         policy::fails(self, fail_on)
     }

@@ -30,10 +30,24 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-fn findings_table(out: &mut String, findings: &[Finding]) {
-    let _ = writeln!(out, "| Severity | Code | Location | Finding |");
-    let _ = writeln!(out, "|---|---|---|---|");
-    for f in findings {
+struct Md;
+
+impl crate::findings::Markup for Md {
+    fn open(&self, out: &mut String) {
+        let _ = writeln!(out, "| Severity | Code | Where | Finding |");
+        let _ = writeln!(out, "|---|---|---|---|");
+    }
+
+    fn file_row(&self, out: &mut String, file: &str, count: usize) {
+        let _ = writeln!(
+            out,
+            "| **{}** | | | {count} finding{} |",
+            escape(file),
+            if count == 1 { "" } else { "s" }
+        );
+    }
+
+    fn finding_row(&self, out: &mut String, f: &Finding, place: &str) {
         let mut message = escape(&f.message);
         if let Some(e) = &f.evidence {
             let _ = write!(message, "<br>evidence: {}", escape(e));
@@ -43,10 +57,20 @@ fn findings_table(out: &mut String, findings: &[Finding]) {
             "| {} | {} | {} | {} |",
             f.severity,
             escape(&f.code),
-            escape(&f.location.to_string()),
+            if place.is_empty() {
+                "file".to_owned()
+            } else {
+                escape(place)
+            },
             message
         );
     }
+
+    fn close(&self, _out: &mut String) {}
+}
+
+fn findings_table(out: &mut String, findings: &[Finding]) {
+    crate::findings::findings_table(out, findings, &Md);
 }
 
 fn section(out: &mut String, s: &CheckSection) {

@@ -1,17 +1,19 @@
 //! The verdict: what the checks found, measured against the policy of `mlsc.toml` (or its documented defaults).
 //!
-//! - A finding at or above `policy.fail_on` (default `high`) fails; at or above `policy.warn_on` (default `low`)
-//!   warns.
-//! - Licences: a denied licence, or one missing from a non-empty allow list, fails. With `commercial = true` a
-//!   non-commercial model or dataset licence fails and an unstated one fails too (nobody can clear it); without
-//!   it, a non-commercial licence is a low-severity warning that says how to enforce it.
-//! - `require_signature = true` fails unless a signature over the model verified.
-//! - `card.min_score` fails a card scored below it.
-//! - What was not analysed is never a pass: an inconclusive model file, a missing advisory database, a check that
-//!   applied but could not run, an input that could not be read — each is a warning.
+//! One threshold decides: `--fail-on` when it is given ([`AuditOptions::fail_on`]), else `policy.fail_on` (default
+//! `high`).
+//! - A reason at or above the threshold fails; below it and at or above `policy.warn_on` (default `low`) it warns.
+//!   Reasons are the checks' findings and what they could not finish (no advisory database, a card not read
+//!   completely, a signature not verified for want of a key), each with a severity.
+//! - Rules the policy states explicitly fail whatever the threshold: a denied licence, or one missing from a
+//!   non-empty allow list; with `commercial = true` a non-commercial model or dataset licence, or an unstated one;
+//!   `require_signature = true` without a verified signature; `card.min_score` above a card's score. Without
+//!   `commercial`, a non-commercial licence is a low-severity warning that says how to enforce it.
+//! - What was not analysed is never a pass, and two things fail whatever the threshold: a model file whose analysis
+//!   was inconclusive (as `mlsc scan` exits 1 on one), and nothing to audit at all (probably a wrong path).
 //!
-//! The exit status follows: `fail` exits 1; `warn` exits 1 when one of its reasons is at or above `--fail-on`
-//! (default `medium`), else 0; `pass` exits 0; an input that could not be read at all exits 2.
+//! The exit status follows the verdict: `fail` exits 1, `warn` and `pass` exit 0, and an input that could not be
+//! read at all exits 2.
 
 use mlsc_core::{Finding, Location, Rule, Severity};
 
@@ -63,6 +65,8 @@ fn is_commercially_restricted(id: &str) -> bool {
 
 struct Builder<'c> {
     config: &'c Config,
+    /// The threshold: `--fail-on`, else `policy.fail_on`.
+    fail_on: Severity,
     reasons: Vec<Reason>,
     findings: Vec<Finding>,
     facts: Vec<Fact>,
@@ -77,9 +81,9 @@ impl Builder<'_> {
         code: Option<&str>,
         message: String,
     ) {
-        let outcome = if severity >= self.config.policy.fail_on {
+        let outcome = if severity >= self.fail_on {
             Outcome::Fail
-        } else if severity >= self.config.policy.warn_on {
+        } else if severity >= self.config.policy.warn_on.min(self.fail_on) {
             Outcome::Warn
         } else {
             return;
@@ -91,6 +95,17 @@ impl Builder<'_> {
             code: code.map(str::to_owned),
             message,
         });
+    }
+
+    /// A reason that something was not finished: graded like a finding, but never dropped below `warn_on` (what
+    /// was not analysed is never a pass).
+    fn graded_or_warn(&mut self, check: CheckKind, severity: Severity, message: String) {
+        let outcome = if severity >= self.fail_on {
+            Outcome::Fail
+        } else {
+            Outcome::Warn
+        };
+        self.push(outcome, check, severity, None, message);
     }
 
     fn push(
@@ -119,6 +134,12 @@ impl Builder<'_> {
         location: Location,
         message: String,
     ) {
+        // A warning that reaches the threshold fails, as every other reason does.
+        let outcome = if outcome == Outcome::Warn && severity >= self.fail_on {
+            Outcome::Fail
+        } else {
+            outcome
+        };
         self.push(
             outcome,
             CheckKind::Policy,
@@ -235,8 +256,10 @@ pub(crate) fn decide(
     skipped: &[Skipped],
     options: &AuditOptions,
 ) -> Decision {
+    let fail_on = options.fail_on.unwrap_or(config.policy.fail_on);
     let mut b = Builder {
         config,
+        fail_on,
         reasons: Vec::new(),
         findings: Vec::new(),
         facts: Vec::new(),
@@ -251,8 +274,11 @@ pub(crate) fn decide(
             .into_iter()
             // The audit's own findings inside a check (a missing advisory database) come with a signal that
             // warns whatever the thresholds say; grading them too would state the reason twice.
-            .filter(|f| f.severity >= config.policy.warn_on && !f.code.starts_with("MLSC-AUDIT-"))
-            .partition(|f| f.severity >= Severity::Medium || f.severity >= config.policy.fail_on);
+            .filter(|f| {
+                f.severity >= config.policy.warn_on.min(fail_on)
+                    && !f.code.starts_with("MLSC-AUDIT-")
+            })
+            .partition(|f| f.severity >= Severity::Medium || f.severity >= fail_on);
         for f in single.iter().take(MAX_FINDING_REASONS) {
             b.graded(
                 check.check,
@@ -308,8 +334,7 @@ pub(crate) fn decide(
             );
         }
         if !check.report.errors.is_empty() {
-            b.push(
-                Outcome::Warn,
+            b.graded(
                 check.check,
                 Severity::High,
                 None,
@@ -331,7 +356,16 @@ pub(crate) fn decide(
             );
         }
         for (severity, message) in &check.signals.incomplete {
-            b.push(Outcome::Warn, check.check, *severity, None, message.clone());
+            b.graded_or_warn(check.check, *severity, message.clone());
+        }
+        for message in &check.signals.inconclusive {
+            b.push(
+                Outcome::Fail,
+                check.check,
+                Severity::High,
+                None,
+                message.clone(),
+            );
         }
     }
     // 2. Checks that applied but could not run.
@@ -351,7 +385,7 @@ pub(crate) fn decide(
     // Nothing to audit is not a pass: the path was probably wrong, and a CI job must not go green on it.
     if ran.is_empty() {
         b.push(
-            Outcome::Warn,
+            Outcome::Fail,
             CheckKind::Policy,
             Severity::Medium,
             None,
@@ -414,11 +448,9 @@ pub(crate) fn decide(
         if scores.is_empty()
             && !(inventory.model_cards.is_empty() && inventory.dataset_cards.is_empty())
         {
-            b.push(
-                Outcome::Warn,
+            b.graded_or_warn(
                 CheckKind::Policy,
                 Severity::Medium,
-                None,
                 format!("`card.min_score = {min}` is set but no card was scored"),
             );
         }
@@ -514,13 +546,11 @@ pub(crate) fn section(decision: &Decision) -> CheckSection {
     }
 }
 
-/// Whether an audit fails a gate at threshold `fail_on` (`--fail-on`); errors are the caller's to check first.
+/// Whether an audit fails a gate at threshold `fail_on`: its verdict is `fail`, or a reason reaches `fail_on`
+/// (the same as the verdict when `fail_on` is the threshold the audit ran with). Errors are the caller's to check
+/// first.
 pub(crate) fn fails(report: &AuditReport, fail_on: Severity) -> bool {
-    match report.verdict {
-        Outcome::Fail => true,
-        Outcome::Warn => report.reasons.iter().any(|r| r.severity >= fail_on),
-        Outcome::Pass => false,
-    }
+    report.verdict == Outcome::Fail || report.reasons.iter().any(|r| r.severity >= fail_on)
 }
 
 #[cfg(test)]

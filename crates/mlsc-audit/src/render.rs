@@ -82,6 +82,33 @@ fn section(out: &mut String, s: &CheckSection, style: Style, color: bool, quiet:
     }
 }
 
+/// What the verdict means for the exit status, in one sentence: `fail` exits 1, `warn` and `pass` exit 0.
+pub(crate) fn verdict_meaning(report: &AuditReport) -> String {
+    let p = &report.policy;
+    let source = match p.fail_on_source {
+        "--fail-on" => "--fail-on",
+        "mlsc.toml" => "policy.fail_on of mlsc.toml",
+        _ => "the default policy.fail_on",
+    };
+    match report.verdict {
+        Outcome::Fail => format!(
+            "fail (exit status 1): a reason at or above `{}` ({source}), a policy rule broken, or a model file not analysed completely",
+            p.fail_on
+        ),
+        Outcome::Warn => format!(
+            "warn (exit status 0): every reason is below `{}` ({source}); pass --fail-on {} or lower to make them fail",
+            p.fail_on,
+            report
+                .reasons
+                .iter()
+                .map(|r| r.severity)
+                .max()
+                .unwrap_or(mlsc_core::Severity::Low)
+        ),
+        Outcome::Pass => "pass (exit status 0)".to_owned(),
+    }
+}
+
 /// Renders `report` for a terminal, in colour when `color`.
 pub(crate) fn human(report: &AuditReport, color: bool, quiet: bool) -> String {
     let style = Style::new(color);
@@ -99,6 +126,8 @@ pub(crate) fn human(report: &AuditReport, color: bool, quiet: bool) -> String {
     );
     if report.reasons.is_empty() {
         let _ = writeln!(out, "  every applicable check passed under the policy");
+    } else {
+        let _ = writeln!(out, "  {}", style.dim(&verdict_meaning(report)));
     }
     for r in &report.reasons {
         let _ = writeln!(
@@ -136,13 +165,14 @@ pub(crate) fn human(report: &AuditReport, color: bool, quiet: bool) -> String {
         let p = &report.policy;
         let _ = writeln!(
             out,
-            "{} {}; fail on {} and above, warn on {} and above; commercial product: {}; signature required: {}{}",
+            "{} {}; fail on {} and above ({}), warn on {} and above; commercial product: {}; signature required: {}{}",
             style.bold("policy:"),
             p.config
                 .as_deref()
                 .map(|c| format!("`{c}`"))
                 .unwrap_or_else(|| "built-in defaults (no mlsc.toml)".to_owned()),
             p.fail_on,
+            p.fail_on_source,
             p.warn_on,
             if p.commercial { "yes" } else { "no" },
             if p.require_signature { "yes" } else { "no" },

@@ -22,7 +22,8 @@ pub(crate) struct GlobalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human, global = true)]
     pub(crate) format: OutputFormat,
-    /// Exit 1 when a finding has this severity or more.
+    /// Exit 1 when a finding has this severity or more. By default `medium`; for `audit`, the `fail_on` of
+    /// mlsc.toml's policy (itself `high` by default).
     #[arg(long, value_name = "SEVERITY", default_value = "medium", value_parser = parse_severity, global = true)]
     pub(crate) fail_on: Severity,
     /// Write the report to FILE (atomically: a temporary file, then a rename) instead of standard output. A new
@@ -44,6 +45,9 @@ pub(crate) struct GlobalArgs {
     /// True when `--format` was given on the command line (`sbom` writes its BOM unless human words are asked for).
     #[arg(skip)]
     pub(crate) format_given: bool,
+    /// True when `--fail-on` was given on the command line (`audit` otherwise takes mlsc.toml's threshold).
+    #[arg(skip)]
+    pub(crate) fail_on_given: bool,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

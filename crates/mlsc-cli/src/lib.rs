@@ -53,7 +53,8 @@ where
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let cli = match parsed {
         Ok((mut cli, matches)) => {
-            cli.global.format_given = format_given(&matches);
+            cli.global.format_given = given(&matches, "format");
+            cli.global.fail_on_given = given(&matches, "fail_on");
             cli
         }
         Err(e) => {
@@ -78,11 +79,11 @@ where
     }
 }
 
-/// Whether `--format` was on the command line, at any level of subcommands (it is a global option).
-fn format_given(matches: &clap::ArgMatches) -> bool {
+/// Whether the global option `id` (`format`, `fail_on`) was on the command line, at any level of subcommands.
+fn given(matches: &clap::ArgMatches, id: &str) -> bool {
     let mut m = Some(matches);
     while let Some(level) = m {
-        if level.value_source("format") == Some(clap::parser::ValueSource::CommandLine) {
+        if level.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
             return true;
         }
         m = level.subcommand().map(|(_, sub)| sub);

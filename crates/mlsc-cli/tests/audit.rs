@@ -66,6 +66,11 @@ fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
     s.add_filter(r"\d+ ms", "[N] ms");
+    // The stale-database warning counts days up to today (the example database is from 2023).
+    s.add_filter(
+        r"\d+ days before \d{4}-\d{2}-\d{2}",
+        "[N] days before [TODAY]",
+    );
     s.set_prepend_module_to_snapshot(false);
     s
 }
@@ -211,13 +216,17 @@ fn missing_database_is_a_visible_warning() {
     let run = mlsc(&["audit", "examples/hf-model"]);
     let head: String = run.stdout.lines().take(12).collect::<Vec<_>>().join("\n");
     assert!(head.contains("mlsc db update"), "{}", run.stdout);
-    // And a dependency-only project with no database is a warn that exits 1 at the default threshold.
+    // And a dependency-only project with no database is a warn (medium), which exits 0 below the default
+    // threshold (the policy's `high`) and fails from `--fail-on medium`.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "requests==2.31.0\n").unwrap();
     let target = dir.path().display().to_string();
     let run = mlsc(&["audit", &target, "--format", "json"]);
     let v = json(&run);
     assert_eq!(v["verdict"], "warn", "{}", run.stdout);
+    assert_eq!(run.code, 0);
+    let run = mlsc(&["audit", &target, "--fail-on", "medium", "--format", "json"]);
+    assert_eq!(json(&run)["verdict"], "fail", "{}", run.stdout);
     assert_eq!(run.code, 1);
 }
 
@@ -463,10 +472,24 @@ fn example_html_is_self_contained_and_renders() {
         String::from_utf8_lossy(&out.stderr)
     );
     // The browser's DOM holds the same sections and the findings' text, unescaped once.
-    for id in ["reasons", "check-verify", "skipped", "inventory"] {
+    for id in ["reasons", "check-verify", "skipped", "inventory", "rules"] {
         assert!(dom.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
     assert!(dom.contains("train.csv"));
+    // Issue 14: names in backticks are code, findings are grouped by file, every code links to its rule's text
+    // on the same page.
+    assert!(dom.contains("<code>posix.system</code>"), "no code span");
+    assert!(
+        dom.contains("<tr class=\"file\">")
+            && dom.contains("examples/hf-model/pytorch_model.bin</code> <span"),
+        "no file group"
+    );
+    assert!(dom.contains("href=\"#rule-MLSC-PKL-001\""), "no rule link");
+    assert!(dom.contains("id=\"rule-MLSC-PKL-001\""), "no rule anchor");
+    assert!(
+        !dom.contains("`posix.system`"),
+        "a code span left as backticks"
+    );
 }
 
 #[test]
@@ -912,13 +935,15 @@ fn colour_escapes_are_well_formed() {
 
 /// An empty directory is not a pass: nothing was audited.
 #[test]
-fn nothing_to_audit_warns() {
+fn nothing_to_audit_fails() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "just text\n").unwrap();
     let target = dir.path().display().to_string();
     let run = mlsc(&["audit", &target, "--format", "json"]);
     let v = json(&run);
-    assert_eq!(v["verdict"], "warn");
+    // Probably a wrong path: it fails whatever the threshold, so a CI job does not go green on it (a `warn` that
+    // exited 1 was the two meanings of --fail-on of issue 14).
+    assert_eq!(v["verdict"], "fail");
     assert!(
         v["reasons"][0]["message"]
             .as_str()

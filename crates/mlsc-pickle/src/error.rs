@@ -11,4 +11,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An archive member could not be opened (`mlsc disasm file!member`).
+    #[error("cannot open member `{member}` of `{path}`: {reason}")]
+    Member {
+        /// The file.
+        path: String,
+        /// The member asked for.
+        member: String,
+        /// Why.
+        reason: String,
+    },
 }

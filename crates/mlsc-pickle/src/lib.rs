@@ -15,7 +15,8 @@ pub use crate::pickle::{
 };
 pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{
-    NamedSource, ProgressFn, ScanOptions, scan_bytes, scan_paths, scan_source, scan_sources,
+    NamedSource, ProgressFn, ScanOptions, read_member, scan_bytes, scan_paths, scan_source,
+    scan_sources,
 };
 
 /// The finding codes of this crate, one [`mlsc_core::Rule`] constant per code: the pickle analyser's

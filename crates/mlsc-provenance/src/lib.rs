@@ -9,6 +9,7 @@ mod dvc;
 mod error;
 mod hash;
 mod keys;
+mod locate;
 mod manifest;
 mod oms;
 mod render;
@@ -24,6 +25,7 @@ pub use crate::dvc::{DvcOptions, is_dvc_path, verify_dvc};
 pub use crate::error::Error;
 pub use crate::hash::HashAlgorithm;
 pub use crate::keys::{PrivateKey, PublicKey};
+pub use crate::locate::{SignedSubject, signed_directory, signed_subject};
 pub use crate::manifest::{
     Collision, GIT_PATHS, Manifest, ManifestOptions, Resource, Serialization, build_manifest,
 };

@@ -495,6 +495,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let mut report = Report::new("card");
     let mut bytes_read = 0u64;
     for given in paths {
+        if !given.exists() {
+            // Said plainly: an I/O error's chain ("cannot read", "failed to query metadata") hides the cause.
+            report.errors.push(ReportError::new(
+                Some(given.display().to_string()),
+                format!("`{}` does not exist", given.display()),
+            ));
+            continue;
+        }
         let files = card_files(given);
         if files.is_empty() {
             report.errors.push(ReportError::new(

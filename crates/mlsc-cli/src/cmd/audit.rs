@@ -51,8 +51,14 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
     options.public_key.clone_from(&args.public_key);
     options.signature.clone_from(&args.signature);
     options.sbom.clone_from(&args.sbom);
-    // Reproducible output, as for BOMs: timings are the only thing that differs between two runs.
+    // Reproducible output, as for BOMs: timings are the only thing that differs between two runs. (The day the
+    // database's age and ignore expiries are measured at stays today: SOURCE_DATE_EPOCH dates a build, and an
+    // ignore that expired must not come back because a build is reproducible.)
     options.deterministic = std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+    // As `mlsc deps`: a database a month old misses advisories.
+    options.max_database_age_days = Some(30);
+    // One threshold: --fail-on when given, else the policy's.
+    options.fail_on = global.fail_on_given.then_some(global.fail_on);
     let progress = crate::progress::Progress::new(global);
     options.sink = progress.sink();
     let report = mlsc_audit::run(&options, &config)?;
@@ -77,7 +83,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
     output::write_output(global, text.as_bytes())?;
     Ok(if report.has_errors() {
         Status::Error
-    } else if report.fails(global.fail_on) {
+    } else if report.failed() {
         Status::Findings
     } else {
         Status::Clean

@@ -12,7 +12,8 @@ use crate::output;
 /// Arguments of `mlsc disasm`.
 #[derive(Debug, Args)]
 pub(crate) struct DisasmArgs {
-    /// A raw pickle file (a PyTorch zip's `data.pkl`, a joblib file, a `.pkl`).
+    /// A raw pickle file (a `.pkl`, a joblib file), or a member of an archive as findings print it:
+    /// `model.pt!archive/data.pkl`, `outer.zip!inner.pt!archive/data.pkl`.
     #[arg(value_name = "FILE")]
     pub(crate) file: PathBuf,
     /// Start at this byte offset.
@@ -24,7 +25,16 @@ pub(crate) struct DisasmArgs {
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &DisasmArgs) -> anyhow::Result<Status> {
-    let data = fs_err::read(&args.file).context("cannot read the pickle")?;
+    let data = if !args.file.exists() && args.file.to_string_lossy().contains('!') {
+        // `file!member[!member…]`, as findings print locations; a file whose name holds `!` is opened as is.
+        let text = args.file.to_string_lossy().into_owned();
+        let mut parts = text.split('!');
+        let file = PathBuf::from(parts.next().unwrap_or_default());
+        let members: Vec<String> = parts.map(str::to_owned).collect();
+        mlsc_pickle::read_member(&file, &members, &mlsc_pickle::ScanOptions::default())?
+    } else {
+        fs_err::read(&args.file).context("cannot read the pickle")?
+    };
     if args.offset > data.len() {
         anyhow::bail!(
             "offset {} is past the end of `{}` ({} bytes)",

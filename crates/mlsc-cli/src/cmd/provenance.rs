@@ -221,10 +221,22 @@ pub(crate) fn run_sign(global: &GlobalArgs, args: &SignArgs) -> anyhow::Result<S
 
 pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Result<Status> {
     let progress = Progress::new(global);
+    // What a verified signature says, in words, above the report: by which key, over how much.
+    let mut headline = None;
     let report = if let Some(sig) = &args.signature {
-        let trust = match (&args.public_key, &args.certificate_chain) {
-            (Some(k), None) => Trust::public_key_file(k)?,
-            (None, Some(c)) => Trust::certificate_file(c)?,
+        let (trust, signer) = match (&args.public_key, &args.certificate_chain) {
+            (Some(k), None) => {
+                let trust = Trust::public_key_file(k)?;
+                let id = match &trust {
+                    Trust::PublicKey(pk) => pk.hint().chars().take(16).collect::<String>(),
+                    _ => String::new(),
+                };
+                (trust, format!("key {id} (`{}`)", k.display()))
+            }
+            (None, Some(c)) => (
+                Trust::certificate_file(c)?,
+                format!("a certificate chained to `{}`", c.display()),
+            ),
             _ => anyhow::bail!(
                 "give exactly one of --public-key and --certificate-chain with --signature"
             ),
@@ -232,7 +244,27 @@ pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Resu
         let mut opts = VerifyOptions::default();
         opts.ignore = args.ignore.clone();
         opts.sink = progress.sink();
-        mlsc_provenance::verify_signature(&args.path, sig, &trust, &opts)?
+        let report = mlsc_provenance::verify_signature(&args.path, sig, &trust, &opts)?;
+        headline = Some(if report.findings.is_empty() && report.errors.is_empty() {
+            format!(
+                "signature verified by {signer} over {} {} ({} bytes) of `{}`",
+                report.statistics.files,
+                if report.statistics.files == 1 {
+                    "file"
+                } else {
+                    "files"
+                },
+                report.statistics.bytes_read,
+                args.path.display()
+            )
+        } else {
+            format!(
+                "signature NOT verified with {signer}: {} problem(s) with `{}`, listed below",
+                report.findings.len() + report.errors.len(),
+                args.path.display()
+            )
+        });
+        report
     } else {
         let mut dvc = DvcOptions::default();
         dvc.manifest_dirs = args.dvc_cache.clone();
@@ -252,7 +284,18 @@ pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Resu
         }
     };
     drop(progress);
-    output::emit_report(global, &report)?;
+    match headline {
+        Some(line) if global.format == OutputFormat::Human => {
+            let mut text = format!("{line}\n");
+            text.push_str(&mlsc_core::render::human(
+                &report,
+                mlsc_core::render::Style::new(output::use_color(global)),
+                global.quiet,
+            ));
+            output::write_output(global, text.as_bytes())?;
+        }
+        _ => output::emit_report(global, &report)?,
+    }
     Ok(Status::of_report(&report, global.fail_on))
 }
 

@@ -69,12 +69,15 @@ pub(crate) struct ValidateArgs {
 #[command(group = clap::ArgGroup::new("query").required(true).args(["package", "advisory"]))]
 pub(crate) struct AffectedArgs {
     /// `NAME[SPECIFIER]` (`pillow<10.0.1`, `torch>=2,<2.2.1`) or a purl prefix (`pkg:huggingface/org/model`).
+    /// Repeat it to look for several packages at once. A component the BOM knows only by a range is affected
+    /// when every version the range allows is.
     #[arg(long, value_name = "QUERY")]
-    pub(crate) package: Option<String>,
-    /// An advisory id (`GHSA-…`, `PYSEC-…`, `CVE-…`, an alias works too); needs `--db`.
-    #[arg(long, value_name = "ID", requires = "db")]
+    pub(crate) package: Vec<String>,
+    /// An advisory id (`GHSA-…`, `PYSEC-…`, `CVE-…`, an alias works too): matched against the vulnerabilities
+    /// the BOMs carry (`mlsc sbom --db`), and against `--db` when it is given.
+    #[arg(long, value_name = "ID")]
     pub(crate) advisory: Option<String>,
-    /// OSV advisory database for `--advisory`.
+    /// OSV advisory database for `--advisory` (optional: the BOMs' own vulnerabilities are used too).
     #[arg(long, value_name = "PATH")]
     pub(crate) db: Option<PathBuf>,
     /// BOM files (CycloneDX JSON).
@@ -162,11 +165,11 @@ fn validate(global: &GlobalArgs, args: &ValidateArgs) -> anyhow::Result<Status> 
 }
 
 fn affected(global: &GlobalArgs, args: &AffectedArgs) -> anyhow::Result<Status> {
-    let package = args
+    let packages = args
         .package
-        .as_deref()
-        .map(PackageQuery::parse)
-        .transpose()?;
+        .iter()
+        .map(|p| PackageQuery::parse(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let database = match (&args.advisory, &args.db) {
         (Some(id), Some(db_path)) => {
             let database = mlsc_sbom::Database::load(db_path).with_context(|| {
@@ -177,11 +180,14 @@ fn affected(global: &GlobalArgs, args: &AffectedArgs) -> anyhow::Result<Status> 
             }
             Some((database, id.as_str()))
         }
-        (Some(_), None) => bail!("`--advisory` needs `--db`"),
         _ => None,
     };
-    let advisory = database.as_ref().map(|(db, id)| (db, *id));
-    let search = mlsc_sbom::AffectedSearch::run(&args.boms, package.as_ref(), advisory);
+    let search = mlsc_sbom::AffectedSearch::run_many(
+        &args.boms,
+        &packages,
+        args.advisory.as_deref(),
+        database.as_ref().map(|(db, _)| db),
+    );
     let text = match global.format {
         OutputFormat::Json => format!("{}\n", serde_json::to_string_pretty(&search)?),
         OutputFormat::Human => search.to_human(global.quiet),

@@ -144,24 +144,21 @@ pub struct Advisory {
 }
 
 impl Advisory {
-    /// The first sentence of the summary or details, at most about 160 characters, for messages.
+    /// One line for messages: the OSV `summary` when there is one, else the first sentence of `details` that says
+    /// something (PYSEC records, which have no summary, often open with a description of the project, "Requests
+    /// is a HTTP library.", which is skipped), at most 160 characters, cut at a word boundary with an ellipsis.
     pub fn headline(&self) -> String {
-        let text = self
+        let summary = self
             .summary
             .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .or(self.details.as_deref())
-            .unwrap_or("")
-            .trim();
-        let first = text.lines().next().unwrap_or("");
-        let cut = first.find(". ").map_or(first, |i| &first[..=i]);
-        if cut.chars().count() > 160 {
-            let mut s: String = cut.chars().take(157).collect();
-            s.push_str("...");
-            s
-        } else {
-            cut.to_owned()
-        }
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let text = match summary {
+            Some(s) => s.lines().next().unwrap_or("").trim().to_owned(),
+            None => details_headline(self.details.as_deref().unwrap_or("")),
+        };
+        // A phrase, as OSV summaries are: messages go on after it (`…; upgrade to 2.31.0`).
+        clip_at_word(text.trim_end_matches('.'), HEADLINE_CHARS)
     }
 
     /// GHSA-style severity words (`CRITICAL`, `HIGH`, `MODERATE`, `LOW`) from `database_specific`, if any: the
@@ -185,6 +182,78 @@ impl Advisory {
     pub fn is_malicious(&self) -> bool {
         self.id.starts_with("MAL-") || self.aliases.iter().any(|a| a.starts_with("MAL-"))
     }
+}
+
+/// Longest advisory headline, in characters.
+const HEADLINE_CHARS: usize = 160;
+
+/// The sentences of the first paragraph of `details`: split after `.`, `!` or `?` followed by a space, so that
+/// versions (`2.3.0`) and abbreviations without a following space stay whole.
+fn sentences(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = paragraph.as_bytes();
+    for i in 0..bytes.len() {
+        if matches!(bytes[i], b'.' | b'!' | b'?') && bytes.get(i + 1) == Some(&b' ') {
+            let s = paragraph[start..=i].trim();
+            // "e.g." and "i.e." end no sentence.
+            if !(s.ends_with("e.g.") || s.ends_with("i.e.") || s.ends_with("etc.")) {
+                out.push(s);
+                start = i + 1;
+            }
+        }
+    }
+    let rest = paragraph[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// True for a sentence that only introduces the project ("Requests is a HTTP library.", "Pillow is the friendly
+/// PIL fork."): the start of many PYSEC details, and no description of the vulnerability.
+fn is_project_blurb(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().take(6).collect();
+    words
+        .iter()
+        .position(|w| *w == "is" || *w == "are")
+        .is_some_and(|i| {
+            (1..=3).contains(&i)
+                && words
+                    .get(i + 1)
+                    .is_some_and(|a| matches!(*a, "a" | "an" | "the"))
+        })
+        && !sentence.to_ascii_lowercase().contains("vulnerab")
+}
+
+/// The headline of an advisory without a summary: the first sentence of `details` that is not a project blurb.
+fn details_headline(details: &str) -> String {
+    let paragraph = details
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|p| !p.is_empty() && !p.starts_with('#'))
+        .unwrap_or_default();
+    let sentences = sentences(&paragraph);
+    sentences
+        .iter()
+        .find(|s| !is_project_blurb(s))
+        .or(sentences.first())
+        .map(|s| (*s).to_owned())
+        .unwrap_or_default()
+}
+
+/// `text` cut to at most `max` characters at the last word boundary, with `…` when something was cut.
+fn clip_at_word(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(max - 1).collect();
+    let cut = head
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > max / 2)
+        .map_or(head.as_str(), |i| &head[..i]);
+    let cut = cut.trim_end_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
+    format!("{cut}…")
 }
 
 /// What `mlsc db info` says about a database.
@@ -704,4 +773,52 @@ fn read_zip(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         out.push(buf);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod headline_tests {
+    use super::*;
+
+    fn advisory(summary: Option<&str>, details: &str) -> Advisory {
+        let mut a: Advisory = serde_json::from_value(serde_json::json!({"id": "PYSEC-0000-1"}))
+            .expect("a minimal record parses because only id is required");
+        a.summary = summary.map(str::to_owned);
+        a.details = Some(details.to_owned());
+        a
+    }
+
+    #[test]
+    fn project_blurb_is_skipped_and_long_text_cut_at_a_word() {
+        // The opening of PYSEC-2023-74 (requests), which has no summary.
+        let a = advisory(
+            None,
+            "Requests is a HTTP library. Since Requests 2.3.0, Requests has been leaking Proxy-Authorization \
+             headers to destination servers when redirected to an HTTPS endpoint. This is a product of how we use",
+        );
+        assert_eq!(
+            a.headline(),
+            "Since Requests 2.3.0, Requests has been leaking Proxy-Authorization headers to destination servers \
+             when redirected to an HTTPS endpoint"
+        );
+        let a = advisory(Some("Arbitrary code execution in torch.load"), "Anything.");
+        assert_eq!(a.headline(), "Arbitrary code execution in torch.load");
+        let long = "word ".repeat(60);
+        let h = advisory(None, &long).headline();
+        assert!(h.ends_with("word…"), "{h}");
+        assert!(h.chars().count() <= HEADLINE_CHARS);
+        // A blurb alone is still better than nothing.
+        assert_eq!(
+            advisory(None, "Pillow is a library.").headline(),
+            "Pillow is a library"
+        );
+        // e.g. ends no sentence.
+        assert_eq!(
+            advisory(
+                None,
+                "A crafted file, e.g. a PNG, crashes the decoder. More text."
+            )
+            .headline(),
+            "A crafted file, e.g. a PNG, crashes the decoder"
+        );
+    }
 }

@@ -9,6 +9,7 @@
 mod blob;
 mod compress;
 mod distcp;
+mod extract;
 mod formats;
 mod keras;
 mod loaders;
@@ -33,6 +34,7 @@ use mlsc_core::{
 use rayon::prelude::*;
 
 pub(crate) use self::blob::Blob;
+pub use self::extract::read_member;
 pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
 pub use self::source::{NamedSource, scan_source, scan_sources};

@@ -182,6 +182,21 @@ fn read_directory(
     }))
 }
 
+/// The central directory of the zip archive in `blob` (at its end, after any prefix), under the scan's limits.
+pub(crate) fn directory(
+    blob: Blob<'_>,
+    options: &crate::ScanOptions,
+) -> io::Result<Result<Directory, String>> {
+    read_directory(blob, options.limits.max_members, options.max_memory_bytes)
+}
+
+impl Directory {
+    /// The names of its members, in directory order.
+    pub(crate) fn entry_names(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.name.as_str())
+    }
+}
+
 /// A file sniffed as a zip.
 pub(crate) fn scan_zip(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Result<()> {
     match read_directory(blob, ctx.opts.limits.max_members, ctx.opts.max_memory_bytes)? {

@@ -4,6 +4,7 @@ use std::str::FromStr;
 
 use pep440_rs::{Version, VersionSpecifiers};
 use serde::Serialize;
+use version_ranges::Ranges;
 
 use crate::Error;
 use crate::bom::model::{Bom, Component};
@@ -97,6 +98,10 @@ pub struct AffectedComponent {
     /// Its version, when the BOM has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The range the project allows, when the BOM has no exact version (`~=1.12`, `>=2.0,<2.6`): its
+    /// `mlsc:python:specifier` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specifier: Option<String>,
     /// Its purl.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purl: Option<String>,
@@ -142,7 +147,18 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Whether component `c` matches `query`, and how surely.
+/// The version range a component without an exact version is known by (its `mlsc:python:specifier` property).
+pub(crate) fn component_specifier(c: &Component) -> Option<String> {
+    c.properties
+        .iter()
+        .find(|p| p.name == "mlsc:python:specifier")
+        .and_then(|p| p.value.clone())
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// Whether component `c` matches `query`, and how surely. A component known only by a range is affected when
+/// every version the range allows is affected (`~=1.12` allows 1.12 up to 2.0, all below 2.6, so `torch<2.6`
+/// affects it), not affected when no version is, and possibly affected otherwise.
 pub(crate) fn match_component(c: &Component, query: &PackageQuery) -> Option<MatchKind> {
     if query.name.starts_with("pkg:") {
         let purl = c.purl.as_deref()?;
@@ -155,9 +171,22 @@ pub(crate) fn match_component(c: &Component, query: &PackageQuery) -> Option<Mat
     let Some(spec) = &query.specifiers else {
         return Some(MatchKind::Affected);
     };
-    match c.version.as_deref().map(Version::from_str) {
-        Some(Ok(v)) => spec.contains(&v).then_some(MatchKind::Affected),
-        _ => Some(MatchKind::PossiblyAffected),
+    if let Some(Ok(v)) = c.version.as_deref().map(Version::from_str) {
+        return spec.contains(&v).then_some(MatchKind::Affected);
+    }
+    let allowed = component_specifier(c)
+        .and_then(|s| VersionSpecifiers::from_str(&s).ok())
+        .map(Ranges::<Version>::from);
+    let Some(allowed) = allowed else {
+        return Some(MatchKind::PossiblyAffected);
+    };
+    let affected = Ranges::<Version>::from(spec.clone());
+    if allowed.is_empty() || allowed.is_disjoint(&affected) {
+        None
+    } else if allowed.subset_of(&affected) {
+        Some(MatchKind::Affected)
+    } else {
+        Some(MatchKind::PossiblyAffected)
     }
 }
 
@@ -182,6 +211,7 @@ pub fn affected_components(
                     serial_number: bom.serial_number.clone(),
                     name: c.name.clone(),
                     version: c.version.clone(),
+                    specifier: component_specifier(c),
                     purl: c.purl.clone(),
                     bom_ref: c.bom_ref.clone(),
                     status,
@@ -191,6 +221,72 @@ pub fn affected_components(
         }
     }
     out
+}
+
+/// The components of `bom` that the advisory `id` (its id or a reference's, case-insensitive) affects according
+/// to the BOM's own `vulnerabilities` section: no advisory database needed. A component listed without an
+/// affected version (`mlsc:exposure` `possibly-affected`) is possibly affected.
+pub fn affected_by_bom_vulnerabilities(
+    bom: &Bom,
+    bom_path: &str,
+    id: &str,
+) -> Vec<AffectedComponent> {
+    let mut out = Vec::new();
+    for v in &bom.vulnerabilities {
+        let matches = v.id.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(id))
+            || v.references.iter().any(|r| r.id.eq_ignore_ascii_case(id));
+        if !matches {
+            continue;
+        }
+        let shown = v.id.clone().unwrap_or_else(|| id.to_owned());
+        for a in &v.affects {
+            let Some(c) = find_by_ref(bom, &a.reference) else {
+                continue;
+            };
+            let name = pypi_name(c);
+            let possibly = c.version.is_none()
+                || v.extra
+                    .get("properties")
+                    .and_then(|p| p.as_array())
+                    .is_some_and(|ps| {
+                        ps.iter().any(|p| {
+                            p.get("name").and_then(|n| n.as_str()) == Some("mlsc:exposure")
+                                && p.get("value")
+                                    .and_then(|x| x.as_str())
+                                    .and_then(|x| x.strip_prefix("possibly-affected: "))
+                                    .map(normalize_name)
+                                    == name
+                        })
+                    });
+            out.push(AffectedComponent {
+                bom: bom_path.to_owned(),
+                serial_number: bom.serial_number.clone(),
+                name: c.name.clone(),
+                version: c.version.clone(),
+                specifier: component_specifier(c),
+                purl: c.purl.clone(),
+                bom_ref: c.bom_ref.clone(),
+                status: if possibly {
+                    MatchKind::PossiblyAffected
+                } else {
+                    MatchKind::Affected
+                },
+                reason: shown.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The component of `bom` (nested ones and the metadata component included) with bom-ref `reference`.
+fn find_by_ref<'a>(bom: &'a Bom, reference: &str) -> Option<&'a Component> {
+    bom.metadata
+        .as_ref()
+        .and_then(|m| m.component.as_deref())
+        .into_iter()
+        .chain(bom.components.iter())
+        .flat_map(|c| c.walk())
+        .find(|c| c.bom_ref.as_deref() == Some(reference))
 }
 
 #[cfg(test)]
@@ -220,6 +316,28 @@ mod tests {
     }
 
     #[test]
+    fn advisories_the_bom_carries() {
+        let mut bom = Bom::default();
+        let mut c = lib("requests", Some("2.25.0"));
+        c.bom_ref = Some("pkg:pypi/requests@2.25.0".to_owned());
+        bom.components.push(c);
+        let v: crate::bom::model::BomVulnerability = serde_json::from_value(serde_json::json!({
+            "id": "PYSEC-2023-74",
+            "references": [{"id": "CVE-2023-32681", "source": {"name": "NVD"}}],
+            "affects": [{"ref": "pkg:pypi/requests@2.25.0"}]
+        }))
+        .unwrap();
+        bom.vulnerabilities.push(v);
+        for id in ["PYSEC-2023-74", "cve-2023-32681"] {
+            let hits = affected_by_bom_vulnerabilities(&bom, "b.json", id);
+            assert_eq!(hits.len(), 1, "{id}");
+            assert_eq!(hits[0].name, "requests");
+            assert_eq!(hits[0].status, MatchKind::Affected);
+        }
+        assert!(affected_by_bom_vulnerabilities(&bom, "b.json", "GHSA-none").is_empty());
+    }
+
+    #[test]
     fn matching() {
         let q = PackageQuery::parse("pillow<10.0.1").unwrap();
         assert_eq!(
@@ -232,6 +350,30 @@ mod tests {
             Some(MatchKind::PossiblyAffected)
         );
         assert_eq!(match_component(&lib("numpy", Some("1.0")), &q), None);
+        // Ranges: every allowed version affected, some, none.
+        let ranged = |spec: &str| {
+            let mut c = lib("torch", None);
+            c.push_property("mlsc:python:specifier", spec);
+            c
+        };
+        let q = PackageQuery::parse("torch<2.6").unwrap();
+        assert_eq!(
+            match_component(&ranged("~=1.12"), &q),
+            Some(MatchKind::Affected)
+        );
+        assert_eq!(
+            match_component(&ranged(">=2.0,<2.6"), &q),
+            Some(MatchKind::Affected)
+        );
+        assert_eq!(
+            match_component(&ranged(">=2.4"), &q),
+            Some(MatchKind::PossiblyAffected)
+        );
+        assert_eq!(match_component(&ranged(">=2.6"), &q), None);
+        assert_eq!(
+            match_component(&ranged("not a range"), &q),
+            Some(MatchKind::PossiblyAffected)
+        );
         // Local versions: 2.2.0+cpu is 2.2.0 for PEP 440 comparison.
         let q = PackageQuery::parse("torch==2.2.0").unwrap();
         assert_eq!(

@@ -1,6 +1,6 @@
 //! Building BOMs: options, the model-directory BOM, reproducible serial numbers and timestamps, JSON output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use mlsc_core::{Finding, Limits, Location, Severity, Verdict};
@@ -124,6 +124,17 @@ fn model_parts(
     options: &BomOptions,
     findings: &mut Vec<Finding>,
 ) -> Result<(Vec<Component>, Vec<BomDependency>), Error> {
+    model_parts_unique(path, options, findings, &mut BTreeSet::new())
+}
+
+/// [`model_parts`], with a model bom-ref that is not in `used` (two folders named `model` in one project get
+/// `model:model` and `model:model@path:b/model`), which is then added to it.
+fn model_parts_unique(
+    path: &Path,
+    options: &BomOptions,
+    findings: &mut Vec<Finding>,
+    used: &mut BTreeSet<String>,
+) -> Result<(Vec<Component>, Vec<BomDependency>), Error> {
     let (dir, cache) = resolve(path)?;
     let files = list_files(&dir, cache.as_ref(), options.max_files, findings)?;
     let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
@@ -218,6 +229,11 @@ fn model_parts(
             r.push('@');
             r.push_str(rev);
         }
+        if used.contains(&r) {
+            r.push_str("@path:");
+            r.push_str(&path.display().to_string());
+        }
+        used.insert(r.clone());
         r
     };
 
@@ -284,7 +300,7 @@ fn model_parts(
     let mut data_components = Vec::new();
     let mut dataset_refs = Vec::new();
     if let Some(c) = &card {
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = BTreeSet::new();
         for d in &c.datasets {
             if !seen.insert(d.clone()) {
                 continue;
@@ -415,7 +431,7 @@ pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Erro
     let project = mlsc_deps::read_project_with(path, &options.target, &Default::default()).ok();
     let has_python = project.as_ref().is_some_and(|p| !p.inputs.is_empty());
     match (is_model, has_python) {
-        (false, _) => project_bom(path, options),
+        (false, _) => tree_bom(path, options),
         (true, false) => model_dir_bom(path, options),
         (true, true) => {
             let mut findings = Vec::new();
@@ -433,6 +449,148 @@ pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Erro
             Ok(BomOutput { bom, findings })
         }
     }
+}
+
+/// The BOM of a folder that is not itself a model directory: every model directory, dataset and Python input under
+/// it, and a finding plus a metadata property for each thing it could not cover (see the `tree` module).
+fn tree_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+    let tree = crate::bom::tree::walk(path);
+    let mut findings = Vec::new();
+    let project = mlsc_deps::read_project_with(path, &options.target, &Default::default()).ok();
+    let has_python = project.as_ref().is_some_and(|p| !p.inputs.is_empty());
+
+    let mut bom = new_bom(options.spec);
+    let mut components = Vec::new();
+    let mut deps = Vec::new();
+    let mut top_refs = Vec::new();
+    let mut used = BTreeSet::new();
+    for dir in &tree.model_dirs {
+        match model_parts_unique(dir, options, &mut findings, &mut used) {
+            Ok((cs, ds)) => {
+                top_refs.extend(cs.first().and_then(|c| c.bom_ref.clone()));
+                for c in cs {
+                    // Datasets two models name are one component.
+                    if !components
+                        .iter()
+                        .any(|x: &Component| x.bom_ref.is_some() && x.bom_ref == c.bom_ref)
+                    {
+                        components.push(c);
+                    }
+                }
+                for d in ds {
+                    if !deps
+                        .iter()
+                        .any(|x: &BomDependency| x.reference == d.reference)
+                    {
+                        deps.push(d);
+                    }
+                }
+            }
+            Err(e) => findings.push(
+                rules::UNREADABLE_FILE
+                    .finding(e.to_string())
+                    .at(Location::file(dir.display().to_string())),
+            ),
+        }
+    }
+    for spot in &tree.datasets {
+        let bom_ref = format!("data:{}", spot.rel);
+        components.push(crate::bom::tree::dataset_component(
+            path,
+            spot,
+            &bom_ref,
+            options.max_files,
+            &mut findings,
+        ));
+        deps.push(BomDependency::new(bom_ref.clone(), Vec::new()));
+        top_refs.push(bom_ref);
+    }
+    let root = if has_python {
+        let (root, libs, lib_deps) = project_parts(path, options, &mut findings)?;
+        components.extend(libs);
+        for d in lib_deps {
+            match deps.iter_mut().find(|x| x.reference == d.reference) {
+                Some(x) => {
+                    let on = x.depends_on.get_or_insert_with(Vec::new);
+                    for r in d.depends_on.unwrap_or_default() {
+                        if !on.contains(&r) {
+                            on.push(r);
+                        }
+                    }
+                }
+                None => deps.push(d),
+            }
+        }
+        root
+    } else {
+        let name = fs_err::canonicalize(path)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "project".to_owned());
+        let mut root = Component::new(ComponentType::Application, name);
+        root.bom_ref = Some("project".to_owned());
+        root
+    };
+    // The project depends on what it holds: its models and datasets, besides its Python packages.
+    if !top_refs.is_empty() {
+        match deps.iter_mut().find(|x| x.reference == "project") {
+            Some(x) => {
+                let on = x.depends_on.get_or_insert_with(Vec::new);
+                let libs = std::mem::take(on);
+                *on = top_refs;
+                on.extend(libs);
+            }
+            None => deps.insert(0, BomDependency::new("project", top_refs)),
+        }
+    }
+
+    // What the Python search did not read, although the walk saw it.
+    let read: BTreeSet<PathBuf> = project
+        .as_ref()
+        .map(|p| {
+            p.inputs
+                .iter()
+                .map(|i| canonical(Path::new(&i.path)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut not_covered = tree.not_covered.clone();
+    for input in &tree.python_inputs {
+        if !read.contains(&canonical(input)) {
+            not_covered.push((
+                input
+                    .strip_prefix(path)
+                    .map_or_else(|_| input.display().to_string(), |r| r.display().to_string()),
+                "a Python dependency input the project search did not read (deeper than its search depth, or unreadable): its packages are not in the BOM"
+                    .to_owned(),
+            ));
+        }
+    }
+    let nothing = components.is_empty() && !has_python;
+    if nothing {
+        not_covered.push((
+            ".".to_owned(),
+            "no model directory, dataset or Python dependency input was found: the BOM describes nothing".to_owned(),
+        ));
+    }
+    not_covered.sort();
+    not_covered.dedup();
+    let mut properties = Vec::new();
+    for (rel, why) in &not_covered {
+        crate::bom::tree::not_covered(path, rel, why, &mut findings, &mut properties);
+    }
+    if let Some(m) = bom.metadata.as_mut() {
+        m.component = Some(Box::new(root));
+        m.properties.extend(properties);
+    }
+    bom.components = components;
+    bom.dependencies = deps;
+    finish(&mut bom, options);
+    Ok(BomOutput { bom, findings })
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    fs_err::canonicalize(p).unwrap_or_else(|_| p.to_owned())
 }
 
 /// The `models--*` folders directly under `dir` (a Hugging Face cache root such as `~/.cache/huggingface/hub`).

@@ -11,10 +11,14 @@ mod model_dir;
 mod python;
 mod render;
 pub(crate) mod rules;
+mod tree;
 mod validate;
 mod vulns;
 
-pub use self::affected::{AffectedComponent, MatchKind, PackageQuery, affected_components};
+pub use self::affected::{
+    AffectedComponent, MatchKind, PackageQuery, affected_by_bom_vulnerabilities,
+    affected_components,
+};
 pub use self::build::{
     BomOptions, BomOutput, bom_for_path, bom_to_json, finish, model_dir_bom, project_bom,
 };

@@ -202,7 +202,11 @@ pub fn affected_human(
             [
                 h.bom.clone(),
                 h.name.clone(),
-                h.version.clone().unwrap_or_else(|| "-".to_owned()),
+                // A component known only by a range shows the range (`~=1.12`), not a dash.
+                h.version
+                    .clone()
+                    .or_else(|| h.specifier.clone())
+                    .unwrap_or_else(|| "unknown".to_owned()),
                 match h.status {
                     MatchKind::Affected => "affected".to_owned(),
                     _ => "possibly affected".to_owned(),
@@ -321,12 +325,32 @@ impl AffectedSearch {
         package: Option<&super::affected::PackageQuery>,
         advisory: Option<(&mlsc_deps::Database, &str)>,
     ) -> AffectedSearch {
+        let packages: Vec<super::affected::PackageQuery> = package.into_iter().cloned().collect();
+        let (db, id) = match advisory {
+            Some((db, id)) => (Some(db), Some(id)),
+            None => (None, None),
+        };
+        Self::run_many(boms, &packages, id, db)
+    }
+
+    /// Reads each BOM file and collects the components any of `packages` matches, and those the advisory `id`
+    /// affects: according to the `vulnerabilities` the BOM carries
+    /// ([`affected_by_bom_vulnerabilities`](super::affected::affected_by_bom_vulnerabilities)), and, when `db` is
+    /// given, according to it. A component both name is listed once, with the surer status.
+    pub fn run_many<P: AsRef<Path>>(
+        boms: &[P],
+        packages: &[super::affected::PackageQuery],
+        id: Option<&str>,
+        db: Option<&mlsc_deps::Database>,
+    ) -> AffectedSearch {
         let mut search = AffectedSearch {
             boms: boms.len(),
             ..AffectedSearch::default()
         };
-        search.queries.extend(package.map(|q| q.display.clone()));
-        search.queries.extend(advisory.map(|(_, id)| id.to_owned()));
+        search
+            .queries
+            .extend(packages.iter().map(|q| q.display.clone()));
+        search.queries.extend(id.map(str::to_owned));
         for path in boms {
             let path = path.as_ref();
             let shown = path.display().to_string();
@@ -336,24 +360,35 @@ impl AffectedSearch {
             });
             match bom {
                 Ok(bom) => {
-                    if let Some(q) = package {
+                    for q in packages {
                         search
                             .affected
                             .extend(super::affected::affected_components(&bom, &shown, q));
                     }
-                    if let Some((db, id)) = advisory {
+                    if let Some(id) = id {
                         search
                             .affected
-                            .extend(super::vulns::affected_by_advisory(&bom, &shown, db, id));
+                            .extend(super::affected::affected_by_bom_vulnerabilities(
+                                &bom, &shown, id,
+                            ));
+                        if let Some(db) = db {
+                            search
+                                .affected
+                                .extend(super::vulns::affected_by_advisory(&bom, &shown, db, id));
+                        }
                     }
                 }
                 Err(e) => search.errors.push(e),
             }
         }
-        search
-            .affected
-            .sort_by(|a, b| (&a.bom, &a.name, &a.version).cmp(&(&b.bom, &b.name, &b.version)));
-        search.affected.dedup();
+        search.affected.sort_by(|a, b| {
+            (&a.bom, &a.name, &a.version, &a.bom_ref, &a.reason, a.status)
+                .cmp(&(&b.bom, &b.name, &b.version, &b.bom_ref, &b.reason, b.status))
+        });
+        // `Affected` sorts before `PossiblyAffected`: the first of a run is the surer one.
+        search.affected.dedup_by(|b, a| {
+            a.bom == b.bom && a.bom_ref == b.bom_ref && a.name == b.name && a.reason == b.reason
+        });
         search
     }
 

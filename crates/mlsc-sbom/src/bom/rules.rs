@@ -57,6 +57,16 @@ pub const SYMLINK_ESCAPE: Rule = Rule::new(
 pub const INPUT_PROBLEM: Rule = Rule::new("MLSC-BOM-007", "input-problem", Severity::Medium, "input problem")
 .with_summary("A Python input (requirements, lock file, environment) could not be read completely, so the BOM may lack dependencies");
 
+/// `MLSC-BOM-008`: Something under the described folder is not in the BOM
+pub const NOT_COVERED: Rule = Rule::new(
+    "MLSC-BOM-008",
+    "not-covered",
+    Severity::Medium,
+    "not covered by the BOM",
+)
+.with_summary("Something under the described folder is not in the BOM: a file of no known kind, a folder not walked, a dependency input not read, or nothing describable at all")
+.with_tags(&["completeness"]);
+
 /// `MLSC-BOM-100`: The document is not CycloneDX JSON of a supported version (1.4 to 1.7)
 pub const NOT_CYCLONEDX: Rule = Rule::new(
     "MLSC-BOM-100",
@@ -124,6 +134,7 @@ pub const RULES: &[Rule] = &[
     UNREADABLE_CARD,
     SYMLINK_ESCAPE,
     INPUT_PROBLEM,
+    NOT_COVERED,
     NOT_CYCLONEDX,
     SCHEMA_VIOLATION,
     DUPLICATE_BOM_REF,

@@ -255,6 +255,7 @@ pub fn affected_by_advisory(
             serial_number: bom.serial_number.clone(),
             name: c.name.clone(),
             version: c.version.clone(),
+            specifier: crate::bom::affected::component_specifier(c),
             purl: c.purl.clone(),
             bom_ref: c.bom_ref.clone(),
             status: match e.vulnerability.kind {
