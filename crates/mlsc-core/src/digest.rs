@@ -8,7 +8,6 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
@@ -121,9 +120,10 @@ pub fn sha256_file(path: &Path) -> Result<(Sha256Digest, u64), Error> {
     sha256_reader(file).map_err(io)
 }
 
-/// The SHA-256 of each file of `paths`, hashed in parallel on the rayon pool, in the order given.
+/// The SHA-256 of each file of `paths`, hashed in parallel on the rayon pool (with the `parallel` feature), in
+/// the order given.
 pub fn sha256_files(paths: &[PathBuf]) -> Vec<Result<(Sha256Digest, u64), Error>> {
-    paths.par_iter().map(|p| sha256_file(p)).collect()
+    crate::par::map(paths, |p| sha256_file(p))
 }
 
 #[cfg(test)]

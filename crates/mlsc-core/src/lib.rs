@@ -7,6 +7,7 @@ mod error;
 mod finding;
 mod format;
 mod limits;
+pub mod par;
 pub mod pickle_ops;
 mod range;
 mod report;

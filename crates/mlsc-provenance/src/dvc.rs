@@ -9,7 +9,6 @@ use std::path::{Component, Path, PathBuf};
 
 use md5::{Digest as _, Md5};
 use mlsc_core::{Artifact, Assessment, Completeness, Format, Location, Report, Severity, Verdict};
-use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::Error;
@@ -416,11 +415,9 @@ fn verify_record(
     }
     // Symlinks followed for the same reason (DVC hashes what they point to).
     let listed = list_files(&target, true, &Ignorer::new(&[], &[])?, 10_000_000)?;
-    let hashed: Vec<(String, String, u64)> = listed
-        .files
-        .par_iter()
-        .map(|(relpath, abs, _)| dvc_md5(abs, kind).map(|(d, n)| (relpath.clone(), hex(&d), n)))
-        .collect::<Result<_, _>>()?;
+    let hashed: Vec<(String, String, u64)> = mlsc_core::par::try_map(&listed.files, |(relpath, abs, _)| {
+        dvc_md5(abs, kind).map(|(d, n)| (relpath.clone(), hex(&d), n))
+    })?;
     let mut entries: Vec<(String, String)> = hashed
         .iter()
         .map(|(p, d, _)| (p.clone(), d.clone()))

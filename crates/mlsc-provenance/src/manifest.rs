@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Error;
@@ -531,13 +530,10 @@ pub(crate) fn hash_files(
     // Largest first, so that one big file does not start last and leave the other cores idle.
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(items[k].2 - items[k].1));
-    let digests: Vec<(usize, Vec<u8>)> = order
-        .par_iter()
-        .map(|&k| {
-            let (i, start, end) = items[k];
-            hash_range(&files[i].1, start, end, hash).map(|d| (k, d))
-        })
-        .collect::<Result<_, _>>()?;
+    let digests: Vec<(usize, Vec<u8>)> = mlsc_core::par::try_map(&order, |&k| {
+        let (i, start, end) = items[k];
+        hash_range(&files[i].1, start, end, hash).map(|d| (k, d))
+    })?;
     let mut by_item: Vec<Vec<u8>> = vec![Vec::new(); items.len()];
     for (k, d) in digests {
         by_item[k] = d;

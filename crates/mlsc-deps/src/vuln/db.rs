@@ -8,7 +8,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::matching::{Listed, Prepared};
@@ -331,9 +330,8 @@ impl Database {
                 (None, _) => {}
             }
         }
-        let parsed: Vec<Result<Vec<(Summary, Record)>, String>> = pieces
-            .par_iter()
-            .map(|p| {
+        let parsed: Vec<Result<Vec<(Summary, Record)>, String>> =
+            mlsc_core::par::map(&pieces, |p| {
                 if p.starts_with(b"[") {
                     // Arrays are rare (hand-made files): parse them whole at once.
                     let list =
@@ -348,8 +346,7 @@ impl Database {
                     let summary = Summary::from_light(&light);
                     Ok(vec![(summary, Record::raw(p))])
                 }
-            })
-            .collect();
+            });
         let mut db = Database {
             info: DatabaseInfo {
                 source: source.to_owned(),

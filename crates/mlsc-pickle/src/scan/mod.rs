@@ -30,7 +30,6 @@ use mlsc_core::{
     Artifact, Assessment, Completeness, Finding, Format, Limits, Location, Report, ReportError,
     Severity, Verdict,
 };
-use rayon::prelude::*;
 
 pub(crate) use self::blob::Blob;
 pub(crate) use self::formats::check_template_at;
@@ -601,18 +600,14 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
     report.findings.extend(walked.findings);
     let total = walked.files.len() as u64;
     let done = AtomicU64::new(0);
-    let results: Vec<FileResult> = walked
-        .files
-        .par_iter()
-        .map(|f| {
+    let results: Vec<FileResult> = mlsc_core::par::map(&walked.files, |f| {
             let r = scan_file(&f.path, &f.display, options);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(progress) = &options.progress {
                 progress(&f.path, n, total);
             }
             r
-        })
-        .collect();
+        });
     let mut input_bytes = 0;
     for r in results {
         report.statistics.bytes_read += r.bytes_read;

@@ -31,7 +31,9 @@ pub struct BomOptions {
     /// The `SOURCE_DATE_EPOCH` (seconds since 1970) to use as the timestamp; setting it implies `deterministic`.
     /// The library never reads the environment: the CLI passes the variable. By default, `None`.
     pub source_date_epoch: Option<i64>,
-    /// Scan model files with `mlsc_pickle` and record the verdicts as `mlsc:scan:*` properties. By default, true.
+    /// Scan model files with `mlsc_pickle` and record the verdicts as `mlsc:scan:*` properties. Without the
+    /// `scan` feature nothing is scanned and every file's verdict is `error` (fail closed) unless this is false.
+    /// By default, true.
     pub scan: bool,
     /// Most files of a model directory listed; the rest are reported as a finding. By default, 100 000.
     pub max_files: usize,
@@ -112,6 +114,23 @@ pub fn model_dir_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Err
     Ok(BomOutput { bom, findings })
 }
 
+/// The scan of the model files, when asked for.
+#[cfg(feature = "scan")]
+fn scan_files(paths: &[PathBuf], options: &BomOptions) -> Option<mlsc_core::Report> {
+    options.scan.then(|| {
+        let mut so = mlsc_pickle::ScanOptions::default();
+        so.limits = options.limits;
+        mlsc_pickle::scan_paths(paths, &so)
+    })
+}
+
+/// Without the scanner there is no scan: each file's verdict is then `error` (not scanned, never clean) when
+/// `options.scan` asks for one.
+#[cfg(not(feature = "scan"))]
+fn scan_files(_paths: &[PathBuf], _options: &BomOptions) -> Option<mlsc_core::Report> {
+    None
+}
+
 /// The components and dependency entries of a model directory.
 fn model_parts(
     path: &Path,
@@ -123,15 +142,9 @@ fn model_parts(
     let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
 
     // Hashing is the cost (about 2 GB/s per core); the scan reads what it needs in parallel with it.
-    let (digests, scan) = rayon::join(
+    let (digests, scan) = mlsc_core::par::join(
         || mlsc_core::sha256_files(&paths),
-        || {
-            options.scan.then(|| {
-                let mut so = mlsc_pickle::ScanOptions::default();
-                so.limits = options.limits;
-                mlsc_pickle::scan_paths(&paths, &so)
-            })
-        },
+        || scan_files(&paths, options),
     );
 
     let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
