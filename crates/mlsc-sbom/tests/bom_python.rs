@@ -378,6 +378,10 @@ fn a_range_is_matched_as_a_range_in_the_vulnerabilities_section() {
     // examples/osv holds PYSEC-2021-856 (numpy, fixed in 1.19.1) and PYSEC-2023-74 (requests, fixed in 2.31.0).
     // `numpy>=1.24` cannot be affected; `requests>=2.0` may be. `mlsc deps` says the same.
     let db_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/osv");
+    if !std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/mlsc-sbom").is_dir() {
+        eprintln!("skipping: tested from the package, the repository's examples/osv is not here");
+        return;
+    }
     let db = mlsc_sbom::Database::load(&db_dir).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
