@@ -111,7 +111,8 @@ pub fn sha256_reader(mut reader: impl Read) -> std::io::Result<(Sha256Digest, u6
 /// assert_eq!(size, 3);
 /// assert_eq!(digest.to_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 /// ```
-pub fn sha256_file(path: &Path) -> Result<(Sha256Digest, u64), Error> {
+pub fn sha256_file(path: impl AsRef<Path>) -> Result<(Sha256Digest, u64), Error> {
+    let path = path.as_ref();
     let io = |source| Error::Io {
         path: path.to_owned(),
         source,

@@ -21,6 +21,7 @@ pub use crate::format::{Format, SNIFF_LEN, TORCH_LEGACY_MAGIC, pickle_protocol, 
 pub use crate::limits::Limits;
 pub use crate::range::{FileSource, RangeSource, read_exact_at};
 pub use crate::report::{
-    Artifact, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, Report, ReportError, SeverityCounts, Statistics, Tool,
+    Artifact, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, Report, ReportError, SeverityCounts,
+    Statistics, Tool,
 };
 pub use crate::verdict::{Assessment, Completeness, Verdict};

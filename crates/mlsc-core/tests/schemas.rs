@@ -118,7 +118,8 @@ fn the_shipped_schema_is_the_repository_schema() {
         eprintln!("skipping: tested from the package, the repository's schemas/ is not here");
         return;
     }
-    let text = std::fs::read_to_string(&path).expect("schemas/report.schema.json in the repository");
+    let text =
+        std::fs::read_to_string(&path).expect("schemas/report.schema.json in the repository");
     assert!(
         text == mlsc_core::REPORT_SCHEMA,
         "{} and crates/mlsc-core/schemas/report.schema.json differ: copy the one you changed over the other",

@@ -17,6 +17,11 @@ pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{
     NamedSource, ProgressFn, ScanOptions, scan_bytes, scan_paths, scan_source, scan_sources,
 };
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{
+    Assessment, Completeness, Finding, Format, Limits, Location, RangeSource, Report, Severity,
+    Verdict,
+};
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats', then the Python
 /// code checks', then the config analyser's.

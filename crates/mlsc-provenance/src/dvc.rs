@@ -39,7 +39,8 @@ impl Default for DvcOptions {
 }
 
 /// What `path` is, for `mlsc verify PATH` without a signature.
-pub fn is_dvc_path(path: &Path) -> bool {
+pub fn is_dvc_path(path: impl AsRef<Path>) -> bool {
+    let path = path.as_ref();
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if path.is_file() {
         // A file named just `.dvc` is no record (DVC's own `.dvc` is its config folder).
@@ -126,7 +127,8 @@ fn escapes(p: &str) -> bool {
 }
 
 /// Verifies a `.dvc` file, a `dvc.lock`, or every one of them in a DVC project folder.
-pub fn verify_dvc(path: &Path, options: &DvcOptions) -> Result<Report, Error> {
+pub fn verify_dvc(path: impl AsRef<Path>, options: &DvcOptions) -> Result<Report, Error> {
+    let path = path.as_ref();
     let started = std::time::Instant::now();
     let mut records = Vec::new();
     let project;
@@ -415,9 +417,10 @@ fn verify_record(
     }
     // Symlinks followed for the same reason (DVC hashes what they point to).
     let listed = list_files(&target, true, &Ignorer::new(&[], &[])?, 10_000_000)?;
-    let hashed: Vec<(String, String, u64)> = mlsc_core::par::try_map(&listed.files, |(relpath, abs, _)| {
-        dvc_md5(abs, kind).map(|(d, n)| (relpath.clone(), hex(&d), n))
-    })?;
+    let hashed: Vec<(String, String, u64)> =
+        mlsc_core::par::try_map(&listed.files, |(relpath, abs, _)| {
+            dvc_md5(abs, kind).map(|(d, n)| (relpath.clone(), hex(&d), n))
+        })?;
     let mut entries: Vec<(String, String)> = hashed
         .iter()
         .map(|(p, d, _)| (p.clone(), d.clone()))

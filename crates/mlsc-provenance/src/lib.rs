@@ -22,7 +22,7 @@ pub use crate::croissant::{CroissantOptions, is_croissant, verify_croissant};
 pub use crate::dvc::{DvcOptions, is_dvc_path, verify_dvc};
 pub use crate::error::Error;
 pub use crate::hash::HashAlgorithm;
-pub use crate::keys::{PrivateKey, PublicKey};
+pub use crate::keys::{KeyError, PrivateKey, PublicKey};
 pub use crate::manifest::{
     Collision, GIT_PATHS, Manifest, ManifestOptions, Resource, Serialization, build_manifest,
 };
@@ -32,6 +32,8 @@ pub use crate::oms::{
     verify_signature, verify_signature_bytes,
 };
 pub use crate::rules::{RULES, codes};
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{Finding, Location, Report, Severity, Verdict};
 
 /// Every finding code this crate emits, for SARIF and `mlsc explain`.
 pub fn rules() -> &'static [mlsc_core::Rule] {

@@ -480,7 +480,11 @@ pub(crate) fn split_ignores(options: &ManifestOptions) -> (Vec<String>, Vec<Stri
 /// assert_eq!(m.resources[0].name(), "w.bin");
 /// assert_eq!(m.resources[0].digest_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 /// ```
-pub fn build_manifest(path: &Path, options: &ManifestOptions) -> Result<Manifest, Error> {
+pub fn build_manifest(
+    path: impl AsRef<Path>,
+    options: &ManifestOptions,
+) -> Result<Manifest, Error> {
+    let path = path.as_ref();
     if let Serialization::Shards { shard_size: 0 } = options.serialization {
         return Err(Error::InvalidOption(
             "shard size must be positive".to_owned(),

@@ -19,9 +19,15 @@ fn corpus() -> PathBuf {
 /// Whether the crate is tested from its package (crates.io), which does not ship the workspace's fixtures: the
 /// tests then say they skip. Inside the workspace a missing corpus fails them.
 fn packaged() -> bool {
-    let packaged = !PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../crates/mlsc-pickle")).is_dir();
+    let packaged = !PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../crates/mlsc-pickle"
+    ))
+    .is_dir();
     if packaged {
-        eprintln!("skipping: tested from the package, the workspace's tests/fixtures/scan is not here");
+        eprintln!(
+            "skipping: tested from the package, the workspace's tests/fixtures/scan is not here"
+        );
     }
     packaged
 }

@@ -601,13 +601,13 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
     let total = walked.files.len() as u64;
     let done = AtomicU64::new(0);
     let results: Vec<FileResult> = mlsc_core::par::map(&walked.files, |f| {
-            let r = scan_file(&f.path, &f.display, options);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(progress) = &options.progress {
-                progress(&f.path, n, total);
-            }
-            r
-        });
+        let r = scan_file(&f.path, &f.display, options);
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(progress) = &options.progress {
+            progress(&f.path, n, total);
+        }
+        r
+    });
     let mut input_bytes = 0;
     for r in results {
         report.statistics.bytes_read += r.bytes_read;

@@ -183,13 +183,13 @@ pub fn scan_sources(inputs: &[NamedSource], options: &ScanOptions) -> Report {
     let total = inputs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let results: Vec<SourceResult> = mlsc_core::par::map(inputs, |input| {
-            let r = scan_one(input, options);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Some(progress) = &options.progress {
-                progress(std::path::Path::new(&input.name), n, total);
-            }
-            r
-        });
+        let r = scan_one(input, options);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(progress) = &options.progress {
+            progress(std::path::Path::new(&input.name), n, total);
+        }
+        r
+    });
     let mut input_bytes = 0u64;
     for r in results {
         report.statistics.bytes_read += r.bytes_read;

@@ -104,7 +104,8 @@ fn read_card(dir: &Path, findings: &mut Vec<Finding>) -> Option<CardFacts> {
 /// The BOM of a model directory: see the module documentation of `model_dir` for discovery and the directory hash.
 ///
 /// Fails only when `path` cannot be read as a directory; unreadable files inside are findings.
-pub fn model_dir_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+pub fn model_dir_bom(path: impl AsRef<Path>, options: &BomOptions) -> Result<BomOutput, Error> {
+    let path = path.as_ref();
     let mut findings = Vec::new();
     let (components, dependencies) = model_parts(path, options, &mut findings)?;
     let mut bom = new_bom(options.spec);
@@ -367,7 +368,8 @@ pub(crate) fn looks_like_model_dir(dir: &Path) -> bool {
 
 /// The BOM of a Python project: a requirements file, a lock file, `pyproject.toml`, an installed environment, or
 /// a folder searched for all of these (see [`crate::read_project_with`]).
-pub fn project_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+pub fn project_bom(path: impl AsRef<Path>, options: &BomOptions) -> Result<BomOutput, Error> {
+    let path = path.as_ref();
     let mut findings = Vec::new();
     let mut bom = new_bom(options.spec);
     let (root, components, deps) = project_parts(path, options, &mut findings)?;
@@ -407,10 +409,11 @@ fn project_parts(
 
 /// The BOM of whatever `path` is: a model directory (plain or in a Hugging Face cache), a Python project, or a
 /// folder that is both (a model repository with a `requirements.txt`), in one BOM.
-pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+pub fn bom_for_path(path: impl AsRef<Path>, options: &BomOptions) -> Result<BomOutput, Error> {
+    let path = path.as_ref();
     if !path.exists() {
         return Err(Error::NotFound {
-            path: path.display().to_string(),
+            path: path.to_owned(),
         });
     }
     if !path.is_dir() {
