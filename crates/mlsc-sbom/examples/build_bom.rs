@@ -31,11 +31,13 @@ fn main() -> Result<(), mlsc_sbom::Error> {
             .and_then(|p| p.value.as_deref())
             .unwrap_or("-");
         let kind = serde_json::to_value(c.kind).unwrap_or_default();
+        let name = match &c.version {
+            Some(v) => format!("{} {v}", c.name),
+            None => c.name.clone(),
+        };
         println!(
-            "  {:<24} {} {:<28} scan: {verdict}",
-            kind.as_str().unwrap_or("?"),
-            c.version.as_deref().unwrap_or(""),
-            c.name
+            "  {:<24} {name:<28} scan: {verdict}",
+            kind.as_str().unwrap_or("?")
         );
     }
     for f in out.findings.iter().chain(&validation.findings) {
