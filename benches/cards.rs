@@ -38,7 +38,7 @@ fn corpus(dirs: &[(&str, CardKind)]) -> Vec<(String, Vec<u8>, CardKind)> {
 
 fn options() -> LintOptions {
     let mut o = LintOptions::default();
-    if let Ok(v) = Vocabularies::load(&shared().join("data/hf-hub")) {
+    if let Ok(v) = Vocabularies::load(shared().join("data/hf-hub")) {
         o.vocabularies = v;
     }
     o

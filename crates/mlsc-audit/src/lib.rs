@@ -23,7 +23,7 @@ pub mod rules;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use mlsc_core::{Finding, Report, ReportError, Rule, Severity, SeverityCounts, Tool};
+use mlsc_core::{ReportError, Rule, SeverityCounts, Tool};
 use serde::Serialize;
 
 pub use crate::config::{
@@ -34,6 +34,8 @@ pub use crate::discover::{Inventory, ModelFile};
 pub use crate::error::{ConfigError, Error};
 pub use crate::registry::{RegisteredRule, explain, registry, rules_markdown};
 pub use crate::rules::RULES;
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{Finding, Location, Report, Severity};
 
 /// The version of the audit envelope's JSON shape (`schemas/audit.schema.json`).
 pub const AUDIT_SCHEMA_VERSION: &str = "1.0";

@@ -429,6 +429,12 @@ pub struct ModelCard {
 impl ModelCard {
     /// Parses a card from text. Fails when the front matter is not YAML or not a mapping; everything else (a
     /// malformed `model-index`, wrong types) leaves the typed field empty and is reported by the linter.
+    ///
+    /// ```
+    /// let card = mlsc_cards::ModelCard::parse("---\nlicense: mit\nbase_model: bert-base-uncased\n---\n# m\n").unwrap();
+    /// assert_eq!(card.license.as_deref(), Some("mit"));
+    /// assert!(mlsc_cards::ModelCard::parse("---\n- a list\n---\n").is_err()); // not a mapping
+    /// ```
     pub fn parse(text: &str) -> Result<ModelCard, Error> {
         let raw = RawCard::split(text, &ParseLimits::default());
         ModelCard::from_raw(&raw)

@@ -70,7 +70,8 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), Error> {
 }
 
 /// Lists, hashes (in parallel) and sniffs the files of `dir`.
-pub fn directory_facts(dir: &Path) -> Result<Vec<FileFact>, Error> {
+pub fn directory_facts(dir: impl AsRef<Path>) -> Result<Vec<FileFact>, Error> {
+    let dir = dir.as_ref();
     if !dir.is_dir() {
         return Err(Error::Input {
             path: dir.to_owned(),
@@ -240,7 +241,8 @@ fn executes_on_load(f: mlsc_core::Format) -> bool {
 }
 
 /// A model-card skeleton for the model directory `dir`.
-pub fn init_model(dir: &Path) -> Result<String, Error> {
+pub fn init_model(dir: impl AsRef<Path>) -> Result<String, Error> {
+    let dir = dir.as_ref();
     let facts = directory_facts(dir)?;
     let config: Option<Value> = facts
         .iter()
@@ -441,7 +443,8 @@ fn count_rows(dir: &Path, facts: &[FileFact]) -> Option<u64> {
 
 /// A dataset-card skeleton for the dataset directory `dir`: the basic data card of a provenance audit, with the
 /// files, their hashes and formats, the licence found, and the usage constraints that follow.
-pub fn init_dataset(dir: &Path) -> Result<String, Error> {
+pub fn init_dataset(dir: impl AsRef<Path>) -> Result<String, Error> {
+    let dir = dir.as_ref();
     let facts = directory_facts(dir)?;
     let license = license_of(dir, &facts);
     let rows = count_rows(dir, &facts);

@@ -35,6 +35,8 @@ pub use crate::render::{ScoreSet, lint_human};
 pub use crate::rules::RULES;
 pub use crate::score::{CardScore, Dimension, ScoreItem, score_bytes, score_paths};
 pub use crate::vocab::Vocabularies;
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{Finding, Location, Report, Severity};
 
 /// Every finding code mlsc-cards emits, for SARIF rules and `mlsc explain`.
 pub fn rules() -> &'static [mlsc_core::Rule] {

@@ -28,7 +28,8 @@ pub struct MctSchemas {
 
 impl MctSchemas {
     /// Reads `DIR/v*/model_card.schema.json`.
-    pub fn load(dir: &Path) -> Result<MctSchemas, Error> {
+    pub fn load(dir: impl AsRef<Path>) -> Result<MctSchemas, Error> {
+        let dir = dir.as_ref();
         let mut versions = BTreeMap::new();
         let entries = fs_err::read_dir(dir).map_err(|source| Error::Io {
             path: dir.to_owned(),

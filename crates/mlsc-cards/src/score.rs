@@ -109,6 +109,19 @@ impl Builder {
 }
 
 /// Scores one card held in memory. An unreadable card scores zero in every dimension.
+///
+/// ```
+/// use mlsc_cards::{LintOptions, score_bytes};
+///
+/// let bare = score_bytes("README.md", b"# a model\n", &LintOptions::default());
+/// let fuller = score_bytes(
+///     "README.md",
+///     b"---\nlicense: mit\ndatasets: [squad]\n---\n# a model\n\n## Uses\n\nQuestion answering in English.\n",
+///     &LintOptions::default(),
+/// );
+/// assert!(fuller.score > bare.score);
+/// assert!(bare.missing.len() > fuller.missing.len());
+/// ```
 pub fn score_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> CardScore {
     let kind = options.kind.unwrap_or_else(|| detect_kind(path, bytes));
     let mut b = Builder { dims: Vec::new() };

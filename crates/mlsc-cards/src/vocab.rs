@@ -341,7 +341,8 @@ impl Vocabularies {
 
     /// Reads the lists from `dir`. The licence, pipeline-tag and library files are required; language files are
     /// optional (the built-in list is used when both are absent); `task-ids.txt` is optional.
-    pub fn load(dir: &Path) -> Result<Vocabularies, Error> {
+    pub fn load(dir: impl AsRef<Path>) -> Result<Vocabularies, Error> {
+        let dir = dir.as_ref();
         if !dir.is_dir() {
             return Err(Error::Input {
                 path: dir.to_owned(),

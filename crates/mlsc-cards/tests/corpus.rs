@@ -27,7 +27,7 @@ fn hub_load_parity() {
     )
     .unwrap();
     let mut options = LintOptions::default();
-    options.vocabularies = Vocabularies::load(&shared.join("data/hf-hub")).unwrap();
+    options.vocabularies = Vocabularies::load(shared.join("data/hf-hub")).unwrap();
     let mut checked = 0;
     let mut mismatches = Vec::new();
     for (name, exp) in expected.as_object().unwrap() {

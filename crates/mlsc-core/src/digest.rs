@@ -8,7 +8,6 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
@@ -112,7 +111,8 @@ pub fn sha256_reader(mut reader: impl Read) -> std::io::Result<(Sha256Digest, u6
 /// assert_eq!(size, 3);
 /// assert_eq!(digest.to_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 /// ```
-pub fn sha256_file(path: &Path) -> Result<(Sha256Digest, u64), Error> {
+pub fn sha256_file(path: impl AsRef<Path>) -> Result<(Sha256Digest, u64), Error> {
+    let path = path.as_ref();
     let io = |source| Error::Io {
         path: path.to_owned(),
         source,
@@ -121,9 +121,10 @@ pub fn sha256_file(path: &Path) -> Result<(Sha256Digest, u64), Error> {
     sha256_reader(file).map_err(io)
 }
 
-/// The SHA-256 of each file of `paths`, hashed in parallel on the rayon pool, in the order given.
+/// The SHA-256 of each file of `paths`, hashed in parallel on the rayon pool (with the `parallel` feature), in
+/// the order given.
 pub fn sha256_files(paths: &[PathBuf]) -> Vec<Result<(Sha256Digest, u64), Error>> {
-    paths.par_iter().map(|p| sha256_file(p)).collect()
+    crate::par::map(paths, |p| sha256_file(p))
 }
 
 /// [`sha256_files`], telling `sink` of the work: `begin` with the count and total size, then per file (named by
@@ -138,23 +139,20 @@ pub fn sha256_files_to(
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .collect();
     sink.begin(paths.len() as u64, Some(sizes.iter().sum()));
-    paths
-        .par_iter()
-        .zip(&sizes)
-        .map(|(p, &size)| {
-            let name = p.display().to_string();
-            sink.started(&name, size);
-            let io = |source| Error::Io {
-                path: p.clone(),
-                source,
-            };
-            let result = std::fs::File::open(p)
-                .and_then(|f| sha256_reader(sink.reader(&name, f)))
-                .map_err(io);
-            sink.finished(&crate::Finished::new(&name));
-            result
-        })
-        .collect()
+    let items: Vec<(&PathBuf, u64)> = paths.iter().zip(sizes).collect();
+    crate::par::map(&items, |&(p, size)| {
+        let name = p.display().to_string();
+        sink.started(&name, size);
+        let io = |source| Error::Io {
+            path: p.clone(),
+            source,
+        };
+        let result = std::fs::File::open(p)
+            .and_then(|f| sha256_reader(sink.reader(&name, f)))
+            .map_err(io);
+        sink.finished(&crate::Finished::new(&name));
+        result
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod finding;
 mod format;
 mod io;
 mod limits;
+pub mod par;
 pub mod pickle_ops;
 mod range;
 pub mod render;
@@ -26,7 +27,8 @@ pub use crate::io::{create_new, parent_dir, write_atomic};
 pub use crate::limits::Limits;
 pub use crate::range::{FileSource, RangeSource, read_exact_at};
 pub use crate::report::{
-    Artifact, REPORT_SCHEMA_VERSION, Report, ReportError, SeverityCounts, Statistics, Tool,
+    Artifact, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, Report, ReportError, SeverityCounts,
+    Statistics, Tool,
 };
 pub use crate::sink::{Finished, NoSink, ScanSink, SharedSink, SinkReader};
 pub use crate::verdict::{Assessment, Completeness, Verdict};

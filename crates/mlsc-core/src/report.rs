@@ -5,8 +5,18 @@ use serde::{Deserialize, Serialize};
 use crate::{Completeness, Finding, Format, Severity, Verdict};
 
 /// The version of the report's JSON shape. It changes only when a field is removed or changes meaning;
-/// added fields keep the version. The JSON Schema is `schemas/report.schema.json` in the repository.
+/// added fields keep the version. The JSON Schema is [`REPORT_SCHEMA`].
 pub const REPORT_SCHEMA_VERSION: &str = "1.0";
+
+/// The JSON Schema (draft 2020-12) of [`Report`]'s JSON, shipped with the crate so that a consumer can validate
+/// what mlsc writes without the repository; it is `schemas/report.schema.json` there, byte for byte (a test
+/// checks).
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(mlsc_core::REPORT_SCHEMA).unwrap();
+/// assert_eq!(schema["title"], "mlsc report");
+/// ```
+pub const REPORT_SCHEMA: &str = include_str!("../schemas/report.schema.json");
 
 /// The tool that made a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,10 +11,10 @@ pub enum Error {
         reason: String,
     },
     /// A path given to read does not exist or is neither a file nor a folder.
-    #[error("`{path}` does not exist")]
+    #[error("`{}` does not exist", path.display())]
     NotFound {
         /// The path.
-        path: String,
+        path: std::path::PathBuf,
     },
     /// An advisory database could not be loaded.
     #[error("cannot load the advisory database `{path}`: {reason}")]
@@ -25,11 +25,12 @@ pub enum Error {
         reason: String,
     },
     /// A requirements file could not be rewritten.
-    #[error("cannot rewrite `{path}`: {reason}")]
+    #[error("cannot rewrite `{}`", path.display())]
     Fix {
         /// The file.
-        path: String,
+        path: std::path::PathBuf,
         /// What went wrong.
-        reason: String,
+        #[source]
+        source: std::io::Error,
     },
 }

@@ -29,3 +29,7 @@ pub use crate::vuln::{
     DepsJson, DepsSection, Event, Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch,
     VulnerabilityEntry, audit, default_database_path,
 };
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{Finding, Location, Report, Severity};
+/// The PEP 440 versions and specifiers of [`Dependency`] and [`Advisory`] (the `pep440_rs` crate).
+pub use pep440_rs as pep440;

@@ -146,7 +146,7 @@ source = { registry = "https://pypi.org/simple" }
     assert_eq!(p.dependencies[3].source.line, Some(27));
     assert!(p.graph().contains(&(3, 4)));
     let win = mlsc_deps::read_project(
-        &dir.path().join("uv.lock"),
+        dir.path().join("uv.lock"),
         &Target::new("3.12", Platform::WindowsAmd64).unwrap(),
     )
     .unwrap();
@@ -492,7 +492,7 @@ fn venv_interpreter_from_pyvenv_cfg() {
         "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.10.12\n",
     );
     write(dir.path(), "c/pyvenv.cfg", "home = /usr/bin\n");
-    let v = |p: &str| mlsc_deps::environment_python_version(&dir.path().join(p));
+    let v = |p: &str| mlsc_deps::environment_python_version(dir.path().join(p));
     assert_eq!(v("a").as_deref(), Some("3.11"));
     assert_eq!(v("b").as_deref(), Some("3.10"));
     assert_eq!(v("c"), None);

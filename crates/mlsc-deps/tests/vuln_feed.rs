@@ -39,7 +39,7 @@ fn audit(db: &Database, text: &str) -> mlsc_deps::Audit {
 
 fn load() -> Database {
     let dir = tempfile::tempdir().unwrap();
-    Database::load(&feed_zip(dir.path())).unwrap()
+    Database::load(feed_zip(dir.path())).unwrap()
 }
 
 #[test]

@@ -165,7 +165,7 @@ fn constraints_pin_ranges() {
     .unwrap();
     std::fs::write(dir.path().join("c.txt"), "demo-pkg==1.2\n").unwrap();
     let project =
-        mlsc_deps::read_project(&dir.path().join("requirements.txt"), &Target::default()).unwrap();
+        mlsc_deps::read_project(dir.path().join("requirements.txt"), &Target::default()).unwrap();
     let a = mlsc_deps::audit(&project, &db, &AuditOptions::default());
     let kinds: Vec<(String, mlsc_deps::Exposure)> = a
         .deps

@@ -18,6 +18,11 @@ pub use crate::scan::{
     NamedSource, ProgressFn, ScanOptions, read_member, scan_bytes, scan_paths, scan_source,
     scan_sources,
 };
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{
+    Assessment, Completeness, Finding, Format, Limits, Location, RangeSource, Report, Severity,
+    Verdict,
+};
 
 /// The finding codes of this crate, one [`mlsc_core::Rule`] constant per code: the pickle analyser's
 /// (`MLSC-PKL`), the containers' and formats' (`MLSC-SCAN`, `MLSC-ZIP`, `MLSC-NPY`, `MLSC-ARC`, `MLSC-ST`,

@@ -25,7 +25,8 @@ pub struct CroissantOptions {
 const MAX_JSON: u64 = 64 << 20;
 
 /// Whether `path` is a JSON file that describes itself as Croissant (its `@context` or `conformsTo` says so).
-pub fn is_croissant(path: &Path) -> bool {
+pub fn is_croissant(path: impl AsRef<Path>) -> bool {
+    let path = path.as_ref();
     if !path.is_file() {
         return false;
     }
@@ -61,7 +62,11 @@ fn is_file_object(o: &Value) -> bool {
 }
 
 /// Checks each FileObject of the Croissant file at `path` against the local file its `contentUrl` names.
-pub fn verify_croissant(path: &Path, options: &CroissantOptions) -> Result<Report, Error> {
+pub fn verify_croissant(
+    path: impl AsRef<Path>,
+    options: &CroissantOptions,
+) -> Result<Report, Error> {
+    let path = path.as_ref();
     let started = std::time::Instant::now();
     let mut report = Report::new("verify");
     let bytes = read_small(path, MAX_JSON)?;

@@ -11,7 +11,6 @@ use md5::{Digest as _, Md5};
 use mlsc_core::{
     Artifact, Assessment, Completeness, Format, Location, Report, ScanSink as _, Severity, Verdict,
 };
-use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::Error;
@@ -45,7 +44,8 @@ impl Default for DvcOptions {
 }
 
 /// What `path` is, for `mlsc verify PATH` without a signature.
-pub fn is_dvc_path(path: &Path) -> bool {
+pub fn is_dvc_path(path: impl AsRef<Path>) -> bool {
+    let path = path.as_ref();
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if path.is_file() {
         // A file named just `.dvc` is no record (DVC's own `.dvc` is its config folder).
@@ -132,7 +132,8 @@ fn escapes(p: &str) -> bool {
 }
 
 /// Verifies a `.dvc` file, a `dvc.lock`, or every one of them in a DVC project folder.
-pub fn verify_dvc(path: &Path, options: &DvcOptions) -> Result<Report, Error> {
+pub fn verify_dvc(path: impl AsRef<Path>, options: &DvcOptions) -> Result<Report, Error> {
+    let path = path.as_ref();
     let started = std::time::Instant::now();
     let mut records = Vec::new();
     let project;
@@ -428,13 +429,10 @@ fn verify_record(
         listed.files.len() as u64,
         Some(listed.files.iter().map(|f| f.2).sum()),
     );
-    let hashed: Vec<(String, String, u64)> = listed
-        .files
-        .par_iter()
-        .map(|(relpath, abs, _)| {
+    let hashed: Vec<(String, String, u64)> =
+        mlsc_core::par::try_map(&listed.files, |(relpath, abs, _)| {
             dvc_md5(abs, kind, (sink, relpath)).map(|(d, n)| (relpath.clone(), hex(&d), n))
-        })
-        .collect::<Result<_, _>>()?;
+        })?;
     let mut entries: Vec<(String, String)> = hashed
         .iter()
         .map(|(p, d, _)| (p.clone(), d.clone()))

@@ -46,12 +46,13 @@ pub enum Error {
         source: globset::Error,
     },
     /// A key file that cannot be used.
-    #[error("cannot use key `{}`: {reason}", path.display())]
+    #[error("cannot use key `{}`", path.display())]
     Key {
         /// The key file.
         path: PathBuf,
         /// What is wrong with it.
-        reason: String,
+        #[source]
+        source: crate::KeyError,
     },
     /// A certificate file that cannot be parsed.
     #[error("cannot use certificate file `{}`: {reason}", path.display())]

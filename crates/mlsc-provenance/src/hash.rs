@@ -101,11 +101,12 @@ impl Hasher {
             Hasher::Blake3(h) => {
                 // BLAKE3 is a tree: one large file can use every core (model_signing does the same with
                 // max_threads=AUTO). Below 128 KiB the split costs more than it gains.
+                #[cfg(feature = "parallel")]
                 if data.len() >= 1 << 17 {
                     h.update_rayon(data);
-                } else {
-                    h.update(data);
+                    return;
                 }
+                h.update(data);
             }
         }
     }

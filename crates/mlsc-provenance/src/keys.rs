@@ -10,6 +10,34 @@ use sha2::{Digest as _, Sha256};
 
 use crate::Error;
 
+/// Why a key (PEM text, or a certificate's SubjectPublicKeyInfo) cannot be used. [`Error::Key`] carries it with the
+/// key file's path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// An encrypted PKCS#8 private key: mlsc takes no passphrase.
+    #[error("encrypted private keys are not supported; decrypt it first (openssl pkcs8)")]
+    Encrypted,
+    /// No `PRIVATE KEY` or `EC PRIVATE KEY` block in a private key's PEM text.
+    #[error("no `PRIVATE KEY` or `EC PRIVATE KEY` PEM block")]
+    NoPrivateKey,
+    /// No `PUBLIC KEY` block in a public key's PEM text (a certificate, perhaps).
+    #[error("no `PUBLIC KEY` PEM block (a certificate goes to --certificate-chain)")]
+    NoPublicKey,
+    /// A SEC1 private key on another curve than P-256 or P-384, or not a valid one.
+    #[error("not a P-256 or P-384 SEC1 key")]
+    UnsupportedSec1,
+    /// A PKCS#8 private key of another algorithm or curve, or not a valid one.
+    #[error("not a P-256 or P-384 PKCS#8 key (RSA, Ed25519 and P-521 are not supported)")]
+    UnsupportedPkcs8,
+    /// A public key of another algorithm or curve, or not a valid one.
+    #[error("not a P-256 or P-384 public key")]
+    UnsupportedPublicKey,
+    /// A certificate whose key is of another algorithm or curve.
+    #[error("the certificate's key is not a P-256 or P-384 key")]
+    UnsupportedCertificateKey,
+}
+
 /// The largest key or certificate file read: keys are a few hundred bytes, chains a few kilobytes.
 const MAX_PEM: u64 = 1 << 20;
 
@@ -55,12 +83,18 @@ pub enum PublicKey {
 impl PrivateKey {
     /// Parses a PEM private key: PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`), P-256 or P-384. Encrypted
     /// keys are refused with a message saying so.
-    pub fn from_pem(text: &str) -> Result<Self, String> {
+    ///
+    /// ```
+    /// use mlsc_provenance::{KeyError, PrivateKey};
+    ///
+    /// let key = PrivateKey::generate_p256();
+    /// let again = PrivateKey::from_pem(&key.to_pkcs8_pem()).unwrap();
+    /// assert_eq!(again.public_key(), key.public_key());
+    /// assert_eq!(PrivateKey::from_pem("not a key").unwrap_err(), KeyError::NoPrivateKey);
+    /// ```
+    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
         if text.contains("ENCRYPTED") {
-            return Err(
-                "encrypted private keys are not supported; decrypt it first (openssl pkcs8)"
-                    .to_owned(),
-            );
+            return Err(KeyError::Encrypted);
         }
         if text.contains("BEGIN EC PRIVATE KEY") {
             if let Ok(k) = p256::SecretKey::from_sec1_pem(text) {
@@ -69,7 +103,7 @@ impl PrivateKey {
             if let Ok(k) = p384::SecretKey::from_sec1_pem(text) {
                 return Ok(PrivateKey::P384(k.into()));
             }
-            return Err("not a P-256 or P-384 SEC1 key".to_owned());
+            return Err(KeyError::UnsupportedSec1);
         }
         if text.contains("BEGIN PRIVATE KEY") {
             if let Ok(k) = p256::SecretKey::from_pkcs8_pem(text) {
@@ -78,21 +112,19 @@ impl PrivateKey {
             if let Ok(k) = p384::SecretKey::from_pkcs8_pem(text) {
                 return Ok(PrivateKey::P384(k.into()));
             }
-            return Err(
-                "not a P-256 or P-384 PKCS#8 key (RSA, Ed25519 and P-521 are not supported)"
-                    .to_owned(),
-            );
+            return Err(KeyError::UnsupportedPkcs8);
         }
-        Err("no `PRIVATE KEY` or `EC PRIVATE KEY` PEM block".to_owned())
+        Err(KeyError::NoPrivateKey)
     }
 
     /// Reads a PEM private key file.
-    pub fn read(path: &Path) -> Result<Self, Error> {
+    pub fn read(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
         let bytes = read_small(path, MAX_PEM)?;
         let text = String::from_utf8_lossy(&bytes);
-        PrivateKey::from_pem(&text).map_err(|reason| Error::Key {
+        PrivateKey::from_pem(&text).map_err(|source| Error::Key {
             path: path.to_owned(),
-            reason,
+            source,
         })
     }
 
@@ -146,11 +178,9 @@ impl PrivateKey {
 
 impl PublicKey {
     /// Parses a PEM public key (`PUBLIC KEY`, SubjectPublicKeyInfo), P-256 or P-384.
-    pub fn from_pem(text: &str) -> Result<Self, String> {
+    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
         if !text.contains("BEGIN PUBLIC KEY") {
-            return Err(
-                "no `PUBLIC KEY` PEM block (a certificate goes to --certificate-chain)".to_owned(),
-            );
+            return Err(KeyError::NoPublicKey);
         }
         if let Ok(k) = p256::PublicKey::from_public_key_pem(text) {
             return Ok(PublicKey::P256(k.into()));
@@ -158,27 +188,28 @@ impl PublicKey {
         if let Ok(k) = p384::PublicKey::from_public_key_pem(text) {
             return Ok(PublicKey::P384(k.into()));
         }
-        Err("not a P-256 or P-384 public key".to_owned())
+        Err(KeyError::UnsupportedPublicKey)
     }
 
     /// Parses a DER SubjectPublicKeyInfo (from a certificate), P-256 or P-384.
-    pub fn from_spki_der(der: &[u8]) -> Result<Self, String> {
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
         if let Ok(k) = p256::PublicKey::from_public_key_der(der) {
             return Ok(PublicKey::P256(k.into()));
         }
         if let Ok(k) = p384::PublicKey::from_public_key_der(der) {
             return Ok(PublicKey::P384(k.into()));
         }
-        Err("the certificate's key is not a P-256 or P-384 key".to_owned())
+        Err(KeyError::UnsupportedCertificateKey)
     }
 
     /// Reads a PEM public key file.
-    pub fn read(path: &Path) -> Result<Self, Error> {
+    pub fn read(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
         let bytes = read_small(path, MAX_PEM)?;
         let text = String::from_utf8_lossy(&bytes);
-        PublicKey::from_pem(&text).map_err(|reason| Error::Key {
+        PublicKey::from_pem(&text).map_err(|source| Error::Key {
             path: path.to_owned(),
-            reason,
+            source,
         })
     }
 

@@ -24,7 +24,7 @@ pub use crate::croissant::{CroissantOptions, is_croissant, verify_croissant};
 pub use crate::dvc::{DvcOptions, is_dvc_path, verify_dvc};
 pub use crate::error::Error;
 pub use crate::hash::HashAlgorithm;
-pub use crate::keys::{PrivateKey, PublicKey};
+pub use crate::keys::{KeyError, PrivateKey, PublicKey};
 pub use crate::locate::{SignedSubject, signed_directory, signed_subject};
 pub use crate::manifest::{
     Collision, GIT_PATHS, Manifest, ManifestOptions, Resource, Serialization, build_manifest,
@@ -36,6 +36,8 @@ pub use crate::oms::{
 };
 pub use crate::render::{public_key_path, verify_recorded};
 pub use crate::rules::{RULES, codes};
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{Finding, Location, Report, Severity, Verdict};
 
 /// Every finding code this crate emits, for SARIF and `mlsc explain`.
 pub fn rules() -> &'static [mlsc_core::Rule] {

@@ -7,7 +7,6 @@ use std::path::{Component, Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use mlsc_core::{ScanSink as _, SharedSink};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Error;
@@ -487,7 +486,11 @@ pub(crate) fn split_ignores(options: &ManifestOptions) -> (Vec<String>, Vec<Stri
 /// assert_eq!(m.resources[0].name(), "w.bin");
 /// assert_eq!(m.resources[0].digest_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 /// ```
-pub fn build_manifest(path: &Path, options: &ManifestOptions) -> Result<Manifest, Error> {
+pub fn build_manifest(
+    path: impl AsRef<Path>,
+    options: &ManifestOptions,
+) -> Result<Manifest, Error> {
+    let path = path.as_ref();
     if let Serialization::Shards { shard_size: 0 } = options.serialization {
         return Err(Error::InvalidOption(
             "shard size must be positive".to_owned(),
@@ -547,13 +550,10 @@ pub(crate) fn hash_files(
     // Largest first, so that one big file does not start last and leave the other cores idle.
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(items[k].2 - items[k].1));
-    let digests: Vec<(usize, Vec<u8>)> = order
-        .par_iter()
-        .map(|&k| {
-            let (i, start, end) = items[k];
-            hash_range(&files[i].1, start, end, hash, (sink, &files[i].0)).map(|d| (k, d))
-        })
-        .collect::<Result<_, _>>()?;
+    let digests: Vec<(usize, Vec<u8>)> = mlsc_core::par::try_map(&order, |&k| {
+        let (i, start, end) = items[k];
+        hash_range(&files[i].1, start, end, hash, (sink, &files[i].0)).map(|d| (k, d))
+    })?;
     let mut by_item: Vec<Vec<u8>> = vec![Vec::new(); items.len()];
     for (k, d) in digests {
         by_item[k] = d;

@@ -102,7 +102,12 @@ pub fn model_statement(manifest: &Manifest) -> Vec<u8> {
 /// let signed = mlsc_provenance::sign_model(&model, &key, &Default::default()).unwrap();
 /// assert!(signed.bundle.contains("application/vnd.dev.sigstore.bundle.v0.3+json"));
 /// ```
-pub fn sign_model(model: &Path, key: &PrivateKey, options: &SignOptions) -> Result<Signed, Error> {
+pub fn sign_model(
+    model: impl AsRef<Path>,
+    key: &PrivateKey,
+    options: &SignOptions,
+) -> Result<Signed, Error> {
+    let model = model.as_ref();
     let mut mopts = options.manifest.clone();
     if let Some(sig) = &options.signature_path
         && let Some(rel) = relative_inside(model, sig)
@@ -144,18 +149,21 @@ pub enum Trust {
 
 impl Trust {
     /// Reads a PEM public key file.
-    pub fn public_key_file(path: &Path) -> Result<Trust, Error> {
+    pub fn public_key_file(path: impl AsRef<Path>) -> Result<Trust, Error> {
+        let path = path.as_ref();
         PublicKey::read(path).map(Trust::PublicKey)
     }
 
     /// Reads a PEM file of one or more CA certificates.
-    pub fn certificate_file(path: &Path) -> Result<Trust, Error> {
+    pub fn certificate_file(path: impl AsRef<Path>) -> Result<Trust, Error> {
+        let path = path.as_ref();
         read_certificates(path).map(Trust::Certificates)
     }
 }
 
 /// The DER certificates of a PEM file (every `CERTIFICATE` block, in order).
-pub fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, Error> {
+pub fn read_certificates(path: impl AsRef<Path>) -> Result<Vec<Vec<u8>>, Error> {
+    let path = path.as_ref();
     let bytes = read_small(path, 8 << 20)?;
     x509::pem_certificates(&String::from_utf8_lossy(&bytes)).map_err(|reason| Error::Certificate {
         path: path.to_owned(),
@@ -213,11 +221,13 @@ pub(crate) fn finding(
 ///
 /// Differences are findings in the report; an unreadable signature, key or model file is an error.
 pub fn verify_signature(
-    model: &Path,
-    signature: &Path,
+    model: impl AsRef<Path>,
+    signature: impl AsRef<Path>,
     trust: &Trust,
     options: &VerifyOptions,
 ) -> Result<Report, Error> {
+    let model = model.as_ref();
+    let signature = signature.as_ref();
     let bytes = read_small(signature, options.max_signature_bytes)?;
     verify_signature_bytes(model, signature, &bytes, trust, options)
 }
@@ -225,12 +235,14 @@ pub fn verify_signature(
 /// [`verify_signature`] over signature bytes already in memory; `signature` names them in findings (and is
 /// ignored in the model when it lies inside it).
 pub fn verify_signature_bytes(
-    model: &Path,
-    signature: &Path,
+    model: impl AsRef<Path>,
+    signature: impl AsRef<Path>,
     bytes: &[u8],
     trust: &Trust,
     options: &VerifyOptions,
 ) -> Result<Report, Error> {
+    let model = model.as_ref();
+    let signature = signature.as_ref();
     let started = std::time::Instant::now();
     let mut report = Report::new("verify");
     let sig_loc = Location::file(signature.display().to_string());

@@ -87,7 +87,7 @@ impl Parsed {
             .subject_public_key_info
             .to_der()
             .map_err(|e| e.to_string())?;
-        PublicKey::from_spki_der(&spki)
+        PublicKey::from_spki_der(&spki).map_err(|e| e.to_string())
     }
 
     fn validity(&self) -> (u64, u64) {

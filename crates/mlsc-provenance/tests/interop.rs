@@ -50,7 +50,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn every_model_signing_key_vector_verifies() {
     let Some(c) = corpus() else { return };
     let oms = c.join("oms");
-    let trust = Trust::public_key_file(&oms.join("keys/ec-p256.pub.pem")).unwrap();
+    let trust = Trust::public_key_file(oms.join("keys/ec-p256.pub.pem")).unwrap();
     let mut n = 0;
     for entry in std::fs::read_dir(oms.join("signatures")).unwrap() {
         let path = entry.unwrap().path();
@@ -59,7 +59,7 @@ fn every_model_signing_key_vector_verifies() {
             continue;
         }
         let r =
-            verify_signature(&oms.join("model"), &path, &trust, &VerifyOptions::default()).unwrap();
+            verify_signature(oms.join("model"), &path, &trust, &VerifyOptions::default()).unwrap();
         assert!(r.findings.is_empty(), "{name}: {:#?}", r.findings);
         assert!(!r.fails(mlsc_core::Severity::Info), "{name}");
         assert_eq!(
@@ -76,17 +76,17 @@ fn certificate_vector_verifies_and_needs_the_right_ca() {
     let Some(c) = corpus() else { return };
     let oms = c.join("oms");
     let sig = oms.join("signatures/certificate-sha256-files.sig.json");
-    let ca = Trust::certificate_file(&oms.join("keys/ca.crt.pem")).unwrap();
+    let ca = Trust::certificate_file(oms.join("keys/ca.crt.pem")).unwrap();
     // The leaf is valid from 2026-11-27 03:15:48 for one year: check at a fixed time inside that window.
     let opts = |now| {
         let mut o = VerifyOptions::default();
         o.now = Some(now);
         o
     };
-    let r = verify_signature(&oms.join("model"), &sig, &ca, &opts(1_800_000_000)).unwrap();
+    let r = verify_signature(oms.join("model"), &sig, &ca, &opts(1_800_000_000)).unwrap();
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // After the leaf expired (2027-11-27), and long after: the certificate is not valid now.
-    let r = verify_signature(&oms.join("model"), &sig, &ca, &opts(1_830_000_000)).unwrap();
+    let r = verify_signature(oms.join("model"), &sig, &ca, &opts(1_830_000_000)).unwrap();
     assert_eq!(codes_of(&r), [codes::CERT_NOT_VALID]);
     assert!(
         r.findings[0].message.contains("not valid now"),
@@ -95,21 +95,21 @@ fn certificate_vector_verifies_and_needs_the_right_ca() {
     );
     // The leaf itself as "CA": the chain holds (it is trusted directly) but a public key is needed for the key
     // method, and the leaf certificate file is not a CA for anything else.
-    let wrong = Trust::certificate_file(&oms.join("keys/leaf.crt.pem")).unwrap();
-    let r = verify_signature(&oms.join("model"), &sig, &wrong, &opts(1_800_000_000)).unwrap();
+    let wrong = Trust::certificate_file(oms.join("keys/leaf.crt.pem")).unwrap();
+    let r = verify_signature(oms.join("model"), &sig, &wrong, &opts(1_800_000_000)).unwrap();
     assert!(
         r.findings.is_empty(),
         "a pinned leaf is a trust anchor: {:#?}",
         r.findings
     );
     // The key method against a certificate bundle: the leaf holds the same key, so it verifies.
-    let key = Trust::public_key_file(&oms.join("keys/ec-p256.pub.pem")).unwrap();
-    let r = verify_signature(&oms.join("model"), &sig, &key, &VerifyOptions::default()).unwrap();
+    let key = Trust::public_key_file(oms.join("keys/ec-p256.pub.pem")).unwrap();
+    let r = verify_signature(oms.join("model"), &sig, &key, &VerifyOptions::default()).unwrap();
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // A key-method bundle against a CA: said plainly.
     let r = verify_signature(
-        &oms.join("model"),
-        &oms.join("signatures/key-sha256-files.sig.json"),
+        oms.join("model"),
+        oms.join("signatures/key-sha256-files.sig.json"),
         &ca,
         &opts(1_800_000_000),
     )
@@ -130,10 +130,10 @@ fn tampered_copy_of_the_vector_model_names_each_difference() {
     std::fs::write(model.join("extra.py"), b"import os").unwrap();
     std::fs::remove_file(model.join("tokenizer/vocab.json")).unwrap();
     std::fs::write(model.join("empty"), b"").unwrap();
-    let trust = Trust::public_key_file(&oms.join("keys/ec-p256.pub.pem")).unwrap();
+    let trust = Trust::public_key_file(oms.join("keys/ec-p256.pub.pem")).unwrap();
     let r = verify_signature(
         &model,
-        &oms.join("signatures/key-sha256-shards1024.sig.json"),
+        oms.join("signatures/key-sha256-shards1024.sig.json"),
         &trust,
         &VerifyOptions::default(),
     )
@@ -156,7 +156,7 @@ fn tampered_copy_of_the_vector_model_names_each_difference() {
     );
     let r = verify_signature(
         &model,
-        &oms.join("signatures/key-blake2b-files.sig.json"),
+        oms.join("signatures/key-blake2b-files.sig.json"),
         &trust,
         &VerifyOptions::default(),
     )
@@ -183,12 +183,12 @@ fn tampered_copy_of_the_vector_model_names_each_difference() {
 fn dvc_vectors_verify_and_absent_outputs_are_missing() {
     let Some(c) = corpus() else { return };
     let dvc = c.join("dvc");
-    let r = verify_dvc(&dvc.join("data.dvc"), &DvcOptions::default()).unwrap();
+    let r = verify_dvc(dvc.join("data.dvc"), &DvcOptions::default()).unwrap();
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.statistics.files, 3);
-    let r = verify_dvc(&dvc.join("raw.txt.dvc"), &DvcOptions::default()).unwrap();
+    let r = verify_dvc(dvc.join("raw.txt.dvc"), &DvcOptions::default()).unwrap();
     assert_eq!(codes_of(&r), [codes::DVC_MISSING]);
-    let r = verify_dvc(&dvc.join("dvc.lock"), &DvcOptions::default()).unwrap();
+    let r = verify_dvc(dvc.join("dvc.lock"), &DvcOptions::default()).unwrap();
     let mut got = codes_of(&r);
     got.sort();
     // data (dep) and train.py (dep) verify; metrics.json and model (outs) are not in the corpus.
@@ -221,12 +221,12 @@ fn dvc_same_size_edit_with_mtime_restored_is_caught_and_named() {
     std::fs::write(proj.join("data/new.csv"), b"x").unwrap();
     std::fs::remove_file(proj.join("data/test.csv")).unwrap();
     // Without the manifest: the directory is reported changed, and that the files cannot be named.
-    let r = verify_dvc(&proj.join("data.dvc"), &DvcOptions::default()).unwrap();
+    let r = verify_dvc(proj.join("data.dvc"), &DvcOptions::default()).unwrap();
     assert_eq!(codes_of(&r), [codes::DVC_CHANGED, codes::DVC_NO_MANIFEST]);
     // With the DVC-made manifest available: every difference is named.
     let mut opts = DvcOptions::default();
     opts.manifest_dirs = vec![dvc.clone()];
-    let r = verify_dvc(&proj.join("data.dvc"), &opts).unwrap();
+    let r = verify_dvc(proj.join("data.dvc"), &opts).unwrap();
     let msgs: Vec<(&str, &str)> = r
         .findings
         .iter()
@@ -267,7 +267,7 @@ fn dvc_non_ascii_manifest_hash_is_reproduced() {
     std::fs::copy(dvc.join("d2.dvc"), dir.path().join("d2.dvc")).unwrap();
     let mut opts = DvcOptions::default();
     opts.manifest_dirs = vec![dvc.clone()];
-    let r = verify_dvc(&dir.path().join("d2.dvc"), &opts).unwrap();
+    let r = verify_dvc(dir.path().join("d2.dvc"), &opts).unwrap();
     // The non-ASCII file matches (not reported); the three others are missing.
     let missing: Vec<&str> = r
         .findings
@@ -287,7 +287,7 @@ fn dvc_non_ascii_manifest_hash_is_reproduced() {
 fn croissant_corpus_files_are_checked_or_said_remote() {
     let Some(c) = corpus() else { return };
     let cr = c.join("../croissant");
-    let r = verify_croissant(&cr.join("1.0__titanic.json"), &CroissantOptions::default()).unwrap();
+    let r = verify_croissant(cr.join("1.0__titanic.json"), &CroissantOptions::default()).unwrap();
     // The data files are not in the corpus: each local FileObject is missing, never "verified".
     assert!(!r.findings.is_empty());
     assert!(
@@ -298,7 +298,7 @@ fn croissant_corpus_files_are_checked_or_said_remote() {
         r.findings
     );
     let r = verify_croissant(
-        &cr.join("1.0__bigcode-the-stack.json"),
+        cr.join("1.0__bigcode-the-stack.json"),
         &CroissantOptions::default(),
     )
     .unwrap();
@@ -396,24 +396,24 @@ fn dvc_legacy_entries_use_dos2unix_md5_and_dvc3_entries_do_not() {
 fn certificate_method_signing_with_the_vector_keys() {
     let Some(c) = corpus() else { return };
     let oms = c.join("oms");
-    let key = mlsc_provenance::PrivateKey::read(&oms.join("keys/ec-p256.key.pem")).unwrap();
-    let mut chain = mlsc_provenance::read_certificates(&oms.join("keys/leaf.crt.pem")).unwrap();
-    chain.extend(mlsc_provenance::read_certificates(&oms.join("keys/ca.crt.pem")).unwrap());
+    let key = mlsc_provenance::PrivateKey::read(oms.join("keys/ec-p256.key.pem")).unwrap();
+    let mut chain = mlsc_provenance::read_certificates(oms.join("keys/leaf.crt.pem")).unwrap();
+    chain.extend(mlsc_provenance::read_certificates(oms.join("keys/ca.crt.pem")).unwrap());
     let mut opts = mlsc_provenance::SignOptions::default();
     opts.certificates = chain.clone();
-    let signed = mlsc_provenance::sign_model(&oms.join("model"), &key, &opts).unwrap();
+    let signed = mlsc_provenance::sign_model(oms.join("model"), &key, &opts).unwrap();
     assert!(signed.bundle.contains("x509CertificateChain"));
     let dir = tempfile::tempdir().unwrap();
     let sig = dir.path().join("cert.sig");
     std::fs::write(&sig, &signed.bundle).unwrap();
-    let ca = Trust::certificate_file(&oms.join("keys/ca.crt.pem")).unwrap();
+    let ca = Trust::certificate_file(oms.join("keys/ca.crt.pem")).unwrap();
     let mut vo = VerifyOptions::default();
     vo.now = Some(1_800_000_000);
-    let r = verify_signature(&oms.join("model"), &sig, &ca, &vo).unwrap();
+    let r = verify_signature(oms.join("model"), &sig, &ca, &vo).unwrap();
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // A certificate that does not hold the key is refused at signing.
     let other = mlsc_provenance::PrivateKey::generate_p256();
-    let err = mlsc_provenance::sign_model(&oms.join("model"), &other, &opts).unwrap_err();
+    let err = mlsc_provenance::sign_model(oms.join("model"), &other, &opts).unwrap_err();
     assert!(err.to_string().contains("does not hold"), "{err}");
 }
 

@@ -37,3 +37,7 @@ pub use mlsc_deps::{
     IndexOptions, Input, InputFormat, Platform, Project, ReadOptions, Source, Target,
     normalize_name, parse_text, plan_fixes, read_file, read_project, read_project_with,
 };
+// The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
+pub use mlsc_core::{Finding, Limits, Location, Severity, Verdict};
+/// The PEP 440 versions and specifiers of [`Dependency`] and [`Advisory`] (the `pep440_rs` crate).
+pub use mlsc_deps::pep440;

@@ -134,8 +134,7 @@ fn installed_environment_gives_licences_and_the_graph() {
 #[test]
 fn vulnerabilities_from_the_osv_data() {
     let Some(shared) = shared() else { return };
-    let db =
-        mlsc_sbom::Database::load(&shared.join("data/osv-pypi/pypi-advisories.jsonl")).unwrap();
+    let db = mlsc_sbom::Database::load(shared.join("data/osv-pypi/pypi-advisories.jsonl")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
         tmp.path().join("requirements.txt"),
@@ -261,8 +260,7 @@ fn affected_across_many_boms() {
 
     // By advisory: the same answer as matching the BOM's components against the database.
     let Some(shared) = shared() else { return };
-    let db =
-        mlsc_sbom::Database::load(&shared.join("data/osv-pypi/pypi-advisories.jsonl")).unwrap();
+    let db = mlsc_sbom::Database::load(shared.join("data/osv-pypi/pypi-advisories.jsonl")).unwrap();
     let bom: Bom = serde_json::from_slice(&std::fs::read(&a).unwrap()).unwrap();
     let mut with_vulns = bom.clone();
     mlsc_sbom::add_vulnerabilities(&mut with_vulns, &db);
@@ -378,6 +376,13 @@ fn a_range_is_matched_as_a_range_in_the_vulnerabilities_section() {
     // examples/osv holds PYSEC-2021-856 (numpy, fixed in 1.19.1) and PYSEC-2023-74 (requests, fixed in 2.31.0).
     // `numpy>=1.24` cannot be affected; `requests>=2.0` may be. `mlsc deps` says the same.
     let db_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/osv");
+    if !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../crates/mlsc-sbom")
+        .is_dir()
+    {
+        eprintln!("skipping: tested from the package, the repository's examples/osv is not here");
+        return;
+    }
     let db = mlsc_sbom::Database::load(&db_dir).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -469,7 +469,8 @@ fn decode_utf16(bytes: &[u8], big_endian: bool) -> Option<String> {
 
 /// The cards a path names: a file itself; for a directory, its `README.md` and any `croissant*.json`,
 /// `*model_card*.json` or `*.croissant.json` directly inside it (a model or dataset repository's layout).
-pub fn card_files(path: &Path) -> Vec<PathBuf> {
+pub fn card_files(path: impl AsRef<Path>) -> Vec<PathBuf> {
+    let path = path.as_ref();
     if !path.is_dir() {
         return vec![path.to_owned()];
     }

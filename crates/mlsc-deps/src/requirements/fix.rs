@@ -95,9 +95,9 @@ impl FixPlan {
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
-            let err = |e: std::io::Error| crate::Error::Fix {
-                path: path.clone(),
-                reason: e.to_string(),
+            let err = |source: std::io::Error| crate::Error::Fix {
+                path: p.to_owned(),
+                source,
             };
             let tmp_path = dir.join(format!(
                 ".{}.mlsc-fix.{}",

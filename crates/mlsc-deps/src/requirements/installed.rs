@@ -22,7 +22,8 @@ use super::{Dependency, DependencyKind, Diagnostic, Input, InputFormat, Project,
 /// std::fs::write(dir.path().join("pyvenv.cfg"), "home = /usr/bin\nversion = 3.11.4\n").unwrap();
 /// assert_eq!(mlsc_deps::environment_python_version(dir.path()).as_deref(), Some("3.11"));
 /// ```
-pub fn environment_python_version(path: &Path) -> Option<String> {
+pub fn environment_python_version(path: impl AsRef<Path>) -> Option<String> {
+    let path = path.as_ref();
     let cfg = [
         path.join("pyvenv.cfg"),
         path.join(".venv").join("pyvenv.cfg"),

@@ -108,14 +108,15 @@ pub(crate) fn detect_format(path: &Path) -> InputFormat {
 /// # Errors
 /// [`crate::Error::NotFound`] when `path` does not exist.
 pub fn read_file(
-    path: &Path,
+    path: impl AsRef<Path>,
     target: &Target,
     options: &ReadOptions,
 ) -> Result<Project, crate::Error> {
+    let path = path.as_ref();
     let mut project = new_project(path, target);
     if !path.exists() {
         return Err(crate::Error::NotFound {
-            path: path.display().to_string(),
+            path: path.to_owned(),
         });
     }
     let mut txt = TxtReader::new(target, options);
@@ -283,7 +284,8 @@ pub fn parse_text(text: &str, path: &str, format: InputFormat, target: &Target) 
 ///
 /// # Errors
 /// [`crate::Error::NotFound`] when `path` does not exist.
-pub fn read_project(path: &Path, target: &Target) -> Result<Project, crate::Error> {
+pub fn read_project(path: impl AsRef<Path>, target: &Target) -> Result<Project, crate::Error> {
+    let path = path.as_ref();
     read_project_with(path, target, &ReadOptions::default())
 }
 
@@ -292,10 +294,11 @@ pub fn read_project(path: &Path, target: &Target) -> Result<Project, crate::Erro
 /// # Errors
 /// [`crate::Error::NotFound`] when `path` does not exist.
 pub fn read_project_with(
-    path: &Path,
+    path: impl AsRef<Path>,
     target: &Target,
     options: &ReadOptions,
 ) -> Result<Project, crate::Error> {
+    let path = path.as_ref();
     if !path.is_dir() || is_environment(path) {
         return read_file(path, target, options);
     }

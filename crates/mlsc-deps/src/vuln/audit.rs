@@ -7,7 +7,6 @@ use mlsc_core::{
     Artifact, Assessment, Completeness, Finding, Format, Report, ReportError, Severity, Verdict,
 };
 use pep440_rs::Version;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use std::ops::Bound;
@@ -235,7 +234,7 @@ pub fn audit(project: &Project, db: &Database, options: &AuditOptions) -> Audit 
         .collect();
     names.sort_unstable();
     names.dedup();
-    names.par_iter().for_each(|n| {
+    mlsc_core::par::for_each(&names, |n| {
         for (_, aff) in db.for_package(n) {
             let _ = aff.prepared();
         }

@@ -8,7 +8,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::matching::{Listed, Prepared};
@@ -303,7 +302,8 @@ impl Database {
     ///
     /// # Errors
     /// [`crate::Error::Database`] when the path cannot be read, or when it holds no valid record at all.
-    pub fn load(path: &Path) -> Result<Database, crate::Error> {
+    pub fn load(path: impl AsRef<Path>) -> Result<Database, crate::Error> {
+        let path = path.as_ref();
         let shown = path.display().to_string();
         let err = |reason: String| crate::Error::Database {
             path: shown.clone(),
@@ -371,6 +371,14 @@ impl Database {
     /// Only what the index needs is read now (id, aliases, `modified`, `withdrawn`, package names), borrowing from
     /// the text; a record is parsed whole the first time a dependency of its package is matched. Loading the 2,661
     /// PyPI advisories so costs a scan of 4.7 MB instead of a few hundred thousand string allocations.
+    ///
+    /// ```
+    /// let osv = br#"{"id":"PYSEC-2023-74","affected":[{"package":{"ecosystem":"PyPI","name":"requests"},
+    ///   "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.3.0"},{"fixed":"2.31.0"}]}]}]}"#;
+    /// let db = mlsc_deps::Database::from_texts("inline", "jsonl", &[osv.to_vec()]);
+    /// assert_eq!(db.info().records, 1);
+    /// assert_eq!(db.info().invalid, 0);
+    /// ```
     pub fn from_texts(source: &str, format: &str, texts: &[Vec<u8>]) -> Database {
         // Split every text into record-sized pieces first, then read them in parallel.
         let mut pieces: Vec<&[u8]> = Vec::new();
@@ -400,9 +408,8 @@ impl Database {
                 (None, _) => {}
             }
         }
-        let parsed: Vec<Result<Vec<(Summary, Record)>, String>> = pieces
-            .par_iter()
-            .map(|p| {
+        let parsed: Vec<Result<Vec<(Summary, Record)>, String>> =
+            mlsc_core::par::map(&pieces, |p| {
                 if p.starts_with(b"[") {
                     // Arrays are rare (hand-made files): parse them whole at once.
                     let list =
@@ -417,8 +424,7 @@ impl Database {
                     let summary = Summary::from_light(&light);
                     Ok(vec![(summary, Record::raw(p))])
                 }
-            })
-            .collect();
+            });
         let mut db = Database {
             info: DatabaseInfo {
                 source: source.to_owned(),

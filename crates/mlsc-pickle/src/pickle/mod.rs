@@ -120,6 +120,13 @@ fn input_offset(i: &SliceInput<'_>) -> u64 {
 /// Analyses a whole pickle stream from a reader in bounded memory (a buffer of 256 KiB plus the kept strings,
 /// tuples and memo of the pickle), as [`analyse_pickle`] does for a slice.
 ///
+/// ```
+/// use mlsc_pickle::{AnalyseOptions, analyse_reader};
+/// let payload: &[u8] = b"cos\nsystem\n(S'echo pwned'\ntR.";
+/// let a = analyse_reader(payload, &AnalyseOptions::default()).unwrap();
+/// assert_eq!(a.verdict.to_string(), "malicious");
+/// ```
+///
 /// # Errors
 /// When reading fails; the path in `options.location` is named.
 pub fn analyse_reader<R: Read>(

@@ -773,10 +773,23 @@ pub(crate) fn scan_tar(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Re
     Ok(())
 }
 
+/// Without the `sevenz` feature a 7-Zip archive is not opened: it is reported as content that was not analysed,
+/// so its verdict is inconclusive, never clean.
+#[cfg(not(feature = "sevenz"))]
+pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, _blob: Blob<'_>, here: &Here) -> io::Result<()> {
+    ctx.not_analysed(
+        &crate::rules::UNSUPPORTED_CONTENT,
+        here.loc.clone(),
+        "7z archive not analysed: this build of mlsc-pickle lacks the `sevenz` feature".to_owned(),
+    );
+    Ok(())
+}
+
 /// A 7-Zip archive, read as its members stream out of the decoder: pickles are analysed as they come (bounded
 /// memory whatever their size), other analysable members are held in memory up to the memory limit, the rest are
 /// not kept. Every dictionary the archive asks for — its header's and its members' — is checked against the
 /// memory limit from the raw headers before sevenz-rust2 decodes (and allocates) anything.
+#[cfg(feature = "sevenz")]
 pub(crate) fn scan_7z(ctx: &mut Ctx<'_>, blob: Blob<'_>, here: &Here) -> io::Result<()> {
     let cap = cap(ctx);
     match sevenz_memory(blob, cap)? {
@@ -958,11 +971,13 @@ pub(crate) fn scan_decoded(
 // 7z headers, read far enough to know the decoders' memory before any decoder exists.
 
 /// A cursor over 7z header bytes.
+#[cfg(feature = "sevenz")]
 struct SzCursor<'b> {
     b: &'b [u8],
     pos: usize,
 }
 
+#[cfg(feature = "sevenz")]
 impl SzCursor<'_> {
     fn byte(&mut self) -> Result<u8, String> {
         let v = *self.b.get(self.pos).ok_or("7z header ends early")?;
@@ -1023,12 +1038,14 @@ impl SzCursor<'_> {
 }
 
 /// One coder of a folder: method id and properties.
+#[cfg(feature = "sevenz")]
 struct SzCoder {
     id: Vec<u8>,
     props: Vec<u8>,
 }
 
 /// A StreamsInfo: pack position and sizes, and each folder's coders and largest unpack size.
+#[cfg(feature = "sevenz")]
 #[derive(Default)]
 struct SzStreams {
     pack_pos: u64,
@@ -1036,6 +1053,7 @@ struct SzStreams {
     folders: Vec<(Vec<SzCoder>, u64)>,
 }
 
+#[cfg(feature = "sevenz")]
 fn sz_streams(c: &mut SzCursor<'_>) -> Result<SzStreams, String> {
     let mut out = SzStreams::default();
     loop {
@@ -1126,6 +1144,7 @@ fn sz_streams(c: &mut SzCursor<'_>) -> Result<SzStreams, String> {
 
 /// The memory a folder's decoders take: the largest dictionary (LZMA's shrunk to the output, as the decoder
 /// does), PPMd's model size.
+#[cfg(feature = "sevenz")]
 fn sz_folder_memory(coders: &[SzCoder], unpack: u64) -> u64 {
     coders
         .iter()
@@ -1147,6 +1166,7 @@ fn sz_folder_memory(coders: &[SzCoder], unpack: u64) -> u64 {
 /// The most memory any decoder of a 7z archive needs — its encoded header's (and that header's size) and every
 /// member folder's — read from the raw headers; the encoded header is decoded here, once its own dictionary has
 /// passed the check, to reach the folders it describes. `Ok(Err(why))` for headers that are not valid.
+#[cfg(feature = "sevenz")]
 fn sevenz_memory(blob: Blob<'_>, cap: u64) -> io::Result<Result<u64, String>> {
     let Ok(sig) = blob.read_at(0, 32) else {
         return Ok(Err("truncated signature header".into()));

@@ -31,7 +31,6 @@ use mlsc_core::{
     Artifact, Assessment, Completeness, Finding, Finished, Format, Limits, Location, Report,
     ReportError, Rule, ScanSink as _, Severity, SharedSink, Verdict,
 };
-use rayon::prelude::*;
 
 pub(crate) use self::blob::Blob;
 pub use self::extract::read_member;
@@ -624,24 +623,20 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions) -> Report {
         options.sink.begin(total, Some(bytes));
     }
     let done = AtomicU64::new(0);
-    let results: Vec<FileResult> = walked
-        .files
-        .par_iter()
-        .map(|f| {
-            let r = scan_file(&f.path, &f.display, options);
-            options.sink.finished(
-                &Finished::new(&f.display)
-                    .with_artifact(r.artifact.as_ref())
-                    .with_findings(&r.findings)
-                    .with_error(r.error.as_ref()),
-            );
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(progress) = &options.progress {
-                progress(&f.path, n, total);
-            }
-            r
-        })
-        .collect();
+    let results: Vec<FileResult> = mlsc_core::par::map(&walked.files, |f| {
+        let r = scan_file(&f.path, &f.display, options);
+        options.sink.finished(
+            &Finished::new(&f.display)
+                .with_artifact(r.artifact.as_ref())
+                .with_findings(&r.findings)
+                .with_error(r.error.as_ref()),
+        );
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(progress) = &options.progress {
+            progress(&f.path, n, total);
+        }
+        r
+    });
     let mut input_bytes = 0;
     for r in results {
         report.statistics.bytes_read += r.bytes_read;

@@ -10,7 +10,6 @@ use mlsc_core::{
     Artifact, Completeness, Finished, Format, Location, RangeSource, Report, ReportError,
     ScanSink as _, Sha256Digest, SharedSink,
 };
-use rayon::prelude::*;
 
 use super::{Ctx, Here, ScanOptions, dispatch};
 use crate::scan::blob::Blob;
@@ -192,23 +191,20 @@ pub fn scan_sources(inputs: &[NamedSource], options: &ScanOptions) -> Report {
         .sink
         .begin(total, Some(inputs.iter().map(|i| i.source.len()).sum()));
     let done = std::sync::atomic::AtomicU64::new(0);
-    let results: Vec<SourceResult> = inputs
-        .par_iter()
-        .map(|input| {
-            let r = scan_one(input, options);
-            options.sink.finished(
-                &Finished::new(&input.name)
-                    .with_artifact(Some(&r.artifact))
-                    .with_findings(&r.findings)
-                    .with_error(r.error.as_ref()),
-            );
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Some(progress) = &options.progress {
-                progress(std::path::Path::new(&input.name), n, total);
-            }
-            r
-        })
-        .collect();
+    let results: Vec<SourceResult> = mlsc_core::par::map(inputs, |input| {
+        let r = scan_one(input, options);
+        options.sink.finished(
+            &Finished::new(&input.name)
+                .with_artifact(Some(&r.artifact))
+                .with_findings(&r.findings)
+                .with_error(r.error.as_ref()),
+        );
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(progress) = &options.progress {
+            progress(std::path::Path::new(&input.name), n, total);
+        }
+        r
+    });
     let mut input_bytes = 0u64;
     for r in results {
         report.statistics.bytes_read += r.bytes_read;

@@ -33,7 +33,9 @@ pub struct BomOptions {
     /// The `SOURCE_DATE_EPOCH` (seconds since 1970) to use as the timestamp; setting it implies `deterministic`.
     /// The library never reads the environment: the CLI passes the variable. By default, `None`.
     pub source_date_epoch: Option<i64>,
-    /// Scan model files with `mlsc_pickle` and record the verdicts as `mlsc:scan:*` properties. By default, true.
+    /// Scan model files with `mlsc_pickle` and record the verdicts as `mlsc:scan:*` properties. Without the
+    /// `scan` feature nothing is scanned and every file's verdict is `error` (fail closed) unless this is false.
+    /// By default, true.
     pub scan: bool,
     /// Most files of a model directory listed; the rest are reported as a finding. By default, 100 000.
     pub max_files: usize,
@@ -108,7 +110,8 @@ fn read_card(dir: &Path, findings: &mut Vec<Finding>) -> Option<CardFacts> {
 /// The BOM of a model directory: see the module documentation of `model_dir` for discovery and the directory hash.
 ///
 /// Fails only when `path` cannot be read as a directory; unreadable files inside are findings.
-pub fn model_dir_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+pub fn model_dir_bom(path: impl AsRef<Path>, options: &BomOptions) -> Result<BomOutput, Error> {
+    let path = path.as_ref();
     let mut findings = Vec::new();
     let (components, dependencies) = model_parts(path, options, &mut findings)?;
     let mut bom = new_bom(options.spec);
@@ -116,6 +119,23 @@ pub fn model_dir_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Err
     bom.dependencies = dependencies;
     finish(&mut bom, options);
     Ok(BomOutput { bom, findings })
+}
+
+/// The scan of the model files, when asked for.
+#[cfg(feature = "scan")]
+fn scan_files(paths: &[PathBuf], options: &BomOptions) -> Option<mlsc_core::Report> {
+    options.scan.then(|| {
+        let mut so = mlsc_pickle::ScanOptions::default();
+        so.limits = options.limits;
+        mlsc_pickle::scan_paths(paths, &so)
+    })
+}
+
+/// Without the scanner there is no scan: each file's verdict is then `error` (not scanned, never clean) when
+/// `options.scan` asks for one.
+#[cfg(not(feature = "scan"))]
+fn scan_files(_paths: &[PathBuf], _options: &BomOptions) -> Option<mlsc_core::Report> {
+    None
 }
 
 /// The components and dependency entries of a model directory.
@@ -140,15 +160,9 @@ fn model_parts_unique(
     let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
 
     // Hashing is the cost (about 2 GB/s per core); the scan reads what it needs in parallel with it.
-    let (digests, scan) = rayon::join(
+    let (digests, scan) = mlsc_core::par::join(
         || mlsc_core::sha256_files_to(&paths, &options.sink),
-        || {
-            options.scan.then(|| {
-                let mut so = mlsc_pickle::ScanOptions::default();
-                so.limits = options.limits;
-                mlsc_pickle::scan_paths(&paths, &so)
-            })
-        },
+        || scan_files(&paths, options),
     );
 
     let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
@@ -374,7 +388,8 @@ pub(crate) fn looks_like_model_dir(dir: &Path) -> bool {
 
 /// The BOM of a Python project: a requirements file, a lock file, `pyproject.toml`, an installed environment, or
 /// a folder searched for all of these (see [`crate::read_project_with`]).
-pub fn project_bom(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+pub fn project_bom(path: impl AsRef<Path>, options: &BomOptions) -> Result<BomOutput, Error> {
+    let path = path.as_ref();
     let mut findings = Vec::new();
     let mut bom = new_bom(options.spec);
     let (root, components, deps) = project_parts(path, options, &mut findings)?;
@@ -414,10 +429,11 @@ fn project_parts(
 
 /// The BOM of whatever `path` is: a model directory (plain or in a Hugging Face cache), a Python project, or a
 /// folder that is both (a model repository with a `requirements.txt`), in one BOM.
-pub fn bom_for_path(path: &Path, options: &BomOptions) -> Result<BomOutput, Error> {
+pub fn bom_for_path(path: impl AsRef<Path>, options: &BomOptions) -> Result<BomOutput, Error> {
+    let path = path.as_ref();
     if !path.exists() {
         return Err(Error::NotFound {
-            path: path.display().to_string(),
+            path: path.to_owned(),
         });
     }
     if !path.is_dir() {

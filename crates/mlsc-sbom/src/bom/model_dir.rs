@@ -118,13 +118,13 @@ fn parse_repo_folder(name: &str) -> Option<(Option<String>, String)> {
 /// Resolves `path` to the directory to list and the cache facts, if it is in a Hugging Face cache.
 pub(crate) fn resolve(path: &Path) -> Result<(PathBuf, Option<HfCache>), Error> {
     let io = |source| Error::Io {
-        path: path.display().to_string(),
+        path: path.to_owned(),
         source,
     };
     let meta = fs_err::metadata(path).map_err(io)?;
     if !meta.is_dir() {
         return Err(Error::NotADirectory {
-            path: path.display().to_string(),
+            path: path.to_owned(),
         });
     }
     let file_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -178,7 +178,7 @@ pub(crate) fn resolve(path: &Path) -> Result<(PathBuf, Option<HfCache>), Error> 
             ));
         }
         return Err(Error::AmbiguousSnapshot {
-            path: path.display().to_string(),
+            path: path.to_owned(),
         });
     }
     Ok((path.to_owned(), None))
@@ -205,7 +205,7 @@ pub(crate) fn list_files(
 ) -> Result<Vec<ListedFile>, Error> {
     let mut out = Vec::new();
     let canon_dir = fs_err::canonicalize(dir).map_err(|e| Error::Io {
-        path: dir.display().to_string(),
+        path: dir.to_owned(),
         source: e,
     })?;
     let blobs_dir = cache.and_then(|c| std::fs::canonicalize(c.repo_dir.join("blobs")).ok());

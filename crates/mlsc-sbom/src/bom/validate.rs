@@ -38,6 +38,16 @@ impl Validation {
 }
 
 /// Validates the CycloneDX JSON `bytes` read from `path` (used in finding locations).
+///
+/// ```
+/// let ok = br#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[]}"#;
+/// let v = mlsc_sbom::validate_bom_json(ok, "bom.json");
+/// assert!(v.is_valid());
+/// assert_eq!(v.spec_version.as_deref(), Some("1.6"));
+///
+/// let not_a_bom = mlsc_sbom::validate_bom_json(b"{\"bomFormat\": \"SPDX\"}", "bom.json");
+/// assert!(!not_a_bom.is_valid());
+/// ```
 pub fn validate_bom_json(bytes: &[u8], path: &str) -> Validation {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(v) => validate_bom_value(&v, path),
