@@ -15,7 +15,8 @@ pub use crate::pickle::{
 };
 pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{
-    NamedSource, ProgressFn, ScanOptions, scan_bytes, scan_paths, scan_source, scan_sources,
+    NamedSource, ProgressFn, ScanOptions, repository_findings, scan_bytes, scan_paths, scan_source,
+    scan_sources,
 };
 
 /// Every finding code this crate emits: the pickle analyser's, then the containers' and formats', then the Python

@@ -209,3 +209,49 @@ pub fn scan_sources(inputs: &[NamedSource], options: &ScanOptions) -> Report {
     report.finish();
     report
 }
+
+/// The repository check [`scan_paths`](crate::scan_paths) runs once per directory (configuration files that make
+/// a loader run the repository's own code, `auto_map` entries that fetch code from another repository, ...), over
+/// files that are not on disk: a remote repository's, each given as its path relative to the repository root and
+/// its source (named as in the report). Only the small files the check needs are read (configuration files up to
+/// 16 MiB, Python files up to the analyser's limit), whole, through their sources.
+///
+/// The findings name the sources' names; the caller raises the verdicts of the artefacts they name (medium is
+/// suspicious, high and critical malicious), as `scan_paths` does.
+///
+/// ```
+/// use std::sync::Arc;
+/// use mlsc_pickle::{NamedSource, repository_findings};
+///
+/// let config = br#"{"auto_map": {"AutoModel": "other/repo--modeling.Model"}}"#.to_vec();
+/// let files = vec![("config.json".to_string(), NamedSource::new("hf://org/m@0123/config.json", Arc::new(config)))];
+/// let findings = repository_findings(&files);
+/// assert_eq!(findings[0].code, "MLSC-CODE-013");
+/// assert_eq!(findings[0].location.path, "hf://org/m@0123/config.json");
+/// ```
+pub fn repository_findings(files: &[(String, NamedSource)]) -> Vec<mlsc_core::Finding> {
+    struct Sources<'s>(std::collections::HashMap<&'s std::path::Path, &'s NamedSource>);
+    impl crate::code::repo::ReadFile for Sources<'_> {
+        fn read(&self, path: &std::path::Path, max: u64) -> Option<Vec<u8>> {
+            let src = self.0.get(path)?;
+            let len = src.source.len();
+            if len > max {
+                return None;
+            }
+            let mut buf = vec![0u8; usize::try_from(len).ok()?];
+            src.source.read_exact_at(0, &mut buf).ok()?;
+            Some(buf)
+        }
+    }
+    let entries: Vec<(&std::path::Path, &str)> = files
+        .iter()
+        .map(|(rel, src)| (std::path::Path::new(rel.as_str()), src.name.as_str()))
+        .collect();
+    let reader = Sources(
+        files
+            .iter()
+            .map(|(rel, src)| (std::path::Path::new(rel.as_str()), src))
+            .collect(),
+    );
+    crate::code::repo::check(&entries, &reader)
+}
