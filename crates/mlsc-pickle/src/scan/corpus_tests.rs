@@ -20,7 +20,7 @@ fn corpus() -> PathBuf {
 fn scan<'o>(opts: &'o ScanOptions, rel: &str) -> Ctx<'o> {
     let path = corpus().join(rel);
     let file = std::fs::File::open(&path).unwrap();
-    let read = Cell::new(0);
+    let read = super::blob::ReadCount::default();
     let blob = Blob::File {
         file: &file,
         start: 0,

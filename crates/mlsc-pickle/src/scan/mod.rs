@@ -20,7 +20,6 @@ mod torch;
 mod walk;
 mod zip;
 
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,7 +34,7 @@ use rayon::prelude::*;
 pub(crate) use self::blob::Blob;
 pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
-pub use self::source::{NamedSource, scan_source, scan_sources};
+pub use self::source::{NamedSource, repository_findings, scan_source, scan_sources};
 use crate::pickle::{AnalyseOptions, Policy};
 
 /// Called once per file when its scan ends, with the path, the number of files done and the total.
@@ -527,7 +526,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         Ok(m) => m.len(),
         Err(e) => return fail(e.to_string()),
     };
-    let read = Cell::new(0u64);
+    let read = blob::ReadCount::default();
     let blob = Blob::File {
         file: file.file(),
         start: 0,
@@ -546,7 +545,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         Err(e) => {
             let mut r = fail(format!("cannot read `{display}`: {e}"));
             r.findings = ctx.findings;
-            r.bytes_read = read.get();
+            r.bytes_read = read.get(size);
             return r;
         }
     };
@@ -562,7 +561,9 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
     }
     let mut artifact = Artifact::new(display, size, format);
     artifact.verdict = ctx.verdict;
-    artifact.bytes_read = Some(read.get() + if options.hash { size } else { 0 });
+    // Hashing reads every byte: then the whole file was read.
+    let bytes_read = if options.hash { size } else { read.get(size) };
+    artifact.bytes_read = Some(bytes_read);
     let mut error = None;
     if options.hash {
         match mlsc_core::sha256_reader(file.file()) {
@@ -579,7 +580,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         artifact: Some(artifact),
         findings: ctx.findings,
         error,
-        bytes_read: read.get() + if options.hash { size } else { 0 },
+        bytes_read,
     }
 }
 
