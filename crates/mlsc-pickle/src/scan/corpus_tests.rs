@@ -1,7 +1,6 @@
 //! The container layer on the generated corpus (`tests/gen/gen_containers.py`): every pickle the manifest lists
 //! is handed to the analyser, at the member chain it names — whatever the analyser then concludes.
 
-use std::cell::Cell;
 use std::path::PathBuf;
 
 use mlsc_core::Location;
