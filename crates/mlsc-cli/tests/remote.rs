@@ -424,7 +424,8 @@ fn prop<'v>(c: &'v serde_json::Value, name: &str) -> Option<&'v str> {
 
 #[test]
 fn sbom_of_a_hub_model_comes_from_the_listing_without_the_weights() {
-    let card = b"---\nlicense: mit\ndatasets: [org/data]\nbase_model: org/base\n---\n# model\n".to_vec();
+    let card =
+        b"---\nlicense: mit\ndatasets: [org/data]\nbase_model: org/base\n---\n# model\n".to_vec();
     let small = vec![
         RepoFile::bytes("README.md", card, false),
         RepoFile::bytes("config.json", fixture("benign/config.json"), false),
@@ -620,7 +621,10 @@ fn a_remote_repository_that_runs_its_own_code_is_not_clean() {
     let lines = sorted_lines(&o);
     assert_eq!(code(&o), 1, "{lines:#?}");
     let config_uri = format!("hf://org/custom@{sha}/config.json");
-    let rec = lines.iter().find(|r| r["uri"] == config_uri.as_str()).unwrap();
+    let rec = lines
+        .iter()
+        .find(|r| r["uri"] == config_uri.as_str())
+        .unwrap();
     let codes: Vec<&str> = rec["findings"]
         .as_array()
         .unwrap()
@@ -768,8 +772,15 @@ fn bench_remote_peers() {
             Ok(o) => {
                 let out = String::from_utf8_lossy(&o.stdout);
                 let err = String::from_utf8_lossy(&o.stderr);
-                let tail: Vec<&str> = out.lines().chain(err.lines()).rev().take(3).collect();
-                format!("exit {:?}; last lines: {:?}", o.status.code(), tail)
+                let last: String = out
+                    .lines()
+                    .chain(err.lines())
+                    .next_back()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(100)
+                    .collect();
+                format!("exit {:?}; last line: {last}", o.status.code())
             }
             Err(e) => format!("did not run: {e}"),
         };
@@ -777,7 +788,10 @@ fn bench_remote_peers() {
             name,
             secs,
             bytes: hub.file_bytes(),
-            requests: hub.counters().requests.load(std::sync::atomic::Ordering::Relaxed),
+            requests: hub
+                .counters()
+                .requests
+                .load(std::sync::atomic::Ordering::Relaxed),
             status,
         });
     };
@@ -796,7 +810,10 @@ fn bench_remote_peers() {
     // picklescan's --huggingface mode has https://huggingface.co written in (no HF_ENDPOINT) and speaks HTTPS
     // only: the wrapper redirects its one HTTP function to the emulator and changes nothing else, so what it asks
     // (the model info, then every pickle-like file whole, from `main`) is what it would ask of the Hub.
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../benches/remote_peers_picklescan.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../benches/remote_peers_picklescan.py"
+    );
     let mut ps = Command::new(venv.join("bin/python"));
     ps.arg(script).arg(&hub.url).args(&ids);
     measure("picklescan", &mut ps);

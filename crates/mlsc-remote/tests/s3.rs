@@ -46,7 +46,11 @@ fn upload(endpoint: &str, bucket: &str) {
         .build()
         .send_empty()
         .expect("moto answers");
-    assert!(resp.status().is_success(), "create bucket: {}", resp.status());
+    assert!(
+        resp.status().is_success(),
+        "create bucket: {}",
+        resp.status()
+    );
     // reqwest is built without a bundled TLS provider; mlsc-remote installs ring when it builds its clients, this
     // upload builds one first.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -64,12 +68,18 @@ fn upload(endpoint: &str, bucket: &str) {
     let ckpt = torch_zip(&members(&fixture("malicious/torch_zip.pt")), CKPT);
     rt.block_on(async {
         for (key, data) in [
-            ("models/m1/model.safetensors", fixture("benign/model.safetensors")),
+            (
+                "models/m1/model.safetensors",
+                fixture("benign/model.safetensors"),
+            ),
             ("models/m1/model.pkl", fixture("malicious/raw_p4.bin")),
             ("models/m1/config.json", fixture("benign/config.json")),
             ("other/unrelated.pkl", fixture("malicious/raw_p4.bin")),
         ] {
-            store.put(&Path::parse(key).unwrap(), data.into()).await.unwrap();
+            store
+                .put(&Path::parse(key).unwrap(), data.into())
+                .await
+                .unwrap();
         }
         // The checkpoint in 16 MiB parts, as a large upload is made (its ETag is a multipart one).
         let upload = store
@@ -90,7 +100,9 @@ fn upload(endpoint: &str, bucket: &str) {
 #[test]
 fn objects_under_a_prefix_are_judged_by_ranges() {
     let Some(endpoint) = endpoint() else {
-        eprintln!("MLSC_TEST_S3_ENDPOINT is not set: the S3 test skips (.ci/run starts moto and sets it)");
+        eprintln!(
+            "MLSC_TEST_S3_ENDPOINT is not set: the S3 test skips (.ci/run starts moto and sets it)"
+        );
         return;
     };
     let bucket = format!("mlsc-test-{}", std::process::id());
@@ -156,7 +168,10 @@ fn objects_under_a_prefix_are_judged_by_ranges() {
         .iter()
         .find(|r| r.uri.ends_with("pytorch_model.bin"))
         .unwrap();
-    assert!(rec.revision.as_deref().unwrap().ends_with("-7\""), "{rec:?}");
+    assert!(
+        rec.revision.as_deref().unwrap().ends_with("-7\""),
+        "{rec:?}"
+    );
 
     // One object by its key; a key that does not exist and a bucket that does not exist are errors, never clean.
     let inputs = vec![

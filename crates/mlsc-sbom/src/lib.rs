@@ -9,13 +9,13 @@ pub use crate::bom::{
     AffectedComponent, Approach, Bom, BomDependency, BomOptions, BomOutput, BomVulnerability,
     Component, ComponentData, ComponentType, ConfidenceInterval, Considerations, DataContents,
     DataGovernance, DatasetChoice, DatasetRef, ExternalReference, FairnessAssessment, Hash,
-    License, LicenseChoice, ListedModel, ListedModelFile, MatchKind, Metadata, MlFormat, ModelCard, ModelParameters,
-    PackageQuery, Pedigree, PerformanceMetric, Property, QuantitativeAnalysis, ResponsibleParty,
-    Risk, SpecVersion, Validation, VulnAdvisory, VulnAffect, VulnAffectedVersion, VulnRating,
-    VulnReference, VulnSource, add_vulnerabilities, affected_by_advisory, affected_components,
-    bom_for_path, bom_rules, bom_to_json, database_knows, directory_digest, finish, hub_license,
-    hub_license_ids, is_valid_spdx_id, listed_model_bom, model_dir_bom, project_bom, validate_bom_json,
-    validate_bom_value,
+    License, LicenseChoice, ListedModel, ListedModelFile, MatchKind, Metadata, MlFormat, ModelCard,
+    ModelParameters, PackageQuery, Pedigree, PerformanceMetric, Property, QuantitativeAnalysis,
+    ResponsibleParty, Risk, SpecVersion, Validation, VulnAdvisory, VulnAffect, VulnAffectedVersion,
+    VulnRating, VulnReference, VulnSource, add_vulnerabilities, affected_by_advisory,
+    affected_components, bom_for_path, bom_rules, bom_to_json, database_knows, directory_digest,
+    finish, hub_license, hub_license_ids, is_valid_spdx_id, listed_model_bom, model_dir_bom,
+    project_bom, validate_bom_json, validate_bom_value,
 };
 pub use crate::error::Error;
 // Requirements and OSV matching live in mlsc-deps (a tool that only audits dependencies needs nothing else of
