@@ -727,7 +727,7 @@ fn bench_remote_peers() {
         let model = match i % 4 {
             0 | 2 => {
                 let z = (i / 2) % zips.len();
-                if z % 2 == 0 {
+                if z.is_multiple_of(2) {
                     malicious += 1;
                 }
                 RepoFile::sparse("pytorch_model.bin", zips[z].clone())

@@ -96,14 +96,15 @@ impl Stores {
     }
 
     fn retry(&self) -> object_store::RetryConfig {
-        let mut backoff = object_store::BackoffConfig::default();
-        backoff.init_backoff = self.http.backoff_base;
-        backoff.max_backoff = self.http.backoff_max;
-        backoff.base = 2.0;
-        let mut retry = object_store::RetryConfig::default();
-        retry.backoff = backoff;
-        retry.max_retries = self.http.retries as usize;
-        retry
+        object_store::RetryConfig {
+            backoff: object_store::BackoffConfig {
+                init_backoff: self.http.backoff_base,
+                max_backoff: self.http.backoff_max,
+                base: 2.0,
+            },
+            max_retries: self.http.retries as usize,
+            ..Default::default()
+        }
     }
 
     /// The client of one bucket (or container), built on first use from the environment and then the options.
