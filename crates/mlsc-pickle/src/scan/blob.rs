@@ -63,13 +63,13 @@ pub(crate) enum Blob<'a> {
     /// Bytes in memory.
     Mem(&'a [u8]),
     // -- remote sources (issue 16): the same reads, through the shared range interface --
-    /// `len` bytes of `src` starting at `start`; `read` counts the bytes asked of the source.
+    /// `len` bytes of `src` starting at `start`; `read` records the regions asked of the source.
     Range {
         // The trait is named, not imported: `&[u8]` implements it, and `m.len()` here must stay the slice's.
         src: &'a dyn mlsc_core::RangeSource,
         start: u64,
         len: u64,
-        read: &'a Cell<u64>,
+        read: &'a ReadCount,
     },
 }
 
@@ -121,7 +121,7 @@ impl<'a> Blob<'a> {
             } => {
                 let mut buf = vec![0u8; len];
                 mlsc_core::RangeSource::read_exact_at(src, start + off, &mut buf)?;
-                read.set(read.get() + len as u64);
+                read.add(start + off, len as u64);
                 Ok(Cow::Owned(buf))
             }
         }

@@ -2,7 +2,6 @@
 //! behind [`RangeSource`]. The dispatcher is the one local files go through, over a [`Blob::Range`], so the same
 //! bytes get the same verdict wherever they live; only the reads differ, and they are counted.
 
-use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -60,7 +59,7 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
     let source: &dyn RangeSource = input.source.as_ref();
     let size = source.len();
     let transferred_before = source.bytes_transferred();
-    let read = Cell::new(0u64);
+    let read = crate::scan::blob::ReadCount::default();
     let blob = Blob::Range {
         src: source,
         start: 0,
@@ -118,7 +117,9 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
     // What crossed the network when the source knows it (whole cached blocks), else what the readers asked.
     let bytes_read = match (transferred_before, source.bytes_transferred()) {
         (Some(before), Some(after)) => after.saturating_sub(before),
-        _ => read.get() + hashed,
+        // Hashing read every byte.
+        _ if hashed > 0 => size,
+        _ => read.get(size),
     };
     artifact.bytes_read = Some(bytes_read);
     SourceResult {
@@ -168,8 +169,8 @@ fn hash(source: &dyn RangeSource) -> std::io::Result<Sha256Digest> {
 /// let report = scan_source(&NamedSource::new("hf://org/m@0123/model.bin", Arc::new(bytes)), &ScanOptions::default());
 /// assert_eq!(report.artifacts[0].format, mlsc_core::Format::Pickle);
 /// assert!(report.artifacts[0].verdict.is_clean());
-/// // The sniff read the 5 bytes, then the analyser read the pickle: 10 bytes asked of the source.
-/// assert_eq!(report.artifacts[0].bytes_read, Some(10));
+/// // The sniff read the 5 bytes, then the analyser read the pickle again: 5 bytes of the source read.
+/// assert_eq!(report.artifacts[0].bytes_read, Some(5));
 /// ```
 pub fn scan_source(input: &NamedSource, options: &ScanOptions) -> Report {
     scan_sources(std::slice::from_ref(input), options)
