@@ -73,12 +73,13 @@ fn every_fixture_gets_the_same_report_through_a_range_source() {
         let src = NamedSource::new(&name, counted.clone());
         let remote = without_timing(scan_source(&src, &options));
         assert_eq!(local, remote, "{name}");
-        // The counter of the source agrees with the report: every byte asked was counted once.
-        assert_eq!(
-            counted.served.load(Ordering::Relaxed),
-            remote.statistics.bytes_read,
-            "{name}"
-        );
+        // The report counts each byte read once (the union of the regions read), never more than the source
+        // holds; the source served at least that (regions read twice are served twice).
+        let served = counted.served.load(Ordering::Relaxed);
+        let read = remote.statistics.bytes_read;
+        assert!(read <= served, "{name}: {read} > {served}");
+        assert!(read <= counted.data.len() as u64, "{name}: {read}");
+        assert!(served == 0 || read > 0, "{name}");
         assert_eq!(
             remote.artifacts[0].bytes_read,
             Some(remote.statistics.bytes_read)

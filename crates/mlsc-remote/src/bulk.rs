@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::{Remote, RemoteFile, is_remote};
+use crate::{Remote, RemoteFile, Resolved, is_remote};
 
 /// One judged artefact: the line `mlsc scan --format jsonl` prints for it, and what the cache stores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,7 +24,7 @@ pub struct ArtifactRecord {
     pub uri: String,
     /// The input line it came from.
     pub input: String,
-    /// The commit the revision was pinned to (Hub inputs).
+    /// What was read: the commit a Hub revision was pinned to; an object's `version:<id>` or `etag:<etag>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// SHA-256 of the content when known (the Hub's LFS oid; or computed with `--hash`).
@@ -303,6 +303,102 @@ fn scan_file(
     record
 }
 
+/// Scans the files of a location already resolved (on the current rayon pool; run it inside a pool of the size
+/// you want), then runs the repository check over them: one record per file, in the order of `resolved.files`.
+/// The sources are the resolved files', so what was already read through them (a card, a config) is not fetched
+/// again.
+pub fn scan_resolved(resolved: &Resolved, input: &str, opts: &BulkOptions) -> Vec<ArtifactRecord> {
+    let mut records: Vec<ArtifactRecord> = resolved
+        .files
+        .par_iter()
+        .map(|f| {
+            let revision = f.revision.as_deref().or(resolved.revision.as_deref());
+            scan_file(f, input, revision, opts)
+        })
+        .collect();
+    repository_check(&resolved.files, &mut records, opts);
+    records
+}
+
+/// The repository check of local scans (configuration files that make a loader run the repository's own code,
+/// or another repository's) over a remote location's files: its findings join the records of the files they name,
+/// raising their verdicts. The small files it reads come through the same sources as the scan (their blocks are
+/// cached). With a result cache and every file's content known, the findings are cached under the listing (paths
+/// and content keys), so a re-run of an unchanged repository reads nothing.
+fn repository_check(files: &[RemoteFile], records: &mut [ArtifactRecord], opts: &BulkOptions) {
+    let listed: Vec<&RemoteFile> = files.iter().filter(|f| f.path.is_some()).collect();
+    if listed.is_empty() {
+        return;
+    }
+    let rel = |f: &RemoteFile| f.path.clone().unwrap_or_default();
+    let key = listed
+        .iter()
+        .map(|f| f.content_key.as_ref().map(|k| format!("{}\0{k}\n", rel(f))))
+        .collect::<Option<String>>()
+        .map(|manifest| {
+            format!(
+                "repository-check:{}",
+                Sha256Digest::of(manifest.as_bytes()).to_hex()
+            )
+        });
+    let cached = match (&opts.cache, &key) {
+        (Some(cache), Some(k)) => cache.get(k, 0),
+        _ => None,
+    };
+    // Stored with paths relative to the repository, so the same listing elsewhere is a hit too.
+    let findings: Vec<Finding> = match cached {
+        Some(hit) => hit
+            .findings
+            .into_iter()
+            .filter_map(|mut f| {
+                let file = listed.iter().find(|x| rel(x) == f.location.path)?;
+                f.location.path.clone_from(&file.uri);
+                Some(f)
+            })
+            .collect(),
+        None => {
+            let named: Vec<(String, NamedSource)> = listed
+                .iter()
+                .map(|f| (rel(f), NamedSource::new(&f.uri, f.source.clone())))
+                .collect();
+            let found = mlsc_pickle::repository_findings(&named);
+            if let (Some(cache), Some(k)) = (&opts.cache, &key) {
+                let mut stored = error_record("", k, String::new());
+                stored.errors.clear();
+                stored.findings = found
+                    .iter()
+                    .filter_map(|f| {
+                        let file = listed.iter().find(|x| x.uri == f.location.path)?;
+                        let mut f = f.clone();
+                        f.location.path = rel(file);
+                        Some(f)
+                    })
+                    .collect();
+                // As for results: a cache that cannot be written costs a re-check next time, nothing else.
+                let _ = cache.put(k, 0, &stored);
+            }
+            found
+        }
+    };
+    for f in findings {
+        let assessment = match f.severity {
+            mlsc_core::Severity::Critical | mlsc_core::Severity::High => {
+                mlsc_core::Assessment::Malicious
+            }
+            mlsc_core::Severity::Medium => mlsc_core::Assessment::Suspicious,
+            _ => mlsc_core::Assessment::Clean,
+        };
+        let at = records
+            .iter()
+            .position(|r| r.uri == f.location.path)
+            .unwrap_or(0);
+        if let Some(r) = records.get_mut(at) {
+            r.verdict = r.verdict.at_least(assessment);
+            r.findings.push(f);
+        }
+    }
+}
+
 /// Scans every input (a local path or a remote location) with at most `opts.jobs` files at once, calling
 /// `on_record` for each artefact as soon as it is judged (from the worker threads, in completion order), and
 /// returns the whole report.
@@ -358,10 +454,11 @@ pub fn scan_inputs(
                             format!("`{}` holds no file", resolved.pinned),
                         ));
                     }
-                    let revision = resolved.revision.as_deref();
-                    resolved.files.par_iter().for_each(|f| {
-                        emit(scan_file(f, input, revision, opts));
-                    });
+                    // The repository check needs the files beside each other: the records of one location
+                    // are emitted together, once it has run.
+                    for r in scan_resolved(&resolved, input, opts) {
+                        emit(r);
+                    }
                 }
                 Err(e) => emit(error_record(input, input, e.to_string())),
             }

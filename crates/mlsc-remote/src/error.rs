@@ -47,6 +47,17 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An object store (`s3://`, `gs://`, `az://`) refused or failed a request, after its retries.
+    #[error("`{uri}`: {}{message}", status.map(|s| format!("HTTP {s}: ")).unwrap_or_default())]
+    Store {
+        /// The object or prefix.
+        uri: String,
+        /// The HTTP status it amounts to, when known: 404 not found, 403 refused, 401 not authenticated, 412
+        /// the object changed since it was listed.
+        status: Option<u16>,
+        /// The store's message.
+        message: String,
+    },
     /// This build cannot read that kind of location.
     #[error("`{uri}`: {reason}")]
     Unsupported {
@@ -65,6 +76,13 @@ impl Error {
                 status: 401 | 403, ..
             } => std::io::ErrorKind::PermissionDenied,
             Error::Status { status: 404, .. } => std::io::ErrorKind::NotFound,
+            Error::Store {
+                status: Some(401 | 403),
+                ..
+            } => std::io::ErrorKind::PermissionDenied,
+            Error::Store {
+                status: Some(404), ..
+            } => std::io::ErrorKind::NotFound,
             Error::Transport { .. } => std::io::ErrorKind::ConnectionAborted,
             _ => std::io::ErrorKind::Other,
         };

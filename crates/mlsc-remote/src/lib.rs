@@ -7,6 +7,8 @@ mod error;
 mod http;
 mod hub;
 mod jsonl;
+#[cfg(feature = "object-store")]
+mod objstore;
 mod source;
 mod uri;
 
@@ -16,6 +18,7 @@ use mlsc_core::RangeSource;
 
 pub use crate::bulk::{
     ArtifactRecord, BulkOptions, BulkOutcome, ResultCache, Shard, read_list, scan_inputs,
+    scan_resolved,
 };
 pub use crate::error::Error;
 pub use crate::http::HttpOptions;
@@ -40,6 +43,11 @@ pub struct RemoteOptions {
     /// Size of the blocks remote objects are fetched and cached in. By default, 64 KiB: a zip's end records and
     /// central directory, a safetensors header and a small pickle each fit in one or two.
     pub block_size: u64,
+    /// Object-store configuration applied after the environment's, as `(key, value)` pairs of object_store's
+    /// configuration keys (`aws_endpoint`, `aws_allow_http`, `google_service_account`, `azure_storage_account_name`,
+    /// ...). By default, none: each store is configured from the environment only (`AWS_*`, `GOOGLE_*`,
+    /// `AZURE_*`). Used only with the `object-store` feature.
+    pub object_store: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for RemoteOptions {
@@ -49,6 +57,10 @@ impl std::fmt::Debug for RemoteOptions {
             .field("hf_endpoint", &self.hf_endpoint)
             .field("hf_token", &self.hf_token.as_ref().map(|_| "<redacted>"))
             .field("block_size", &self.block_size)
+            .field(
+                "object_store",
+                &self.object_store.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -60,6 +72,7 @@ impl Default for RemoteOptions {
             hf_endpoint: "https://huggingface.co".into(),
             hf_token: None,
             block_size: 64 << 10,
+            object_store: Vec::new(),
         }
     }
 }
@@ -116,8 +129,36 @@ pub struct RemoteFile {
     /// small files git stores itself (the Hub lists only their git object id). `None` when nothing identifies the
     /// content without reading it (a plain URL): such files are always scanned.
     pub content_key: Option<String>,
+    /// What it was read at: the Hub commit; an object's `version:<id>` or else `etag:<etag>` (reads are pinned
+    /// to it: an object overwritten during the scan is an error, never a mix of two objects); `None` for a URL.
+    pub revision: Option<String>,
     /// The bytes.
     pub source: Arc<dyn RangeSource>,
+}
+
+impl RemoteFile {
+    /// The whole file, when it is at most `max` bytes (a card, a config): read through its source, so the blocks
+    /// fetched also serve a later scan of it.
+    pub fn read_all(&self, max: u64) -> Result<Vec<u8>, Error> {
+        if self.size > max {
+            return Err(Error::Unsupported {
+                uri: self.uri.clone(),
+                reason: format!("{} bytes, more than the {max} read whole", self.size),
+            });
+        }
+        let len = usize::try_from(self.size).map_err(|_| Error::Unsupported {
+            uri: self.uri.clone(),
+            reason: "too large for this platform".into(),
+        })?;
+        let mut buf = vec![0u8; len];
+        self.source
+            .read_exact_at(0, &mut buf)
+            .map_err(|e| Error::Transport {
+                url: self.uri.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(buf)
+    }
 }
 
 /// A remote location resolved to its files.
@@ -137,6 +178,11 @@ pub struct Resolved {
 pub struct Remote {
     http: Arc<http::Http>,
     opts: RemoteOptions,
+    /// Object-store requests (each listing, head and range).
+    store_requests: Arc<std::sync::atomic::AtomicU64>,
+    /// The object-store runtime and clients, started on the first `s3://`, `gs://` or `az://` location.
+    #[cfg(feature = "object-store")]
+    stores: std::sync::OnceLock<Result<objstore::Stores, String>>,
 }
 
 impl Remote {
@@ -147,12 +193,21 @@ impl Remote {
             opts.hf_token.clone(),
             &opts.hf_endpoint,
         ));
-        Remote { http, opts }
+        Remote {
+            http,
+            opts,
+            store_requests: Arc::default(),
+            #[cfg(feature = "object-store")]
+            stores: std::sync::OnceLock::new(),
+        }
     }
 
-    /// HTTP requests sent so far (each try and each redirect counts).
+    /// Requests sent so far: HTTP (each try and each redirect counts) and object-store requests.
     pub fn requests(&self) -> u64 {
         self.http.requests()
+            + self
+                .store_requests
+                .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// HTTP body bytes received so far (API answers and file ranges).
@@ -177,13 +232,40 @@ impl Remote {
                         size: src.len(),
                         sha256: None,
                         content_key: None,
+                        revision: None,
                         source: Arc::new(src),
                     }],
                 })
             }
+            #[cfg(feature = "object-store")]
+            RemoteUri::ObjectStore {
+                scheme,
+                bucket,
+                key,
+            } => {
+                let stores = self.stores.get_or_init(|| {
+                    objstore::Stores::new(
+                        self.opts.http.clone(),
+                        self.opts.object_store.clone(),
+                        self.opts.block_size,
+                        self.store_requests.clone(),
+                    )
+                    .map_err(|e| e.to_string())
+                });
+                match stores {
+                    Ok(s) => s.resolve(&scheme, &bucket, &key, location),
+                    Err(reason) => Err(Error::Unsupported {
+                        uri: location.to_owned(),
+                        reason: reason.clone(),
+                    }),
+                }
+            }
+            #[cfg(not(feature = "object-store"))]
             RemoteUri::ObjectStore { scheme, .. } => Err(Error::Unsupported {
                 uri: location.to_owned(),
-                reason: format!("`{scheme}://` locations are not supported by this build of mlsc"),
+                reason: format!(
+                    "`{scheme}://` locations need mlsc-remote's `object-store` feature, not in this build"
+                ),
             }),
         }
     }
@@ -218,6 +300,7 @@ impl Remote {
                         None => None,
                     },
                     sha256: f.lfs_sha256,
+                    revision: Some(sha.clone()),
                     source: Arc::new(source),
                 }
             })

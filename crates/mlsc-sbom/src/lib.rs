@@ -9,14 +9,14 @@ pub use crate::bom::{
     AffectedComponent, AffectedSearch, Approach, Bom, BomDependency, BomOptions, BomOutput,
     BomVulnerability, Component, ComponentData, ComponentType, ConfidenceInterval, Considerations,
     DataContents, DataGovernance, DatasetChoice, DatasetRef, ExternalReference, FairnessAssessment,
-    FileValidations, Hash, License, LicenseChoice, MatchKind, Metadata, MlFormat, ModelCard,
-    ModelParameters, PackageQuery, Pedigree, PerformanceMetric, Property, QuantitativeAnalysis,
-    ResponsibleParty, Risk, SpecVersion, Validation, VulnAdvisory, VulnAffect, VulnAffectedVersion,
-    VulnRating, VulnReference, VulnSource, add_vulnerabilities, affected_by_advisory,
-    affected_by_bom_vulnerabilities, affected_components, affected_human, bom_for_path, bom_rules,
-    bom_to_json, database_knows, directory_digest, finish, hub_license, hub_license_ids,
-    is_valid_spdx_id, model_dir_bom, project_bom, validate_bom_json, validate_bom_value,
-    validate_files,
+    FileValidations, Hash, License, LicenseChoice, ListedModel, ListedModelFile, MatchKind,
+    Metadata, MlFormat, ModelCard, ModelParameters, PackageQuery, Pedigree, PerformanceMetric,
+    Property, QuantitativeAnalysis, ResponsibleParty, Risk, SpecVersion, Validation, VulnAdvisory,
+    VulnAffect, VulnAffectedVersion, VulnRating, VulnReference, VulnSource, add_vulnerabilities,
+    affected_by_advisory, affected_by_bom_vulnerabilities, affected_components, affected_human,
+    bom_for_path, bom_rules, bom_to_json, database_knows, directory_digest, finish, hub_license,
+    hub_license_ids, is_valid_spdx_id, listed_model_bom, model_dir_bom, project_bom,
+    validate_bom_json, validate_bom_value, validate_files,
 };
 pub use crate::error::Error;
 

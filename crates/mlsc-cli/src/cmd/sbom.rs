@@ -24,7 +24,9 @@ pub(crate) struct SbomArgs {
 #[derive(Debug, Args)]
 pub(crate) struct GenerateArgs {
     /// A model directory (plain or a Hugging Face cache snapshot), a Python project folder, a requirements or lock
-    /// file, or an installed environment. A path literally named `validate` or `affected` is written `./validate`.
+    /// file, or an installed environment; or a Hub model `hf://ORG/NAME[@REVISION]`, described from the Hub's
+    /// listing (sizes, LFS SHA-256) and its small files (card, configs), without downloading weights. A path
+    /// literally named `validate` or `affected` is written `./validate`.
     #[arg(value_name = "PATH", required = true)]
     pub(crate) path: Option<PathBuf>,
     /// CycloneDX version to write.
@@ -37,6 +39,10 @@ pub(crate) struct GenerateArgs {
     /// Do not scan model files (no `mlsc:scan:*` properties).
     #[arg(long)]
     pub(crate) no_scan: bool,
+    /// For an `hf://` location: also scan its files, by range reads (as `mlsc scan hf://...`), and record the
+    /// verdicts. Local paths are scanned unless `--no-scan`.
+    #[arg(long, conflicts_with = "no_scan")]
+    pub(crate) scan: bool,
     /// OSV advisory database (directory of JSON, OSV all.zip, or JSON lines): adds a `vulnerabilities` section.
     #[arg(long, value_name = "PATH")]
     pub(crate) db: Option<PathBuf>,
@@ -93,6 +99,70 @@ pub(crate) fn run(global: &GlobalArgs, args: &SbomArgs) -> anyhow::Result<Status
     }
 }
 
+/// Largest file of a Hub repository read whole for its BOM: the Hub keeps files above 10 MB in LFS (listed with
+/// their SHA-256), so what git stores itself is below this and is hashed from its bytes.
+const MAX_SMALL_FILE: u64 = 10 << 20;
+/// Most bytes of small files read for one BOM; the rest are listed without a hash (a finding says so).
+const MAX_SMALL_TOTAL: u64 = 64 << 20;
+
+/// The BOM of a Hub model from its listing: LFS files by their listed SHA-256, small files (card, configs, code)
+/// read whole and hashed, and with `options.scan` the verdicts of a range-read scan through the same sources.
+fn remote_bom(location: &str, options: &BomOptions) -> anyhow::Result<mlsc_sbom::BomOutput> {
+    let repo_id = match mlsc_remote::parse_uri(location)? {
+        mlsc_remote::RemoteUri::Hub(h) if h.repo_type == mlsc_remote::RepoType::Model => h.repo_id,
+        _ => bail!(
+            "`{location}`: a BOM is made of a Hub model repository (`hf://ORG/NAME[@REVISION]`) or a local path"
+        ),
+    };
+    let remote_opts = mlsc_remote::RemoteOptions::from_env();
+    let hub_url = remote_opts.hf_endpoint.clone();
+    let remote = mlsc_remote::Remote::new(remote_opts);
+    let resolved = remote
+        .resolve(location)
+        .with_context(|| format!("cannot list `{location}`"))?;
+    let mut model = mlsc_sbom::ListedModel::new(repo_id);
+    model.revision.clone_from(&resolved.revision);
+    model.hub_url = hub_url;
+    let mut budget = MAX_SMALL_TOTAL;
+    for f in &resolved.files {
+        let path = f.path.clone().unwrap_or_default();
+        let mut lf = mlsc_sbom::ListedModelFile::new(path, &f.uri, f.size);
+        lf.lfs_sha256.clone_from(&f.sha256);
+        lf.git_blob = f
+            .content_key
+            .as_deref()
+            .and_then(|k| k.strip_prefix("git-blob:"))
+            .map(str::to_owned);
+        if f.sha256.is_none() {
+            if f.size > MAX_SMALL_FILE.min(budget) {
+                lf.unread = Some(format!(
+                    "{} bytes, over what is read of small files ({MAX_SMALL_FILE} per file, {MAX_SMALL_TOTAL} in all)",
+                    f.size
+                ));
+            } else {
+                budget -= f.size;
+                match f.read_all(MAX_SMALL_FILE) {
+                    Ok(bytes) => lf.content = Some(bytes),
+                    Err(e) => lf.unread = Some(e.to_string()),
+                }
+            }
+        }
+        model.files.push(lf);
+    }
+    if options.scan {
+        let mut bulk = mlsc_remote::BulkOptions::default();
+        bulk.scan.limits = options.limits;
+        let records = mlsc_remote::scan_resolved(&resolved, location, &bulk);
+        for r in records {
+            if let Some(lf) = model.files.iter_mut().find(|lf| lf.uri == r.uri) {
+                lf.verdict = Some(r.verdict);
+                lf.findings = r.findings;
+            }
+        }
+    }
+    Ok(mlsc_sbom::listed_model_bom(&model, options))
+}
+
 fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) if !s.trim().is_empty() => s
@@ -107,7 +177,10 @@ fn source_date_epoch() -> anyhow::Result<Option<i64>> {
 #[allow(clippy::print_stderr)] // the CLI prints the BOM's findings as diagnostics; the BOM goes to stdout
 fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> {
     let path = args.path.as_deref().context("a PATH is required")?;
-    output::require_exists(path)?;
+    let remote = path.to_str().filter(|p| mlsc_remote::is_remote(p));
+    if remote.is_none() {
+        output::require_exists(path)?;
+    }
     match global.format {
         OutputFormat::Human | OutputFormat::Cyclonedx | OutputFormat::Json => {}
         other => bail!(
@@ -122,8 +195,14 @@ fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> 
     options.scan = !args.no_scan;
     let progress = crate::progress::Progress::new(global);
     options.sink = progress.sink();
-    let mut out = mlsc_sbom::bom_for_path(path, &options)
-        .with_context(|| format!("cannot make a BOM of `{}`", path.display()))?;
+    let mut out = match remote {
+        Some(location) => {
+            options.scan = args.scan;
+            remote_bom(location, &options)?
+        }
+        None => mlsc_sbom::bom_for_path(path, &options)
+            .with_context(|| format!("cannot make a BOM of `{}`", path.display()))?,
+    };
     drop(progress);
     if let Some(db) = &args.db {
         let database = mlsc_sbom::Database::load(db)

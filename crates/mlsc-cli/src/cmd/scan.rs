@@ -17,7 +17,8 @@ use crate::progress::Progress;
 pub(crate) struct ScanArgs {
     /// Files or directories to scan (directories recursively; formats are detected by content, not by name), or
     /// remote locations read by byte ranges: `hf://ORG/NAME[@REVISION][/PATH]`, `hf://datasets/ORG/NAME...`,
-    /// `https://...` (one object).
+    /// `https://...` (one object), `s3://BUCKET/KEY-or-PREFIX`, `gs://...`, `az://CONTAINER/...` (configured from
+    /// the environment: `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, ...).
     #[arg(required_unless_present = "from", value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
     /// Scan only files under a directory whose relative path (or name) matches GLOB. Repeatable.

@@ -43,10 +43,33 @@ struct CodeRef {
     target: String,
 }
 
+/// How the check reads a file: at most `max` bytes, `None` when it is larger, absent or unreadable.
+pub(crate) trait ReadFile {
+    fn read(&self, path: &Path, max: u64) -> Option<Vec<u8>>;
+}
+
+/// Files on disk.
+struct Disk;
+
+impl ReadFile for Disk {
+    fn read(&self, path: &Path, max: u64) -> Option<Vec<u8>> {
+        let meta = fs_err::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > max {
+            return None;
+        }
+        fs_err::read(path).ok()
+    }
+}
+
 /// Runs the repository check over the walked files and adds its findings to `report`, raising the verdicts of the
 /// configuration files that carry them.
 pub(crate) fn apply(report: &mut Report, files: &[(&Path, &str)]) {
-    let findings = check(files);
+    apply_with(report, files, &Disk);
+}
+
+/// [`apply`] over files read by `reader` (a remote repository's: the paths are relative to its root).
+pub(crate) fn apply_with(report: &mut Report, files: &[(&Path, &str)], reader: &dyn ReadFile) {
+    let findings = check(files, reader);
     for f in &findings {
         let assessment = match f.severity {
             Severity::Critical | Severity::High => Assessment::Malicious,
@@ -65,7 +88,7 @@ pub(crate) fn apply(report: &mut Report, files: &[(&Path, &str)]) {
 }
 
 /// The findings of every directory among `files` (path on disk, display name).
-pub(crate) fn check(files: &[(&Path, &str)]) -> Vec<Finding> {
+pub(crate) fn check(files: &[(&Path, &str)], reader: &dyn ReadFile) -> Vec<Finding> {
     let mut dirs: BTreeMap<PathBuf, Vec<(&Path, &str)>> = BTreeMap::new();
     for &(path, display) in files {
         dirs.entry(path.parent().map(Path::to_path_buf).unwrap_or_default())
@@ -74,7 +97,7 @@ pub(crate) fn check(files: &[(&Path, &str)]) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     for entries in dirs.values() {
-        check_dir(entries, &mut out);
+        check_dir(entries, reader, &mut out);
     }
     out
 }
@@ -83,7 +106,7 @@ fn file_name(p: &Path) -> &str {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
-fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
+fn check_dir(entries: &[(&Path, &str)], reader: &dyn ReadFile, out: &mut Vec<Finding>) {
     let by_name: BTreeMap<&str, (&Path, &str)> = entries
         .iter()
         .map(|&(p, d)| (file_name(p), (p, d)))
@@ -95,7 +118,7 @@ fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
         let Some(&(path, display)) = by_name.get(name) else {
             continue;
         };
-        let Some(value) = read_json(path) else {
+        let Some(value) = read_json(reader, path) else {
             continue;
         };
         let mut cx = Collect {
@@ -165,7 +188,7 @@ fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
             .filter(|(p, _)| file_name(p).ends_with(".py"))
             .take(MAX_PY_FILES)
         {
-            if let Some(facts) = read_py(path) {
+            if let Some(facts) = read_py(reader, path) {
                 for c in facts.classes {
                     classes
                         .entry(c)
@@ -189,7 +212,7 @@ fn check_dir(entries: &[(&Path, &str)], out: &mut Vec<Finding>) {
         let Some(&(path, _)) = by_name.get(f.as_str()) else {
             continue;
         };
-        let Some(facts) = read_py(path) else {
+        let Some(facts) = read_py(reader, path) else {
             continue;
         };
         for i in facts.imports {
@@ -267,20 +290,12 @@ fn is_library(module: &str) -> bool {
     LIBS.contains(&root)
 }
 
-fn read_json(path: &Path) -> Option<serde_json::Value> {
-    let meta = fs_err::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_CONFIG {
-        return None;
-    }
-    serde_json::from_slice(&fs_err::read(path).ok()?).ok()
+fn read_json(reader: &dyn ReadFile, path: &Path) -> Option<serde_json::Value> {
+    serde_json::from_slice(&reader.read(path, MAX_CONFIG)?).ok()
 }
 
-fn read_py(path: &Path) -> Option<python::PyFacts> {
-    let meta = fs_err::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > python::MAX_SOURCE as u64 {
-        return None;
-    }
-    python::analyse(&fs_err::read(path).ok()?).ok()
+fn read_py(reader: &dyn ReadFile, path: &Path) -> Option<python::PyFacts> {
+    python::analyse(&reader.read(path, python::MAX_SOURCE as u64)?).ok()
 }
 
 struct Collect<'a> {

@@ -3,29 +3,73 @@
 //! (a decompressed member), or a region of a [`RangeSource`](mlsc_core::RangeSource) (a remote object read by HTTP ranges).
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::{self, Read, Seek, SeekFrom};
+
+/// The bytes read from a file: the readers read some regions more than once (a sniff, then the parse; a zip's
+/// end records, then its directory), so the sum of the reads can exceed the file. What is reported is the union of
+/// the regions read, which never does.
+#[derive(Debug, Default)]
+pub(crate) struct ReadCount {
+    /// Disjoint `[start, end)` regions, sorted.
+    regions: RefCell<Vec<(u64, u64)>>,
+    /// Bytes of the reads made after `regions` was full, counted as read (an upper bound, clamped to the file).
+    overflow: Cell<u64>,
+}
+
+/// Most regions tracked: a pickle streamed in 64 KiB reads merges into one region, so real scans stay far below.
+const MAX_REGIONS: usize = 4096;
+
+impl ReadCount {
+    pub(crate) fn add(&self, start: u64, len: u64) {
+        if len == 0 {
+            return;
+        }
+        let end = start.saturating_add(len);
+        let mut r = self.regions.borrow_mut();
+        // The first region that ends at or after `start`: it and the following ones that begin before `end` merge.
+        let i = r.partition_point(|&(_, e)| e < start);
+        let mut j = i;
+        let (mut a, mut b) = (start, end);
+        while j < r.len() && r[j].0 <= end {
+            a = a.min(r[j].0);
+            b = b.max(r[j].1);
+            j += 1;
+        }
+        if j == i && r.len() >= MAX_REGIONS {
+            self.overflow.set(self.overflow.get().saturating_add(len));
+            return;
+        }
+        r.splice(i..j, [(a, b)]);
+    }
+
+    /// The bytes read, each counted once, at most `size`.
+    pub(crate) fn get(&self, size: u64) -> u64 {
+        let covered: u64 = self.regions.borrow().iter().map(|&(a, b)| b - a).sum();
+        covered.saturating_add(self.overflow.get()).min(size)
+    }
+}
 
 /// A readable range of bytes.
 #[derive(Clone, Copy)]
 pub(crate) enum Blob<'a> {
-    /// `len` bytes of `file` starting at `start`; `read` counts the bytes read from disk.
+    /// `len` bytes of `file` starting at `start`; `read` records the regions read from disk.
     File {
         file: &'a std::fs::File,
         start: u64,
         len: u64,
-        read: &'a Cell<u64>,
+        read: &'a ReadCount,
     },
     /// Bytes in memory.
     Mem(&'a [u8]),
     // -- remote sources (issue 16): the same reads, through the shared range interface --
-    /// `len` bytes of `src` starting at `start`; `read` counts the bytes asked of the source.
+    /// `len` bytes of `src` starting at `start`; `read` records the regions asked of the source.
     Range {
         // The trait is named, not imported: `&[u8]` implements it, and `m.len()` here must stay the slice's.
         src: &'a dyn mlsc_core::RangeSource,
         start: u64,
         len: u64,
-        read: &'a Cell<u64>,
+        read: &'a ReadCount,
     },
 }
 
@@ -68,7 +112,7 @@ impl<'a> Blob<'a> {
             } => {
                 let mut buf = vec![0u8; len];
                 mlsc_core::read_exact_at(file, &mut buf, start + off)?;
-                read.set(read.get() + len as u64);
+                read.add(start + off, len as u64);
                 Ok(Cow::Owned(buf))
             }
             Blob::Mem(m) => Ok(Cow::Borrowed(&m[off as usize..end as usize])),
@@ -77,7 +121,7 @@ impl<'a> Blob<'a> {
             } => {
                 let mut buf = vec![0u8; len];
                 mlsc_core::RangeSource::read_exact_at(src, start + off, &mut buf)?;
-                read.set(read.get() + len as u64);
+                read.add(start + off, len as u64);
                 Ok(Cow::Owned(buf))
             }
         }
@@ -190,5 +234,42 @@ impl<R: Read> Read for Counting<'_, R> {
         let n = self.inner.read(buf)?;
         self.count.set(self.count.get() + n as u64);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_read_twice_count_once() {
+        let r = ReadCount::default();
+        r.add(0, 8); // a sniff
+        r.add(0, 100); // then the parse of the whole file
+        r.add(90, 20); // a trailing record, overlapping
+        r.add(200, 10);
+        assert_eq!(r.get(1000), 120);
+        r.add(110, 90); // fills the gap: one region
+        assert_eq!(r.get(1000), 210);
+        assert_eq!(r.regions.borrow().len(), 1);
+        assert_eq!(r.get(150), 150, "never more than the file");
+        // Past the region cap, reads are counted as read: an upper bound, still clamped to the file.
+        let r = ReadCount::default();
+        for i in 0..(MAX_REGIONS as u64 + 10) {
+            r.add(i * 10, 1);
+        }
+        assert_eq!(r.get(u64::MAX), MAX_REGIONS as u64 + 10);
+    }
+
+    #[test]
+    fn a_small_local_file_is_read_once_in_the_count() {
+        // Sniffed, then analysed whole: 10 bytes asked of a 5-byte file, 5 read.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.pkl");
+        std::fs::write(&p, b"\x80\x04K\x01.").unwrap();
+        let r = crate::scan_paths(&[p], &crate::ScanOptions::default());
+        assert_eq!(r.artifacts[0].bytes_read, Some(5));
+        assert_eq!(r.statistics.bytes_read, 5);
+        assert_eq!(r.statistics.input_bytes, Some(5));
     }
 }

@@ -1,7 +1,6 @@
 //! The container layer on the generated corpus (`tests/gen/gen_containers.py`): every pickle the manifest lists
 //! is handed to the analyser, at the member chain it names — whatever the analyser then concludes.
 
-use std::cell::Cell;
 use std::path::PathBuf;
 
 use mlsc_core::Location;
@@ -36,7 +35,7 @@ fn packaged() -> bool {
 fn scan<'o>(opts: &'o ScanOptions, rel: &str) -> Ctx<'o> {
     let path = corpus().join(rel);
     let file = std::fs::File::open(&path).unwrap();
-    let read = Cell::new(0);
+    let read = super::blob::ReadCount::default();
     let blob = Blob::File {
         file: &file,
         start: 0,

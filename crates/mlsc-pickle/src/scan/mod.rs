@@ -21,7 +21,6 @@ mod torch;
 mod walk;
 mod zip;
 
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,7 +35,7 @@ pub(crate) use self::blob::Blob;
 pub use self::extract::read_member;
 pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
-pub use self::source::{NamedSource, scan_source, scan_sources};
+pub use self::source::{NamedSource, repository_findings, scan_source, scan_sources};
 use crate::pickle::{AnalyseOptions, Policy};
 
 /// Called once per file when its scan ends, with the path, the number of files done and the total.
@@ -529,7 +528,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         Err(e) => return fail(e.to_string()),
     };
     options.sink.started(display, size);
-    let read = Cell::new(0u64);
+    let read = blob::ReadCount::default();
     let blob = Blob::File {
         file: file.file(),
         start: 0,
@@ -548,7 +547,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         Err(e) => {
             let mut r = fail(format!("cannot read `{display}`: {e}"));
             r.findings = ctx.findings;
-            r.bytes_read = read.get();
+            r.bytes_read = read.get(size);
             return r;
         }
     };
@@ -564,7 +563,9 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
     }
     let mut artifact = Artifact::new(display, size, format);
     artifact.verdict = ctx.verdict;
-    artifact.bytes_read = Some(read.get() + if options.hash { size } else { 0 });
+    // Hashing reads every byte: then the whole file was read.
+    let bytes_read = if options.hash { size } else { read.get(size) };
+    artifact.bytes_read = Some(bytes_read);
     let mut error = None;
     // What the sink was told of this file so far: the hash reports each byte it reads; the rest is told at the
     // end, so that a bar over the total size ends full.
@@ -590,7 +591,7 @@ fn scan_file(path: &Path, display: &str, options: &ScanOptions) -> FileResult {
         artifact: Some(artifact),
         findings: ctx.findings,
         error,
-        bytes_read: read.get() + if options.hash { size } else { 0 },
+        bytes_read,
     }
 }
 

@@ -2,7 +2,6 @@
 //! behind [`RangeSource`]. The dispatcher is the one local files go through, over a [`Blob::Range`], so the same
 //! bytes get the same verdict wherever they live; only the reads differ, and they are counted.
 
-use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -61,7 +60,7 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
     let size = source.len();
     options.sink.started(name, size);
     let transferred_before = source.bytes_transferred();
-    let read = Cell::new(0u64);
+    let read = crate::scan::blob::ReadCount::default();
     let blob = Blob::Range {
         src: source,
         start: 0,
@@ -119,7 +118,9 @@ fn scan_one(input: &NamedSource, options: &ScanOptions) -> SourceResult {
     // What crossed the network when the source knows it (whole cached blocks), else what the readers asked.
     let bytes_read = match (transferred_before, source.bytes_transferred()) {
         (Some(before), Some(after)) => after.saturating_sub(before),
-        _ => read.get() + hashed,
+        // Hashing read every byte.
+        _ if hashed > 0 => size,
+        _ => read.get(size),
     };
     artifact.bytes_read = Some(bytes_read);
     // The hash told the sink of every byte it read; the rest now, so the counts add up to the size.
@@ -173,8 +174,8 @@ fn hash(source: &dyn RangeSource, sink: &SharedSink, name: &str) -> std::io::Res
 /// let report = scan_source(&NamedSource::new("hf://org/m@0123/model.bin", Arc::new(bytes)), &ScanOptions::default());
 /// assert_eq!(report.artifacts[0].format, mlsc_core::Format::Pickle);
 /// assert!(report.artifacts[0].verdict.is_clean());
-/// // The sniff read the 5 bytes, then the analyser read the pickle: 10 bytes asked of the source.
-/// assert_eq!(report.artifacts[0].bytes_read, Some(10));
+/// // The sniff read the 5 bytes, then the analyser read the pickle again: 5 bytes of the source read.
+/// assert_eq!(report.artifacts[0].bytes_read, Some(5));
 /// ```
 pub fn scan_source(input: &NamedSource, options: &ScanOptions) -> Report {
     scan_sources(std::slice::from_ref(input), options)
@@ -219,4 +220,50 @@ pub fn scan_sources(inputs: &[NamedSource], options: &ScanOptions) -> Report {
     report.errors.sort_by(|a, b| a.path.cmp(&b.path));
     report.finish();
     report
+}
+
+/// The repository check [`scan_paths`](crate::scan_paths) runs once per directory (configuration files that make
+/// a loader run the repository's own code, `auto_map` entries that fetch code from another repository, ...), over
+/// files that are not on disk: a remote repository's, each given as its path relative to the repository root and
+/// its source (named as in the report). Only the small files the check needs are read (configuration files up to
+/// 16 MiB, Python files up to the analyser's limit), whole, through their sources.
+///
+/// The findings name the sources' names; the caller raises the verdicts of the artefacts they name (medium is
+/// suspicious, high and critical malicious), as `scan_paths` does.
+///
+/// ```
+/// use std::sync::Arc;
+/// use mlsc_pickle::{NamedSource, repository_findings};
+///
+/// let config = br#"{"auto_map": {"AutoModel": "other/repo--modeling.Model"}}"#.to_vec();
+/// let files = vec![("config.json".to_string(), NamedSource::new("hf://org/m@0123/config.json", Arc::new(config)))];
+/// let findings = repository_findings(&files);
+/// assert_eq!(findings[0].code, "MLSC-CODE-013");
+/// assert_eq!(findings[0].location.path, "hf://org/m@0123/config.json");
+/// ```
+pub fn repository_findings(files: &[(String, NamedSource)]) -> Vec<mlsc_core::Finding> {
+    struct Sources<'s>(std::collections::HashMap<&'s std::path::Path, &'s NamedSource>);
+    impl crate::code::repo::ReadFile for Sources<'_> {
+        fn read(&self, path: &std::path::Path, max: u64) -> Option<Vec<u8>> {
+            let src = self.0.get(path)?;
+            let len = src.source.len();
+            if len > max {
+                return None;
+            }
+            let mut buf = vec![0u8; usize::try_from(len).ok()?];
+            src.source.read_exact_at(0, &mut buf).ok()?;
+            Some(buf)
+        }
+    }
+    let entries: Vec<(&std::path::Path, &str)> = files
+        .iter()
+        .map(|(rel, src)| (std::path::Path::new(rel.as_str()), src.name.as_str()))
+        .collect();
+    let reader = Sources(
+        files
+            .iter()
+            .map(|(rel, src)| (std::path::Path::new(rel.as_str()), src))
+            .collect(),
+    );
+    crate::code::repo::check(&entries, &reader)
 }

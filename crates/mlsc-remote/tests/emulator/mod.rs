@@ -395,7 +395,27 @@ fn parse_range(v: &str, len: u64) -> Option<(u64, u64)> {
 }
 
 fn serve_file(state: &State, req: Request, content: &Content) {
+    serve_file_with(state, req, content, Vec::new());
+}
+
+fn serve_file_with(state: &State, req: Request, content: &Content, extra: Vec<Header>) {
     let len = content.len();
+    if *req.method() == tiny_http::Method::Head {
+        // Headers only, with the length a GET would have.
+        let r = Response::new(
+            tiny_http::StatusCode(200),
+            extra,
+            std::io::empty(),
+            Some(len as usize),
+            None,
+        );
+        let _ = req.respond(r);
+        return;
+    }
+    let respond = |req, status, body, mut headers: Vec<Header>| {
+        headers.extend(extra.iter().cloned());
+        respond(req, status, body, headers)
+    };
     let range = header_value(&req, "Range");
     if range.is_some() {
         state
@@ -499,6 +519,14 @@ fn handle(state: &State, req: Request, is_cdn: bool) {
     }
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     // API: api/{models|datasets}/{org}/{name}/{revision|tree}/{rev}
+    // Model info (`/api/models/{org}/{name}`, what picklescan's HF mode asks): `main`'s revision answer.
+    let info;
+    let parts = if parts.first() == Some(&"api") && parts.len() == 4 {
+        info = [parts[0], parts[1], parts[2], parts[3], "revision", "main"];
+        info.to_vec()
+    } else {
+        parts
+    };
     if parts.first() == Some(&"api") && parts.len() >= 6 {
         let key = format!("{}/{}/{}", parts[1], parts[2], parts[3]);
         let repo = state.repos.lock().unwrap().get(&key).cloned();
@@ -612,6 +640,8 @@ fn handle(state: &State, req: Request, is_cdn: bool) {
         let Some(file) = repo.files.iter().find(|f| f.path == file_path) else {
             return not_found(req, "Entry not found");
         };
+        // The metadata headers huggingface_hub's `get_hf_file_metadata` reads (peers download through it).
+        let mut meta = vec![header("X-Repo-Commit", &repo.sha)];
         if file.lfs {
             let loc = format!(
                 "{}/blob/{}/f/{}?sig=secret-signature",
@@ -619,9 +649,13 @@ fn handle(state: &State, req: Request, is_cdn: bool) {
                 key.replace('/', "~"),
                 rest[4..].join("/")
             );
-            return respond(req, 302, Vec::new(), vec![header("Location", &loc)]);
+            meta.push(header("X-Linked-Etag", &format!("\"{}\"", file.sha256)));
+            meta.push(header("X-Linked-Size", &file.content.len().to_string()));
+            meta.push(header("Location", &loc));
+            return respond(req, 302, Vec::new(), meta);
         }
-        return serve_file(state, req, &file.content);
+        meta.push(header("ETag", &format!("\"{}\"", file.git_oid)));
+        return serve_file_with(state, req, &file.content, meta);
     }
     not_found(req, "no such route")
 }

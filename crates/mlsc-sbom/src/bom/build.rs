@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use mlsc_core::{Finding, Limits, Location, Severity, Verdict};
+use mlsc_core::{Finding, Limits, Location, Severity, Sha256Digest, Verdict};
 
 use crate::bom::rules;
 
@@ -15,8 +15,8 @@ use crate::bom::model::{
     Hash, Metadata, Pedigree, SpecVersion,
 };
 use crate::bom::model_dir::{
-    HashedFile, file_component, hf_purl, list_files, model_name, push_verdict, read_config,
-    resolve, split_repo_id,
+    ConfigFacts, HashedFile, ListedFile, config_facts, file_component, hf_purl, list_files,
+    model_name, push_verdict, read_config, resolve, split_repo_id,
 };
 use mlsc_deps::Target;
 
@@ -220,6 +220,7 @@ fn model_parts_unique(
                 listed,
                 digest,
                 verdict,
+                lfs_listed: false,
             }
         })
         .collect();
@@ -232,6 +233,50 @@ fn model_parts_unique(
 
     let (namespace, name) = model_name(&dir, cache.as_ref(), card.as_ref(), config.as_ref());
     let revision = cache.as_ref().map(|c| c.revision.clone());
+    Ok(compose(
+        ModelFacts {
+            hashed,
+            config,
+            card,
+            namespace,
+            name,
+            revision,
+            hub: "https://huggingface.co".to_owned(),
+        },
+        findings,
+        (used, path),
+    ))
+}
+
+/// What a model component is made of, from a local directory or a remote listing.
+struct ModelFacts {
+    hashed: Vec<HashedFile>,
+    config: Option<ConfigFacts>,
+    card: Option<CardFacts>,
+    namespace: Option<String>,
+    name: String,
+    revision: Option<String>,
+    /// The Hub its distribution reference points to.
+    hub: String,
+}
+
+/// The model component (its files, card, datasets, verdicts) and the dependency entries. `unique` holds the
+/// model bom-refs already given in this BOM and the path that tells this model apart when its ref is taken.
+fn compose(
+    facts: ModelFacts,
+    findings: &mut Vec<Finding>,
+    unique: (&mut BTreeSet<String>, &Path),
+) -> (Vec<Component>, Vec<BomDependency>) {
+    let (used, path) = unique;
+    let ModelFacts {
+        hashed,
+        config,
+        card,
+        namespace,
+        name,
+        revision,
+        hub,
+    } = facts;
     let model_ref = {
         let mut r = String::from("model:");
         if let Some(ns) = &namespace {
@@ -264,7 +309,7 @@ fn model_parts_unique(
         };
         model.external_references.push(ExternalReference::new(
             "distribution",
-            format!("https://huggingface.co/{repo}/tree/{rev}"),
+            format!("{}/{repo}/tree/{rev}", hub.trim_end_matches('/')),
         ));
     }
 
@@ -365,7 +410,192 @@ fn model_parts_unique(
     }
     let mut components = vec![model];
     components.extend(data_components);
-    Ok((components, dependencies))
+    (components, dependencies)
+}
+
+/// A model repository known from a listing instead of a local directory: a Hugging Face repository read
+/// remotely (mlsc-remote lists it with sizes and LFS SHA-256 and reads its small files; no weight is downloaded).
+/// The BOM is built as [`model_dir_bom`] builds a directory's, from these facts.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ListedModel {
+    /// `org/name` (or `name`).
+    pub repo_id: String,
+    /// The commit the listing was made at.
+    pub revision: Option<String>,
+    /// The Hub's address, for the distribution reference. By default (empty), `https://huggingface.co`.
+    pub hub_url: String,
+    /// Every file of the repository.
+    pub files: Vec<ListedModelFile>,
+}
+
+impl ListedModel {
+    /// A listing of `repo_id` with no file yet.
+    pub fn new(repo_id: impl Into<String>) -> Self {
+        ListedModel {
+            repo_id: repo_id.into(),
+            ..ListedModel::default()
+        }
+    }
+}
+
+/// One file of a [`ListedModel`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ListedModelFile {
+    /// Its path in the repository, `/`-separated.
+    pub path: String,
+    /// Its location in findings (`hf://org/name@<commit>/path`).
+    pub uri: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The SHA-256 the listing gives (the Hub's LFS oid), lowercase hex: the file's hash without reading it.
+    pub lfs_sha256: Option<String>,
+    /// The git blob id of a file git stores itself (the small files).
+    pub git_blob: Option<String>,
+    /// Its bytes, when it was read (the small files: the card, `config.json`, ...); hashed for the BOM.
+    pub content: Option<Vec<u8>>,
+    /// Why a file with neither `lfs_sha256` nor `content` was not read.
+    pub unread: Option<String>,
+    /// Its scan verdict, when it was scanned.
+    pub verdict: Option<Verdict>,
+    /// Its scan findings.
+    pub findings: Vec<Finding>,
+}
+
+impl ListedModelFile {
+    /// A file at `path`, named `uri` in findings, of `size` bytes.
+    pub fn new(path: impl Into<String>, uri: impl Into<String>, size: u64) -> Self {
+        ListedModelFile {
+            path: path.into(),
+            uri: uri.into(),
+            size,
+            ..ListedModelFile::default()
+        }
+    }
+}
+
+fn parse_sha256(hex: &str) -> Option<Sha256Digest> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(Sha256Digest(out))
+}
+
+/// The BOM of a listed model repository: files hashed by their listed LFS SHA-256 (property
+/// `mlsc:hf:lfs-sha256` = `listed`: the Hub's, not recomputed) or by the bytes read, the card and `config.json`
+/// from their content, the directory hash when every file has a hash. With `options.scan`, a file without a
+/// verdict is recorded as an error verdict, never clean.
+pub fn listed_model_bom(model: &ListedModel, options: &BomOptions) -> BomOutput {
+    let mut findings = Vec::new();
+    let mut files: Vec<&ListedModelFile> = model.files.iter().collect();
+    files.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+    files.truncate(options.max_files);
+    let by_rel = |rel: &str| files.iter().find(|f| f.path == rel).copied();
+    let hashed: Vec<HashedFile> = files
+        .iter()
+        .map(|f| {
+            let listed_digest = f.lfs_sha256.as_deref().and_then(parse_sha256);
+            let digest = match (&listed_digest, &f.content) {
+                (Some(d), _) => Some((*d, f.size)),
+                (None, Some(c)) => Some((Sha256Digest::of(c), c.len() as u64)),
+                (None, None) => {
+                    findings.push(
+                        Finding::new(
+                            "MLSC-BOM-002",
+                            Severity::Medium,
+                            "unreadable file",
+                            format!(
+                                "`{}` has no listed SHA-256 and was not read{}",
+                                f.path,
+                                f.unread
+                                    .as_deref()
+                                    .map(|w| format!(": {w}"))
+                                    .unwrap_or_default()
+                            ),
+                        )
+                        .at(Location::file(f.uri.clone())),
+                    );
+                    None
+                }
+            };
+            let mut verdict = f.verdict;
+            if options.scan && verdict.is_none() {
+                verdict = Some(Verdict::new(
+                    mlsc_core::Completeness::Error,
+                    mlsc_core::Assessment::Clean,
+                ));
+            }
+            HashedFile {
+                listed: ListedFile {
+                    rel: f.path.clone(),
+                    path: PathBuf::from(&f.uri),
+                    blob: f.git_blob.clone().filter(|_| listed_digest.is_none()),
+                },
+                digest,
+                verdict: verdict.filter(|_| options.scan),
+                scan_findings: if options.scan {
+                    f.findings.clone()
+                } else {
+                    Vec::new()
+                },
+                lfs_listed: listed_digest.is_some(),
+            }
+        })
+        .collect();
+    let config = by_rel("config.json").and_then(|f| {
+        let c = f.content.as_deref()?;
+        config_facts(c, &f.uri, &mut findings)
+    });
+    let card = ["README.md", "readme.md", "README.MD"]
+        .iter()
+        .find_map(|n| by_rel(n))
+        .and_then(|f| {
+            let c = f.content.as_deref()?;
+            match mlsc_cards::ModelCard::parse_bytes(c) {
+                Ok(card) => Some(crate::bom::card_source::facts(&card)),
+                Err(e) => {
+                    findings.push(
+                        Finding::new(
+                            "MLSC-BOM-005",
+                            Severity::Low,
+                            "unreadable model card",
+                            format!("`{}`: {e}", f.uri),
+                        )
+                        .at(Location::file(f.uri.clone())),
+                    );
+                    None
+                }
+            }
+        });
+    let (namespace, name) = split_repo_id(&model.repo_id);
+    let hub = if model.hub_url.is_empty() {
+        "https://huggingface.co".to_owned()
+    } else {
+        model.hub_url.clone()
+    };
+    let (components, dependencies) = compose(
+        ModelFacts {
+            hashed,
+            config,
+            card,
+            namespace,
+            name,
+            revision: model.revision.clone(),
+            hub,
+        },
+        &mut findings,
+        (&mut BTreeSet::new(), Path::new(&model.repo_id)),
+    );
+    let mut bom = new_bom(options.spec);
+    bom.components = components;
+    bom.dependencies = dependencies;
+    finish(&mut bom, options);
+    BomOutput { bom, findings }
 }
 
 /// True when `dir` looks like a model: a Hugging Face cache folder, or a `config.json`, a weight file or a
@@ -682,7 +912,7 @@ pub fn finish(bom: &mut Bom, options: &BomOptions) {
         // the same content gives the same serial, different content a different one.
         let bytes =
             serde_json::to_vec(&*bom).expect("a BOM serialises because every field is plain data");
-        let digest = mlsc_core::Sha256Digest::of(&bytes);
+        let digest = Sha256Digest::of(&bytes);
         let mut first = [0u8; 16];
         first.copy_from_slice(&digest.0[..16]);
         uuid::Builder::from_custom_bytes(first).into_uuid()

@@ -20,7 +20,8 @@ pub use self::affected::{
     affected_components,
 };
 pub use self::build::{
-    BomOptions, BomOutput, bom_for_path, bom_to_json, finish, model_dir_bom, project_bom,
+    BomOptions, BomOutput, ListedModel, ListedModelFile, bom_for_path, bom_to_json, finish,
+    listed_model_bom, model_dir_bom, project_bom,
 };
 pub use self::licenses::{hub_license, hub_license_ids, is_valid_spdx_id};
 pub use self::model::{

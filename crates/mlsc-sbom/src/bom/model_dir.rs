@@ -337,7 +337,16 @@ pub(crate) fn read_config(path: &Path, findings: &mut Vec<Finding>) -> Option<Co
         return None;
     }
     let text = fs_err::read(path).ok()?;
-    let value: serde_json::Value = match serde_json::from_slice(&text) {
+    config_facts(&text, &display, findings)
+}
+
+/// The facts of a `config.json` already read (`display` names it in findings).
+pub(crate) fn config_facts(
+    text: &[u8],
+    display: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<ConfigFacts> {
+    let value: serde_json::Value = match serde_json::from_slice(text) {
         Ok(v) => v,
         Err(e) => {
             findings.push(
@@ -401,6 +410,8 @@ pub(crate) struct HashedFile {
     pub(crate) digest: Option<(Sha256Digest, u64)>,
     pub(crate) verdict: Option<Verdict>,
     pub(crate) scan_findings: Vec<Finding>,
+    /// The digest is the SHA-256 a Hub listing gives for an LFS file, not one computed from the bytes.
+    pub(crate) lfs_listed: bool,
 }
 
 /// The file component of a hashed file, with its findings (LFS mismatch).
@@ -417,6 +428,9 @@ pub(crate) fn file_component(
         c.push_property("mlsc:file:size", size.to_string());
     }
     c.push_property("mlsc:file:role", role.as_str());
+    if f.lfs_listed {
+        c.push_property("mlsc:hf:lfs-sha256", "listed");
+    }
     if let Some(blob) = &f.listed.blob {
         if is_hex(blob, 64) {
             let expected = blob.to_ascii_lowercase();
