@@ -95,10 +95,18 @@ impl Audit {
             .findings
             .iter()
             .filter(|f| {
-                !matches!(
-                    f.code.as_str(),
-                    "MLSC-DEP-001" | "MLSC-DEP-002" | "MLSC-DEP-011" | "MLSC-DEP-013"
-                )
+                use crate::vuln::rules::{
+                    ALL_ALLOWED_VERSIONS_AFFECTED, MALICIOUS_PACKAGE, POSSIBLY_AFFECTED_DEPENDENCY,
+                    VULNERABLE_DEPENDENCY,
+                };
+                ![
+                    VULNERABLE_DEPENDENCY,
+                    POSSIBLY_AFFECTED_DEPENDENCY,
+                    ALL_ALLOWED_VERSIONS_AFFECTED,
+                    MALICIOUS_PACKAGE,
+                ]
+                .iter()
+                .any(|r| r.code == f.code)
             })
             .collect();
         if !others.is_empty() {

@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "sbom")]
+mod bom;
 mod bulk;
 mod error;
 mod http;
@@ -16,6 +18,8 @@ use std::sync::Arc;
 
 use mlsc_core::RangeSource;
 
+#[cfg(feature = "sbom")]
+pub use crate::bom::hub_model_bom;
 pub use crate::bulk::{
     ArtifactRecord, BulkOptions, BulkOutcome, ResultCache, Shard, read_list, scan_inputs,
     scan_resolved,
@@ -186,6 +190,11 @@ pub struct Remote {
 }
 
 impl Remote {
+    /// The Hub endpoint this reader lists and reads `hf://` locations from (`HF_ENDPOINT`, else the Hub).
+    pub fn hf_endpoint(&self) -> &str {
+        &self.opts.hf_endpoint
+    }
+
     /// A reader with these options.
     pub fn new(opts: RemoteOptions) -> Self {
         let http = Arc::new(http::Http::new(

@@ -99,70 +99,6 @@ pub(crate) fn run(global: &GlobalArgs, args: &SbomArgs) -> anyhow::Result<Status
     }
 }
 
-/// Largest file of a Hub repository read whole for its BOM: the Hub keeps files above 10 MB in LFS (listed with
-/// their SHA-256), so what git stores itself is below this and is hashed from its bytes.
-const MAX_SMALL_FILE: u64 = 10 << 20;
-/// Most bytes of small files read for one BOM; the rest are listed without a hash (a finding says so).
-const MAX_SMALL_TOTAL: u64 = 64 << 20;
-
-/// The BOM of a Hub model from its listing: LFS files by their listed SHA-256, small files (card, configs, code)
-/// read whole and hashed, and with `options.scan` the verdicts of a range-read scan through the same sources.
-fn remote_bom(location: &str, options: &BomOptions) -> anyhow::Result<mlsc_sbom::BomOutput> {
-    let repo_id = match mlsc_remote::parse_uri(location)? {
-        mlsc_remote::RemoteUri::Hub(h) if h.repo_type == mlsc_remote::RepoType::Model => h.repo_id,
-        _ => bail!(
-            "`{location}`: a BOM is made of a Hub model repository (`hf://ORG/NAME[@REVISION]`) or a local path"
-        ),
-    };
-    let remote_opts = mlsc_remote::RemoteOptions::from_env();
-    let hub_url = remote_opts.hf_endpoint.clone();
-    let remote = mlsc_remote::Remote::new(remote_opts);
-    let resolved = remote
-        .resolve(location)
-        .with_context(|| format!("cannot list `{location}`"))?;
-    let mut model = mlsc_sbom::ListedModel::new(repo_id);
-    model.revision.clone_from(&resolved.revision);
-    model.hub_url = hub_url;
-    let mut budget = MAX_SMALL_TOTAL;
-    for f in &resolved.files {
-        let path = f.path.clone().unwrap_or_default();
-        let mut lf = mlsc_sbom::ListedModelFile::new(path, &f.uri, f.size);
-        lf.lfs_sha256.clone_from(&f.sha256);
-        lf.git_blob = f
-            .content_key
-            .as_deref()
-            .and_then(|k| k.strip_prefix("git-blob:"))
-            .map(str::to_owned);
-        if f.sha256.is_none() {
-            if f.size > MAX_SMALL_FILE.min(budget) {
-                lf.unread = Some(format!(
-                    "{} bytes, over what is read of small files ({MAX_SMALL_FILE} per file, {MAX_SMALL_TOTAL} in all)",
-                    f.size
-                ));
-            } else {
-                budget -= f.size;
-                match f.read_all(MAX_SMALL_FILE) {
-                    Ok(bytes) => lf.content = Some(bytes),
-                    Err(e) => lf.unread = Some(e.to_string()),
-                }
-            }
-        }
-        model.files.push(lf);
-    }
-    if options.scan {
-        let mut bulk = mlsc_remote::BulkOptions::default();
-        bulk.scan.limits = options.limits;
-        let records = mlsc_remote::scan_resolved(&resolved, location, &bulk);
-        for r in records {
-            if let Some(lf) = model.files.iter_mut().find(|lf| lf.uri == r.uri) {
-                lf.verdict = Some(r.verdict);
-                lf.findings = r.findings;
-            }
-        }
-    }
-    Ok(mlsc_sbom::listed_model_bom(&model, options))
-}
-
 fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) if !s.trim().is_empty() => s
@@ -198,7 +134,8 @@ fn generate(global: &GlobalArgs, args: &GenerateArgs) -> anyhow::Result<Status> 
     let mut out = match remote {
         Some(location) => {
             options.scan = args.scan;
-            remote_bom(location, &options)?
+            let remote = mlsc_remote::Remote::new(mlsc_remote::RemoteOptions::from_env());
+            mlsc_remote::hub_model_bom(&remote, location, &options)?
         }
         None => mlsc_sbom::bom_for_path(path, &options)
             .with_context(|| format!("cannot make a BOM of `{}`", path.display()))?,
