@@ -34,7 +34,10 @@ pub use crate::oms::{
     VerifyOptions, model_statement, read_certificates, sign_model, sign_statement,
     verify_signature, verify_signature_bytes,
 };
-pub use crate::render::{public_key_path, verify_recorded};
+pub use crate::render::{
+    key_pair_human, key_pair_json, public_key_path, trust_description, verify_headline,
+    verify_recorded,
+};
 pub use crate::rules::{RULES, codes};
 // The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
 pub use mlsc_core::{Finding, Location, Report, Severity, Verdict};

@@ -216,3 +216,60 @@ mod tests {
         );
     }
 }
+
+/// Who a signature check trusts, in words, for the line above its report: `key 3fd4… (`k.pub.pem`)` for a public
+/// key read from `file`, `a certificate chained to `ca.pem`` for certificates.
+pub fn trust_description(trust: &crate::oms::Trust, file: impl AsRef<Path>) -> String {
+    let file = file.as_ref();
+    match trust {
+        crate::oms::Trust::PublicKey(pk) => {
+            let id: String = pk.hint().chars().take(16).collect();
+            format!("key {id} (`{}`)", file.display())
+        }
+        crate::oms::Trust::Certificates(_) => {
+            format!("a certificate chained to `{}`", file.display())
+        }
+    }
+}
+
+/// What a signature check of `model` found, in one sentence: "signature verified by key … over 3 files (623 bytes)
+/// of `model`" when `report` has no finding and no error, else "signature NOT verified with …: N problem(s)".
+/// `signer` is [`trust_description`]'s.
+pub fn verify_headline(report: &Report, signer: &str, model: impl AsRef<Path>) -> String {
+    let model = model.as_ref();
+    if report.findings.is_empty() && report.errors.is_empty() {
+        let files = report.statistics.files;
+        format!(
+            "signature verified by {signer} over {files} {} ({} bytes) of `{}`",
+            if files == 1 { "file" } else { "files" },
+            report.statistics.bytes_read,
+            model.display()
+        )
+    } else {
+        format!(
+            "signature NOT verified with {signer}: {} problem(s) with `{}`, listed below",
+            report.findings.len() + report.errors.len(),
+            model.display()
+        )
+    }
+}
+
+/// What `mlsc keygen` wrote, as JSON: both paths, the curve and the public key's hint.
+pub fn key_pair_json(key: &PrivateKey, private: &Path, public: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "private_key": private.display().to_string(),
+        "public_key": public.display().to_string(),
+        "curve": "P-256",
+        "hint": key.public_key().hint(),
+    })
+}
+
+/// What `mlsc keygen` wrote, in one line.
+pub fn key_pair_human(key: &PrivateKey, private: &Path, public: &Path) -> String {
+    format!(
+        "wrote P-256 private key `{}` (mode 0600) and public key `{}` (hint {})\n",
+        private.display(),
+        public.display(),
+        key.public_key().hint()
+    )
+}

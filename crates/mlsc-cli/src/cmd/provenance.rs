@@ -224,46 +224,21 @@ pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Resu
     // What a verified signature says, in words, above the report: by which key, over how much.
     let mut headline = None;
     let report = if let Some(sig) = &args.signature {
-        let (trust, signer) = match (&args.public_key, &args.certificate_chain) {
-            (Some(k), None) => {
-                let trust = Trust::public_key_file(k)?;
-                let id = match &trust {
-                    Trust::PublicKey(pk) => pk.hint().chars().take(16).collect::<String>(),
-                    _ => String::new(),
-                };
-                (trust, format!("key {id} (`{}`)", k.display()))
-            }
-            (None, Some(c)) => (
-                Trust::certificate_file(c)?,
-                format!("a certificate chained to `{}`", c.display()),
-            ),
+        let (trust, file) = match (&args.public_key, &args.certificate_chain) {
+            (Some(k), None) => (Trust::public_key_file(k)?, k),
+            (None, Some(c)) => (Trust::certificate_file(c)?, c),
             _ => anyhow::bail!(
                 "give exactly one of --public-key and --certificate-chain with --signature"
             ),
         };
+        let signer = mlsc_provenance::trust_description(&trust, file);
         let mut opts = VerifyOptions::default();
         opts.ignore = args.ignore.clone();
         opts.sink = progress.sink();
         let report = mlsc_provenance::verify_signature(&args.path, sig, &trust, &opts)?;
-        headline = Some(if report.findings.is_empty() && report.errors.is_empty() {
-            format!(
-                "signature verified by {signer} over {} {} ({} bytes) of `{}`",
-                report.statistics.files,
-                if report.statistics.files == 1 {
-                    "file"
-                } else {
-                    "files"
-                },
-                report.statistics.bytes_read,
-                args.path.display()
-            )
-        } else {
-            format!(
-                "signature NOT verified with {signer}: {} problem(s) with `{}`, listed below",
-                report.findings.len() + report.errors.len(),
-                args.path.display()
-            )
-        });
+        headline = Some(mlsc_provenance::verify_headline(
+            &report, &signer, &args.path,
+        ));
         report
     } else {
         let mut dvc = DvcOptions::default();
@@ -335,23 +310,11 @@ pub(crate) fn run_keygen(global: &GlobalArgs, args: &KeygenArgs) -> anyhow::Resu
     p.write_all(key.public_key().to_pem().as_bytes())
         .with_context(|| format!("cannot write `{}`", public_path.display()))?;
     if global.format == OutputFormat::Json {
-        json_out(
-            global,
-            &serde_json::json!({
-                "private_key": args.private_key.display().to_string(),
-                "public_key": public_path.display().to_string(),
-                "curve": "P-256",
-                "hint": key.public_key().hint(),
-            }),
-        )?;
+        let json = mlsc_provenance::key_pair_json(&key, &args.private_key, &public_path);
+        json_out(global, &json)?;
     } else if !global.quiet {
-        let s = format!(
-            "wrote P-256 private key `{}` (mode 0600) and public key `{}` (hint {})\n",
-            args.private_key.display(),
-            public_path.display(),
-            key.public_key().hint()
-        );
-        output::write_output(global, s.as_bytes())?;
+        let text = mlsc_provenance::key_pair_human(&key, &args.private_key, &public_path);
+        output::write_output(global, text.as_bytes())?;
     }
     Ok(Status::Clean)
 }
