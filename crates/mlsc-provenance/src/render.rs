@@ -176,47 +176,6 @@ pub fn verify_recorded(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn public_key_names() {
-        assert_eq!(public_key_path(Path::new("a.pem")), Path::new("a.pub.pem"));
-        assert_eq!(
-            public_key_path(Path::new("d/key")),
-            Path::new("d/key.pub.pem")
-        );
-    }
-
-    #[test]
-    fn manifest_words_list_every_file_then_totals() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        fs_err::write(dir.path().join("a.bin"), b"abc").expect("write");
-        fs_err::write(dir.path().join("b.bin"), b"").expect("write");
-        let m = crate::build_manifest(dir.path(), &crate::ManifestOptions::default())
-            .expect("manifest");
-        let text = m.to_human(false);
-        // sha256("abc"), as `sha256sum` prints it.
-        assert!(
-            text.starts_with(
-                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.bin\n"
-            ),
-            "{text}"
-        );
-        assert!(text.contains("\n2 files, 3 bytes, 2 items"), "{text}");
-        assert_eq!(m.to_human(true).lines().count(), 2);
-        assert!(
-            verify_recorded(
-                dir.path(),
-                &DvcOptions::default(),
-                &CroissantOptions::default()
-            )
-            .is_none()
-        );
-    }
-}
-
 /// Who a signature check trusts, in words, for the line above its report: `key 3fd4… (`k.pub.pem`)` for a public
 /// key read from `file`, `a certificate chained to `ca.pem`` for certificates.
 pub fn trust_description(trust: &crate::oms::Trust, file: impl AsRef<Path>) -> String {
@@ -272,4 +231,45 @@ pub fn key_pair_human(key: &PrivateKey, private: &Path, public: &Path) -> String
         public.display(),
         key.public_key().hint()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_key_names() {
+        assert_eq!(public_key_path(Path::new("a.pem")), Path::new("a.pub.pem"));
+        assert_eq!(
+            public_key_path(Path::new("d/key")),
+            Path::new("d/key.pub.pem")
+        );
+    }
+
+    #[test]
+    fn manifest_words_list_every_file_then_totals() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs_err::write(dir.path().join("a.bin"), b"abc").expect("write");
+        fs_err::write(dir.path().join("b.bin"), b"").expect("write");
+        let m = crate::build_manifest(dir.path(), &crate::ManifestOptions::default())
+            .expect("manifest");
+        let text = m.to_human(false);
+        // sha256("abc"), as `sha256sum` prints it.
+        assert!(
+            text.starts_with(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.bin\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\n2 files, 3 bytes, 2 items"), "{text}");
+        assert_eq!(m.to_human(true).lines().count(), 2);
+        assert!(
+            verify_recorded(
+                dir.path(),
+                &DvcOptions::default(),
+                &CroissantOptions::default()
+            )
+            .is_none()
+        );
+    }
 }
