@@ -408,4 +408,20 @@ impl AuditReport {
     pub fn to_html(&self) -> String {
         html::html(self)
     }
+
+    /// The JSON rendering (the whole audit report, pretty-printed, with a final newline).
+    ///
+    /// # Errors
+    /// Serialisation errors, which a report of plain data does not have in practice.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(self).map(|s| s + "\n")
+    }
+
+    /// The SARIF 2.1.0 rendering of the findings, pretty-printed, with a final newline.
+    ///
+    /// # Errors
+    /// As [`AuditReport::to_json`].
+    pub fn to_sarif(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string_pretty(&mlsc_core::sarif::to_sarif(&self.report)).map(|s| s + "\n")
+    }
 }

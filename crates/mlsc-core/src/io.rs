@@ -74,6 +74,24 @@ pub fn create_new(path: &Path, force: bool, mode: u32) -> std::io::Result<File> 
     o.open(path)
 }
 
+/// Writes `content` to a new file at `path` made by [`create_new`] with `mode`. With `force` an existing file is
+/// replaced and, on Unix, given `mode` itself: a key written over a world-readable file does not stay readable.
+///
+/// # Errors
+///
+/// The I/O error of creating, restricting or writing `path` (`AlreadyExists` without `force`).
+pub fn write_new(path: &Path, content: &[u8], force: bool, mode: u32) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut f = create_new(path, force, mode)?;
+    #[cfg(unix)]
+    if force {
+        use std::os::unix::fs::PermissionsExt as _;
+        f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    f.write_all(content)?;
+    f.sync_all()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

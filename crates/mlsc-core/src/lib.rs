@@ -23,7 +23,7 @@ pub use crate::digest::{
 pub use crate::error::Error;
 pub use crate::finding::{Finding, Location, ParseSeverityError, Rule, Severity};
 pub use crate::format::{Format, SNIFF_LEN, TORCH_LEGACY_MAGIC, pickle_protocol, sniff};
-pub use crate::io::{create_new, parent_dir, write_atomic};
+pub use crate::io::{create_new, parent_dir, write_atomic, write_new};
 pub use crate::limits::Limits;
 pub use crate::range::{FileSource, RangeSource, read_exact_at};
 pub use crate::report::{

@@ -206,6 +206,20 @@ pub fn load_ignores(path: &Path) -> Result<Vec<Ignore>, IgnoreError> {
     ignores_from_config(&text, path)
 }
 
+/// The ignores of `config` when given, else of `./mlsc.toml` when that file exists, else none: how `mlsc deps`
+/// finds its `[deps] ignore` list.
+///
+/// # Errors
+///
+/// Those of [`load_ignores`].
+pub fn load_ignores_or_default(config: Option<&Path>) -> Result<Vec<Ignore>, IgnoreError> {
+    match config {
+        Some(p) => load_ignores(p),
+        None if Path::new("mlsc.toml").is_file() => load_ignores(Path::new("mlsc.toml")),
+        None => Ok(Vec::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

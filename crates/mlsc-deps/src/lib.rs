@@ -15,7 +15,7 @@ pub mod rules {
 }
 
 pub use crate::error::Error;
-pub use crate::ignore::{IgnoreError, ignores_from_config, load_ignores};
+pub use crate::ignore::{IgnoreError, ignores_from_config, load_ignores, load_ignores_or_default};
 pub use crate::render::read_projects;
 pub use crate::requirements::{
     Dependency, DependencyKind, DependencySet, Diagnostic, FileHash, FixEdit, FixPlan,
@@ -27,7 +27,7 @@ pub use crate::vuln::rules::rules;
 pub use crate::vuln::{
     Advisory, AffectedPackage, Audit, AuditOptions, DATABASE_FILE, Database, DatabaseInfo,
     DepsJson, DepsSection, Event, Exposure, Ignore, IgnoredMatch, RangeEvents, VulnMatch,
-    VulnerabilityEntry, audit, default_database_path,
+    VulnerabilityEntry, audit, default_database_path, open_database,
 };
 // The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
 pub use mlsc_core::{Finding, Location, Report, Severity};

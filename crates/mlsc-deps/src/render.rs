@@ -209,6 +209,30 @@ pub fn read_projects<P: AsRef<Path>>(
 }
 
 impl DatabaseInfo {
+    /// What `mlsc db update` prints after writing `bytes` bytes downloaded from `url` to `path`.
+    pub fn update_human(&self, url: &str, path: &Path, bytes: usize) -> String {
+        format!(
+            "updated `{}` from {url}: {bytes} bytes, {} advisories ({} PyPI packages, {} withdrawn), newest modified {}\n",
+            path.display(),
+            self.records,
+            self.packages,
+            self.withdrawn,
+            self.newest_modified.as_deref().unwrap_or("unknown"),
+        )
+    }
+
+    /// [`DatabaseInfo::update_human`] as JSON: `url`, `path`, `bytes`, then this information's fields.
+    pub fn update_json(&self, url: &str, path: &Path, bytes: usize) -> serde_json::Value {
+        let mut v =
+            serde_json::json!({ "url": url, "path": path.display().to_string(), "bytes": bytes });
+        if let (Some(out), Ok(serde_json::Value::Object(info))) =
+            (v.as_object_mut(), serde_json::to_value(self))
+        {
+            out.extend(info);
+        }
+        v
+    }
+
     /// What `mlsc db info` prints: one `key: value` line each for the source, format, records, PyPI records,
     /// packages, withdrawn records and newest `modified` time, then the invalid records skipped and why.
     pub fn to_human(&self) -> String {

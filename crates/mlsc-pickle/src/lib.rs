@@ -15,8 +15,8 @@ pub use crate::pickle::{
 };
 pub use crate::scan::member_path::{MemberKind, MemberPaths, PathProblem};
 pub use crate::scan::{
-    NamedSource, ProgressFn, ScanOptions, read_member, repository_findings, scan_bytes, scan_paths,
-    scan_source, scan_sources,
+    NamedSource, ProgressFn, ScanOptions, read_location, read_member, repository_findings,
+    scan_bytes, scan_paths, scan_source, scan_sources,
 };
 // The mlsc-core types this crate's API takes and returns, so that a caller needs no direct dependency on it.
 pub use mlsc_core::{

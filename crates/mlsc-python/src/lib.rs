@@ -59,7 +59,9 @@ fn deps_error(err: mlsc_deps::Error) -> PyErr {
     let message = error_chain(&err);
     match err {
         mlsc_deps::Error::NotFound { .. } => MlscIOError::new_err(message),
-        mlsc_deps::Error::Database { .. } => MlscDatabaseError::new_err(message),
+        mlsc_deps::Error::Database { .. }
+        | mlsc_deps::Error::NoDatabaseLocation
+        | mlsc_deps::Error::NoDatabaseAt { .. } => MlscDatabaseError::new_err(message),
         mlsc_deps::Error::InvalidTarget { .. } => MlscUsageError::new_err(message),
         _ => MlscError::new_err(message),
     }

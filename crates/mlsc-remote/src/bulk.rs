@@ -102,6 +102,41 @@ impl Shard {
     }
 }
 
+/// The inputs of a bulk scan: `given` (paths or URIs from the command line) followed by the lines of the list
+/// `from` (a file, or standard input for `-`), through [`read_list`]: trimmed, blanks and comments skipped,
+/// duplicates dropped, the first kept.
+///
+/// # Errors
+/// The list cannot be read (the error names it).
+///
+/// ```
+/// let inputs = mlsc_remote::read_inputs(&["hf://org/a", "hf://org/a", " model.pt "], None)?;
+/// assert_eq!(inputs, ["hf://org/a", "model.pt"]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read_inputs(
+    given: &[impl AsRef<std::ffi::OsStr>],
+    from: Option<&Path>,
+) -> std::io::Result<Vec<String>> {
+    let mut text: String = given
+        .iter()
+        .map(|p| p.as_ref().to_string_lossy().into_owned() + "\n")
+        .collect();
+    match from {
+        Some(f) if f.as_os_str() == "-" => {
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("cannot read the list from standard input: {e}"),
+                )
+            })?;
+        }
+        Some(f) => text.push_str(&fs_err::read_to_string(f)?),
+        None => {}
+    }
+    Ok(read_list(&text))
+}
+
 /// The inputs of a list: one per line, trimmed, blank lines and `#` comments skipped, duplicates dropped (the
 /// first kept).
 pub fn read_list(text: &str) -> Vec<String> {

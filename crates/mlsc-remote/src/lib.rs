@@ -21,8 +21,8 @@ use mlsc_core::RangeSource;
 #[cfg(feature = "sbom")]
 pub use crate::bom::hub_model_bom;
 pub use crate::bulk::{
-    ArtifactRecord, BulkOptions, BulkOutcome, ResultCache, Shard, read_list, scan_inputs,
-    scan_resolved,
+    ArtifactRecord, BulkOptions, BulkOutcome, ResultCache, Shard, read_inputs, read_list,
+    scan_inputs, scan_resolved,
 };
 pub use crate::error::Error;
 pub use crate::http::HttpOptions;

@@ -14,8 +14,8 @@ pub use crate::bom::{
     Property, QuantitativeAnalysis, ResponsibleParty, Risk, SpecVersion, Validation, VulnAdvisory,
     VulnAffect, VulnAffectedVersion, VulnRating, VulnReference, VulnSource, add_vulnerabilities,
     affected_by_advisory, affected_by_bom_vulnerabilities, affected_components, affected_human,
-    bom_for_path, bom_rules, bom_to_json, database_knows, directory_digest, finish, hub_license,
-    hub_license_ids, is_valid_spdx_id, listed_model_bom, model_dir_bom, project_bom,
+    bom_for_path, bom_rules, bom_to_json, database_knows, dependency_bom, directory_digest, finish,
+    hub_license, hub_license_ids, is_valid_spdx_id, listed_model_bom, model_dir_bom, project_bom,
     validate_bom_json, validate_bom_value, validate_files,
 };
 pub use crate::error::Error;

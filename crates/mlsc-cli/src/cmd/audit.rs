@@ -64,16 +64,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &AuditArgs) -> anyhow::Result<Statu
     let report = mlsc_audit::run(&options, &config)?;
     drop(progress);
     let text = match global.format {
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report)?;
-            s.push('\n');
-            s
-        }
-        OutputFormat::Sarif => {
-            let mut s = serde_json::to_string_pretty(&mlsc_core::sarif::to_sarif(&report.report))?;
-            s.push('\n');
-            s
-        }
+        OutputFormat::Json => report.to_json()?,
+        OutputFormat::Sarif => report.to_sarif()?,
         OutputFormat::Markdown => report.to_markdown(),
         OutputFormat::Html => report.to_html(),
         OutputFormat::Human | OutputFormat::Cyclonedx | OutputFormat::Jsonl => {

@@ -1,12 +1,10 @@
 //! `mlsc db update` and `mlsc db info`: the offline OSV advisory database.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::Status;
@@ -70,15 +68,6 @@ fn default_path() -> anyhow::Result<PathBuf> {
         .context("no cache folder: set MLSC_DB, XDG_CACHE_HOME or HOME, or pass `--db FILE`")
 }
 
-#[derive(Serialize)]
-struct UpdateOutput<'a> {
-    url: &'a str,
-    path: String,
-    bytes: usize,
-    #[serde(flatten)]
-    info: &'a mlsc_deps::DatabaseInfo,
-}
-
 fn update(global: &GlobalArgs, args: &UpdateArgs) -> anyhow::Result<Status> {
     let path = match &args.db {
         Some(p) => p.clone(),
@@ -101,36 +90,17 @@ fn update(global: &GlobalArgs, args: &UpdateArgs) -> anyhow::Result<Status> {
     // Keep the old database unless the new one loads.
     let db = mlsc_deps::Database::from_bytes(&args.url, &bytes)
         .with_context(|| format!("the download from `{}` is not an OSV database", args.url))?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs_err::create_dir_all(&dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(&bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs_err::create_dir_all(dir)?;
+    }
+    mlsc_core::write_atomic(&path, &bytes)
         .with_context(|| format!("cannot write `{}`", path.display()))?;
-    tmp.persist(&path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    let out = UpdateOutput {
-        url: &args.url,
-        path: path.display().to_string(),
-        bytes: bytes.len(),
-        info: db.info(),
-    };
     let text = match global.format {
-        OutputFormat::Json => format!("{}\n", serde_json::to_string_pretty(&out)?),
-        _ => format!(
-            "updated `{}` from {}: {} bytes, {} advisories ({} PyPI packages, {} withdrawn), newest modified {}\n",
-            out.path,
-            out.url,
-            out.bytes,
-            db.info().records,
-            db.info().packages,
-            db.info().withdrawn,
-            db.info().newest_modified.as_deref().unwrap_or("unknown"),
-        ),
+        OutputFormat::Json => {
+            let json = db.info().update_json(&args.url, &path, bytes.len());
+            format!("{}\n", serde_json::to_string_pretty(&json)?)
+        }
+        _ => db.info().update_human(&args.url, &path, bytes.len()),
     };
     output::write_output(global, text.as_bytes())?;
     Ok(Status::Clean)

@@ -43,42 +43,13 @@ pub(crate) struct DepsArgs {
     /// Ignore an advisory (an id or alias: PYSEC-, GHSA-, CVE-), beside `[deps] ignore` of mlsc.toml:
     /// `ID`, `ID:REASON` or `ID:REASON:UNTIL` with UNTIL a date such as 2027-01-31 (after it the advisory is
     /// reported again). Repeatable.
-    #[arg(long, value_name = "ID[:REASON[:UNTIL]]", value_parser = parse_ignore_vuln)]
+    #[arg(long, value_name = "ID[:REASON[:UNTIL]]", value_parser = Ignore::parse_spec)]
     pub(crate) ignore_vuln: Vec<Ignore>,
-}
-
-fn parse_ignore_vuln(s: &str) -> Result<Ignore, String> {
-    Ignore::parse_spec(s).map_err(|e| e.to_string())
-}
-
-/// `[deps] ignore` of `--config`, else of `./mlsc.toml` when present.
-fn load_ignores(global: &GlobalArgs) -> anyhow::Result<Vec<Ignore>> {
-    match &global.config {
-        Some(p) => Ok(mlsc_deps::load_ignores(p)?),
-        None if Path::new("mlsc.toml").is_file() => {
-            Ok(mlsc_deps::load_ignores(Path::new("mlsc.toml"))?)
-        }
-        None => Ok(Vec::new()),
-    }
 }
 
 /// Loads `--db`, else the default database; the error says how to get one.
 pub(crate) fn load_database(db: Option<&Path>) -> anyhow::Result<Database> {
-    let path = match db {
-        Some(p) => p.to_path_buf(),
-        None => mlsc_deps::default_database_path().context(
-            "no advisory database: neither --db nor MLSC_DB is set and there is no cache folder \
-             (XDG_CACHE_HOME or HOME); run `mlsc db update` or pass `--db PATH`",
-        )?,
-    };
-    if !path.exists() {
-        bail!(
-            "no advisory database at `{}`: run `mlsc db update` to download OSV's PyPI advisories, or pass \
-             `--db PATH` (a folder of OSV JSON, an OSV all.zip, or JSON lines); nothing was checked",
-            path.display()
-        );
-    }
-    Database::load(&path).map_err(anyhow::Error::from)
+    Ok(mlsc_deps::open_database(db)?)
 }
 
 fn target(args: &DepsArgs) -> anyhow::Result<Target> {
@@ -99,7 +70,7 @@ fn read_all(paths: &[PathBuf], target: &Target) -> anyhow::Result<Project> {
 
 pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status> {
     let target = target(args)?;
-    let ignores = load_ignores(global)?;
+    let ignores = mlsc_deps::load_ignores_or_default(global.config.as_deref())?;
     // The database first: without it nothing can be said, and that must never look like "no vulnerabilities".
     let db = load_database(args.db.as_deref())?;
     let mut options = AuditOptions::default();
@@ -109,17 +80,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DepsArgs) -> anyhow::Result<Status
     // Advisories published after the database was built are missing from it: say so past 30 days.
     options.max_database_age_days = Some(30);
     let project = read_all(&args.paths, &target)?;
-    if !project.read_any() && !project.has_fatal() {
-        let shown: Vec<String> = args
-            .paths
-            .iter()
-            .map(|p| format!("`{}`", p.display()))
-            .collect();
-        bail!(
-            "nothing to audit in {}: no requirements file, pyproject.toml, lock file or installed environment found",
-            shown.join(", ")
-        );
-    }
+    project.require_inputs(&args.paths)?;
     let mut audit = mlsc_deps::audit(&project, &db, &options);
 
     if args.fix && !audit.fixes.is_empty() {
@@ -198,13 +159,8 @@ fn cyclonedx(args: &DepsArgs, target: &Target, db: &Database) -> anyhow::Result<
     };
     let mut options = mlsc_sbom::BomOptions::default();
     options.target = target.clone();
-    options.scan = false;
-    options.source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse().ok());
-    let mut out = mlsc_sbom::project_bom(path, &options)?;
-    mlsc_sbom::add_vulnerabilities(&mut out.bom, db);
-    // The serial number and timestamp cover the vulnerabilities too.
-    mlsc_sbom::finish(&mut out.bom, &options);
-    Ok(mlsc_sbom::bom_to_json(&out.bom))
+    options.source_date_epoch = crate::cmd::sbom::source_date_epoch()?;
+    Ok(mlsc_sbom::bom_to_json(&mlsc_sbom::dependency_bom(
+        path, db, &options,
+    )?))
 }

@@ -25,15 +25,10 @@ pub(crate) struct DisasmArgs {
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &DisasmArgs) -> anyhow::Result<Status> {
-    let data = if !args.file.exists() && args.file.to_string_lossy().contains('!') {
-        // `file!member[!member…]`, as findings print locations; a file whose name holds `!` is opened as is.
-        let text = args.file.to_string_lossy().into_owned();
-        let mut parts = text.split('!');
-        let file = PathBuf::from(parts.next().unwrap_or_default());
-        let members: Vec<String> = parts.map(str::to_owned).collect();
-        mlsc_pickle::read_member(&file, &members, &mlsc_pickle::ScanOptions::default())?
-    } else {
-        fs_err::read(&args.file).context("cannot read the pickle")?
+    // `file!member[!member…]`, as findings print locations; a file whose name holds `!` is opened as is.
+    let data = match mlsc_pickle::read_location(&args.file, &mlsc_pickle::ScanOptions::default()) {
+        Some(member) => member?,
+        None => fs_err::read(&args.file).context("cannot read the pickle")?,
     };
     if args.offset > data.len() {
         anyhow::bail!(

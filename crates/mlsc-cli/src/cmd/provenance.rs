@@ -2,7 +2,6 @@
 //! verification, SLSA attestations. The work is done by `mlsc_provenance`; this module parses, writes files and
 //! picks a reporter.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -274,12 +273,13 @@ pub(crate) fn run_verify(global: &GlobalArgs, args: &VerifyArgs) -> anyhow::Resu
     Ok(Status::of_report(&report, global.fail_on))
 }
 
-fn create_new(path: &Path, force: bool, mode: u32) -> anyhow::Result<std::fs::File> {
-    mlsc_core::create_new(path, force, mode).with_context(|| {
+/// Writes a key file; an existing one is kept unless `--force`.
+fn write_new(path: &Path, content: &str, force: bool, mode: u32) -> anyhow::Result<()> {
+    mlsc_core::write_new(path, content.as_bytes(), force, mode).with_context(|| {
         if path.exists() && !force {
             format!("`{}` exists (use --force to overwrite it)", path.display())
         } else {
-            format!("cannot create `{}`", path.display())
+            format!("cannot write `{}`", path.display())
         }
     })
 }
@@ -292,23 +292,8 @@ pub(crate) fn run_keygen(global: &GlobalArgs, args: &KeygenArgs) -> anyhow::Resu
         .unwrap_or_else(|| mlsc_provenance::public_key_path(&args.private_key));
     let key = PrivateKey::generate_p256();
     // Created with mode 0600 from the start, so the key is never readable by others, even briefly.
-    let mut f = create_new(&args.private_key, args.force, 0o600)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .with_context(|| {
-                format!(
-                    "cannot restrict `{}` to mode 0600",
-                    args.private_key.display()
-                )
-            })?;
-    }
-    f.write_all(key.to_pkcs8_pem().as_bytes())
-        .with_context(|| format!("cannot write `{}`", args.private_key.display()))?;
-    let mut p = create_new(&public_path, args.force, 0o644)?;
-    p.write_all(key.public_key().to_pem().as_bytes())
-        .with_context(|| format!("cannot write `{}`", public_path.display()))?;
+    write_new(&args.private_key, &key.to_pkcs8_pem(), args.force, 0o600)?;
+    write_new(&public_path, &key.public_key().to_pem(), args.force, 0o644)?;
     if global.format == OutputFormat::Json {
         let json = mlsc_provenance::key_pair_json(&key, &args.private_key, &public_path);
         json_out(global, &json)?;

@@ -99,7 +99,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &SbomArgs) -> anyhow::Result<Status
     }
 }
 
-fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+pub(crate) fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) if !s.trim().is_empty() => s
             .trim()

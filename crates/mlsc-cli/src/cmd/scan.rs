@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
 use clap::Args;
 use mlsc_core::SharedSink;
 
@@ -111,23 +110,7 @@ fn run_bulk(
     args: &ScanArgs,
     options: mlsc_pickle::ScanOptions,
 ) -> anyhow::Result<Status> {
-    let mut inputs: Vec<String> = args
-        .paths
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    if let Some(from) = &args.from {
-        let text = if from.as_os_str() == "-" {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                .context("cannot read the list from standard input")?;
-            s
-        } else {
-            fs_err::read_to_string(from)?
-        };
-        inputs.extend(mlsc_remote::read_list(&text));
-    }
-    let mut inputs = mlsc_remote::read_list(&inputs.join("\n"));
+    let mut inputs = mlsc_remote::read_inputs(&args.paths, args.from.as_deref())?;
     if let Some(shard) = args.shard {
         inputs.retain(|l| shard.takes(l));
     }

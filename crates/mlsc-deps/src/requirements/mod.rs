@@ -463,6 +463,22 @@ impl Project {
         self.dependencies.iter().filter(|d| d.applies)
     }
 
+    /// An error naming `paths` when nothing in them was read and nothing failed to read: no requirements file,
+    /// pyproject.toml, lock file or installed environment was found, which must never read as "no vulnerabilities".
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NothingToAudit`](crate::Error::NothingToAudit) in that case.
+    pub fn require_inputs(&self, paths: &[std::path::PathBuf]) -> Result<(), crate::Error> {
+        if self.read_any() || self.has_fatal() {
+            return Ok(());
+        }
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        Err(crate::Error::NothingToAudit {
+            paths: shown.join(", "),
+        })
+    }
+
     /// True when an input or a part of it could not be read.
     pub fn has_fatal(&self) -> bool {
         self.diagnostics.iter().any(|d| d.fatal)

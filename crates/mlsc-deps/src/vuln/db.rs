@@ -665,6 +665,25 @@ impl Record {
 /// The file name `mlsc db update` stores the OSV PyPI export under.
 pub const DATABASE_FILE: &str = "PyPI-all.zip";
 
+/// Loads the database at `db`, else at [`default_database_path`]. A missing database is an error that says how to
+/// get one ([`Error::NoDatabaseAt`], [`Error::NoDatabaseLocation`]): without it nothing can be said, and that must
+/// never look like "no vulnerabilities".
+///
+/// ```
+/// let err = mlsc_deps::open_database(Some(std::path::Path::new("no/such/db.zip"))).unwrap_err();
+/// assert!(err.to_string().starts_with("no advisory database at `no/such/db.zip`"));
+/// ```
+pub fn open_database(db: Option<&Path>) -> Result<Database, crate::Error> {
+    let path = match db {
+        Some(p) => p.to_path_buf(),
+        None => default_database_path().ok_or(crate::Error::NoDatabaseLocation)?,
+    };
+    if !path.exists() {
+        return Err(crate::Error::NoDatabaseAt { path });
+    }
+    Database::load(&path)
+}
+
 /// Where `mlsc db update` keeps the database and where `mlsc deps` looks for it without `--db`:
 /// `$MLSC_DB` when set; else `$XDG_CACHE_HOME/mlsc/osv/PyPI-all.zip`; else `$HOME/.cache/mlsc/osv/PyPI-all.zip`
 /// (`%LOCALAPPDATA%\mlsc\osv\PyPI-all.zip` on Windows). `None` when none of these variables is set.

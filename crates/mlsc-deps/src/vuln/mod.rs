@@ -13,6 +13,6 @@ pub use self::audit::{
 };
 pub use self::db::{
     Advisory, AffectedPackage, DATABASE_FILE, Database, DatabaseInfo, Event, RangeEvents,
-    default_database_path,
+    default_database_path, open_database,
 };
 pub use self::matching::{Exposure, VulnMatch};

@@ -11,6 +11,23 @@ use super::blob::Blob;
 use super::{Ctx, Here, ScanOptions};
 use crate::Error;
 
+/// The bytes at a location as findings print it: `model.pt!archive/data.pkl` (members split at `!`, read with
+/// [`read_member`]), or `None` when `location` names no member (no `!`, or a file whose name holds `!` exists): the
+/// caller reads that file itself.
+///
+/// # Errors
+/// Those of [`read_member`].
+pub fn read_location(location: &Path, options: &ScanOptions) -> Option<Result<Vec<u8>, Error>> {
+    let text = location.to_string_lossy();
+    if location.exists() || !text.contains('!') {
+        return None;
+    }
+    let mut parts = text.split('!');
+    let file = std::path::PathBuf::from(parts.next().unwrap_or_default());
+    let members: Vec<String> = parts.map(str::to_owned).collect();
+    Some(read_member(&file, &members, options))
+}
+
 /// The bytes of `members` inside the file at `path`: `["archive/data.pkl"]` for one level, `["b.pt",
 /// "archive/data.pkl"]` for a zip inside a zip. Each level must be a zip archive (a PyTorch checkpoint, an `.npz`,
 /// a `.keras` file, a zip with a prefix). The file and every member are read whole, up to

@@ -32,7 +32,7 @@ use mlsc_core::{
 };
 
 pub(crate) use self::blob::Blob;
-pub use self::extract::read_member;
+pub use self::extract::{read_location, read_member};
 pub(crate) use self::formats::check_template_at;
 pub(crate) use self::rules::RULES;
 pub use self::source::{NamedSource, repository_findings, scan_source, scan_sources};

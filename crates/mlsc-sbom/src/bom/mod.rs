@@ -35,7 +35,7 @@ pub use self::model::{
 pub use self::model_dir::directory_digest;
 pub use self::render::{AffectedSearch, FileValidations, affected_human, validate_files};
 pub use self::validate::{Validation, validate_bom_json, validate_bom_value};
-pub use self::vulns::{add_vulnerabilities, affected_by_advisory, database_knows};
+pub use self::vulns::{add_vulnerabilities, affected_by_advisory, database_knows, dependency_bom};
 
 /// Every finding code of BOM building and validation.
 pub fn bom_rules() -> &'static [mlsc_core::Rule] {

@@ -275,3 +275,22 @@ pub fn database_knows(db: &Database, id: &str) -> bool {
             .iter()
             .any(|a| a.aliases.iter().any(|x| x.eq_ignore_ascii_case(id)))
 }
+
+/// The CycloneDX BOM of a Python project's dependencies with their known vulnerabilities (what `mlsc deps --format
+/// cyclonedx` writes): [`project_bom`](crate::project_bom) of `path` without scanning, [`add_vulnerabilities`]
+/// from `db`, then [`finish`](crate::finish) so that the serial number and timestamp cover the vulnerabilities too.
+///
+/// # Errors
+/// What [`project_bom`](crate::project_bom) returns.
+pub fn dependency_bom(
+    path: impl AsRef<std::path::Path>,
+    db: &Database,
+    options: &crate::BomOptions,
+) -> Result<Bom, crate::Error> {
+    let mut options = options.clone();
+    options.scan = false;
+    let mut out = crate::project_bom(path, &options)?;
+    add_vulnerabilities(&mut out.bom, db);
+    crate::finish(&mut out.bom, &options);
+    Ok(out.bom)
+}
