@@ -19,8 +19,8 @@ pub(crate) struct Cli {
 /// Options every subcommand takes.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human, global = true)]
+    /// Output format: the ones this command writes are listed under "Formats" below.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, global = true, hide_possible_values = true)]
     pub(crate) format: OutputFormat,
     /// Exit 1 when a finding has this severity or more. By default `medium`; for `audit`, the `fail_on` of
     /// mlsc.toml's policy (itself `high` by default).

@@ -48,7 +48,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let parsed = Cli::command()
+    let parsed = with_formats(Cli::command())
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let cli = match parsed {
@@ -77,6 +77,46 @@ where
             Status::Error
         }
     }
+}
+
+/// The `--format` values each command writes, shown at the end of its help (the option is global, so clap alone
+/// would list all seven everywhere). Checked against the commands' refusals by `tests/cli.rs`.
+const FORMATS: &[(&[&str], &str)] = &[
+    (&["scan"], "human, json, sarif, jsonl"),
+    (&["audit"], "human, json, sarif, markdown, html"),
+    (&["deps"], "human, json, sarif, markdown, cyclonedx"),
+    (&["sbom"], "cyclonedx (the default: the BOM), human, json"),
+    (&["sbom", "validate"], "human, json, sarif"),
+    (&["sbom", "affected"], "human, json"),
+    (&["card", "lint"], "human, json, sarif"),
+    (&["card", "score"], "human, json, markdown"),
+    (
+        &["card", "init"],
+        "human, markdown (both write the Markdown card)",
+    ),
+    (&["verify"], "human, json, sarif"),
+    (&["manifest"], "human, json"),
+    (&["sign"], "human, json"),
+    (&["keygen"], "human, json"),
+    (&["attest"], "human, json"),
+    (&["disasm"], "human, json"),
+    (&["db", "update"], "human, json"),
+    (&["db", "info"], "human, json"),
+    (&["rule"], "human"),
+];
+
+fn with_formats(mut cli: clap::Command) -> clap::Command {
+    for (path, formats) in FORMATS {
+        let text = format!("Formats (--format): {formats}");
+        cli = match path {
+            [one] => cli.mut_subcommand(*one, |c| c.after_help(text)),
+            [one, two] => {
+                cli.mut_subcommand(*one, |c| c.mut_subcommand(*two, |c| c.after_help(text)))
+            }
+            _ => cli,
+        };
+    }
+    cli
 }
 
 /// Whether the global option `id` (`format`, `fail_on`) was on the command line, at any level of subcommands.

@@ -303,3 +303,54 @@ fn term_dumb_gets_no_colour() {
     assert!(dumb.contains("summary:"), "{dumb:?}");
     assert!(!dumb.contains("\x1b["), "{dumb:?}");
 }
+
+/// Each command's help lists the formats it writes, and only those: every format it lists is accepted and every
+/// other one is refused (exit 2, naming the command), on real inputs.
+#[test]
+fn help_lists_each_commands_own_formats() {
+    let root = root();
+    let model = root.join("examples/hf-model").display().to_string();
+    let db = root.join("examples/osv").display().to_string();
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["scan", &model], &["scan"]),
+        (&["audit", &model, "--db", &db], &["audit"]),
+        (&["deps", &model, "--db", &db], &["deps"]),
+        (&["sbom", &model], &["sbom"]),
+        (&["card", "lint", &model], &["card", "lint"]),
+        (&["card", "score", &model], &["card", "score"]),
+        (&["manifest", &model], &["manifest"]),
+        (&["db", "info", "--db", &db], &["db", "info"]),
+    ];
+    let all = ["human", "json", "sarif", "markdown", "html", "cyclonedx", "jsonl"];
+    for (args, command) in cases {
+        let mut help_args: Vec<&str> = command.to_vec();
+        help_args.push("--help");
+        let help = String::from_utf8(mlsc(&help_args).stdout).unwrap();
+        let line = help
+            .lines()
+            .find(|l| l.starts_with("Formats (--format): "))
+            .unwrap_or_else(|| panic!("`{}` help has no Formats line:\n{help}", command.join(" ")));
+        let listed: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|f| line.split([' ', ',', '(']).any(|w| w == *f))
+            .collect();
+        assert!(!help.contains("possible values: human"), "{help}");
+        for format in all {
+            let mut run: Vec<&str> = args.to_vec();
+            run.extend(["--format", format, "--no-progress", "-o", "/dev/null"]);
+            let out = mlsc(&run);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let refused = stderr.contains("is not available for") || stderr.contains("is only for");
+            assert_eq!(
+                refused,
+                !listed.contains(&format),
+                "`mlsc {}` --format {format}: listed {listed:?}, stderr: {stderr}",
+                command.join(" ")
+            );
+            if refused {
+                assert_eq!(out.status.code(), Some(2));
+            }
+        }
+    }
+}
