@@ -321,7 +321,15 @@ fn help_lists_each_commands_own_formats() {
         (&["manifest", &model], &["manifest"]),
         (&["db", "info", "--db", &db], &["db", "info"]),
     ];
-    let all = ["human", "json", "sarif", "markdown", "html", "cyclonedx", "jsonl"];
+    let all = [
+        "human",
+        "json",
+        "sarif",
+        "markdown",
+        "html",
+        "cyclonedx",
+        "jsonl",
+    ];
     for (args, command) in cases {
         let mut help_args: Vec<&str> = command.to_vec();
         help_args.push("--help");

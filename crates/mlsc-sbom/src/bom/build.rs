@@ -505,20 +505,16 @@ pub fn listed_model_bom(model: &ListedModel, options: &BomOptions) -> BomOutput 
                 (None, Some(c)) => Some((Sha256Digest::of(c), c.len() as u64)),
                 (None, None) => {
                     findings.push(
-                        Finding::new(
-                            "MLSC-BOM-002",
-                            Severity::Medium,
-                            "unreadable file",
-                            format!(
+                        rules::UNREADABLE_FILE
+                            .finding(format!(
                                 "`{}` has no listed SHA-256 and was not read{}",
                                 f.path,
                                 f.unread
                                     .as_deref()
                                     .map(|w| format!(": {w}"))
                                     .unwrap_or_default()
-                            ),
-                        )
-                        .at(Location::file(f.uri.clone())),
+                            ))
+                            .at(Location::file(f.uri.clone())),
                     );
                     None
                 }
@@ -560,13 +556,9 @@ pub fn listed_model_bom(model: &ListedModel, options: &BomOptions) -> BomOutput 
                 Ok(card) => Some(crate::bom::card_source::facts(&card)),
                 Err(e) => {
                     findings.push(
-                        Finding::new(
-                            "MLSC-BOM-005",
-                            Severity::Low,
-                            "unreadable model card",
-                            format!("`{}`: {e}", f.uri),
-                        )
-                        .at(Location::file(f.uri.clone())),
+                        rules::UNREADABLE_CARD
+                            .finding(format!("`{}`: {e}", f.uri))
+                            .at(Location::file(f.uri.clone())),
                     );
                     None
                 }
