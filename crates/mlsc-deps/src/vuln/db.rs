@@ -666,7 +666,7 @@ impl Record {
 pub const DATABASE_FILE: &str = "PyPI-all.zip";
 
 /// Loads the database at `db`, else at [`default_database_path`]. A missing database is an error that says how to
-/// get one ([`Error::NoDatabaseAt`], [`Error::NoDatabaseLocation`]): without it nothing can be said, and that must
+/// get one ([`Error::NoDatabaseAt`](crate::Error::NoDatabaseAt), [`Error::NoDatabaseLocation`](crate::Error::NoDatabaseLocation)): without it nothing can be said, and that must
 /// never look like "no vulnerabilities".
 ///
 /// ```
