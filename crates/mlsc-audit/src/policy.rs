@@ -276,7 +276,7 @@ pub(crate) fn decide(
             // warns whatever the thresholds say; grading them too would state the reason twice.
             .filter(|f| {
                 f.severity >= config.policy.warn_on.min(fail_on)
-                    && !f.code.starts_with("MLSC-AUDIT-")
+                    && !f.rule.is_some_and(|r| rules::RULES.contains(r))
             })
             .partition(|f| f.severity >= Severity::Medium || f.severity >= fail_on);
         for f in single.iter().take(MAX_FINDING_REASONS) {
